@@ -1,0 +1,274 @@
+"""The snapshot file format, as pydantic models.
+
+These models are the one place where the format is defined: the field descriptions below are the
+format's documentation, and ``orgmodel schema`` prints them as a JSON Schema that editors can
+use to check files as they are written.
+
+A folder of snapshots holds one YAML file per date, named ``YYYY-MM-DD.yaml``, each read into a
+:class:`SnapshotFile`, and one ``sources.yaml`` read into a :class:`Bibliography`: the sources that
+units cite by key, and optionally the list of unit kinds the folder uses.
+
+Examples
+--------
+>>> unit = Unit.model_validate(
+...     {"id": "cloud", "name": "Cloud Intelligence", "kind": "business_group",
+...      "parent": "group", "sources": ["letter-2023"], "confidence": "confirmed"})
+>>> unit.status, unit.standing
+('active', 'in_line')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+__all__ = [
+    "CONFIDENCES",
+    "STANDING",
+    "STATUSES",
+    "Bibliography",
+    "Confidence",
+    "Leader",
+    "PartialDate",
+    "Removal",
+    "Source",
+    "SnapshotFile",
+    "Standing",
+    "Status",
+    "Unit",
+    "UnitId",
+    "standing_of",
+]
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
+
+UnitId = Annotated[
+    str,
+    StringConstraints(pattern=ID_PATTERN, max_length=120),
+    Field(
+        description="A unit's identity across time: lower-case letters, digits, '.', '_' and "
+        "'-', starting with a letter or digit. The same id in two snapshots is the same unit, "
+        "whatever its name or parent."
+    ),
+]
+
+SourceKey = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]*$", max_length=200),
+    Field(description="The key of a source in the folder's sources.yaml."),
+]
+
+KindName = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=60),
+    Field(
+        description="What sort of unit this is, e.g. holding, business_group, business_unit, "
+        "company, function, lab, affiliate. If sources.yaml lists kinds, only those are allowed."
+    ),
+]
+
+Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+
+PARTIAL_DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+PartialDate = Annotated[
+    str,
+    StringConstraints(pattern=PARTIAL_DATE_PATTERN),
+    Field(description="A date as YYYY, YYYY-MM or YYYY-MM-DD."),
+]
+
+Confidence = Literal["confirmed", "single-source", "unconfirmed"]
+CONFIDENCES: tuple[Confidence, ...] = ("confirmed", "single-source", "unconfirmed")
+
+Status = Literal[
+    "active",
+    "standalone",
+    "ipo_planned",
+    "ipo_paused",
+    "ipo_cancelled",
+    "listed",
+    "sale_agreed",
+    "affiliate",
+]
+STATUSES: tuple[Status, ...] = (
+    "active",
+    "standalone",
+    "ipo_planned",
+    "ipo_paused",
+    "ipo_cancelled",
+    "listed",
+    "sale_agreed",
+    "affiliate",
+)
+
+Standing = Literal["in_line", "standalone", "outside"]
+
+#: How far a status puts a unit from its line. A unit whose standing rises is spun off; one whose
+#: standing falls back to one it had before has returned.
+STANDING: dict[str, Standing] = {
+    "active": "in_line",
+    "standalone": "standalone",
+    "ipo_planned": "standalone",
+    "ipo_paused": "standalone",
+    "ipo_cancelled": "standalone",
+    "listed": "standalone",
+    "sale_agreed": "standalone",
+    "affiliate": "outside",
+}
+STANDING_RANK: dict[Standing, int] = {"in_line": 0, "standalone": 1, "outside": 2}
+
+
+def standing_of(status: str) -> Standing:
+    """The standing a status gives a unit: ``in_line``, ``standalone`` or ``outside``.
+
+    >>> standing_of("ipo_planned")
+    'standalone'
+    """
+    return STANDING[status]
+
+
+ConfidentField = Literal["name", "name_zh", "kind", "parent", "status", "leaders", "lineage"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+class Leader(_Model):
+    """A person who leads a unit, as the sources name them."""
+
+    name: Text = Field(description="The person's name in English (pinyin for Chinese names).")
+    name_zh: Text | None = Field(None, description="The name in Chinese, where a source gives it.")
+    role: Text = Field(description="The title they hold in this unit, e.g. 'CEO', 'President'.")
+    sources: tuple[SourceKey, ...] = Field(
+        (), description="Keys of the sources that name this person in this role."
+    )
+    confidence: Confidence | None = Field(
+        None, description="How sure the sources make this: confirmed, single-source, unconfirmed."
+    )
+
+
+class Unit(_Model):
+    """One unit of the organisation as it stood on the snapshot's date."""
+
+    id: UnitId
+    name: Text = Field(description="The unit's name in English on this date.")
+    name_zh: Text | None = Field(None, description="The unit's name in Chinese, where known.")
+    kind: KindName
+    parent: UnitId | None = Field(
+        None, description="The id of the unit this one sits under; empty for the root."
+    )
+    status: Status = Field(
+        "active",
+        description="The unit's standing: active (part of its line), standalone (run as a "
+        "stand-alone company inside the group), ipo_planned, ipo_paused, ipo_cancelled, listed "
+        "(separately listed), sale_agreed, affiliate (held, but outside the consolidated group).",
+    )
+    leaders: tuple[Leader, ...] = Field((), description="Who leads the unit, where sourced.")
+    lineage: tuple[UnitId, ...] = Field(
+        (),
+        description="The units this one was formed from, when it was formed from others (a "
+        "split, a merger, a carve-out). Keep it in later snapshots: it is part of the unit.",
+    )
+    sources: tuple[SourceKey, ...] = Field(
+        (), description="Keys of the sources that justify the unit as described."
+    )
+    confidence: Confidence | None = Field(
+        None,
+        description="How sure the sources make the unit as described: confirmed (several "
+        "sources, or an official one), single-source, or unconfirmed.",
+    )
+    field_confidence: dict[ConfidentField, Confidence] = Field(
+        default_factory=dict,
+        description="Confidence of single facts where it differs from the unit's, e.g. "
+        "{parent: unconfirmed} when the unit is sourced but its place is inferred.",
+    )
+    note: Text | None = Field(None, description="A sentence on anything a reader should know.")
+
+    @field_validator("lineage")
+    @classmethod
+    def _lineage_unique(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if len(set(value)) != len(value):
+            raise ValueError("lineage names the same unit twice")
+        return value
+
+    @property
+    def standing(self) -> Standing:
+        """``in_line``, ``standalone`` or ``outside``, from :attr:`status`."""
+        return STANDING[self.status]
+
+
+RemovalHow = Literal["dissolved", "divested", "absorbed", "spun_off"]
+
+
+class Removal(_Model):
+    """Why a unit of the previous snapshot is gone from this one."""
+
+    how: RemovalHow = Field(
+        description="dissolved (wound up, its work ended or scattered), divested (sold), "
+        "absorbed (taken into another unit), spun_off (left the group as a company of its own)."
+    )
+    into: UnitId | None = Field(
+        None, description="With absorbed: the unit of this snapshot that took it in."
+    )
+    sources: tuple[SourceKey, ...] = Field((), description="Sources for the removal.")
+    note: Text | None = Field(None, description="A sentence on the removal.")
+
+
+class SnapshotFile(_Model):
+    """One snapshot file: the organisation on one date."""
+
+    date: dt.date = Field(
+        description="The date from which this structure is in force; it must match the file "
+        "name (YYYY-MM-DD.yaml). It stays in force until the next snapshot's date."
+    )
+    title: Text = Field(description="A short heading for the structure of this date.")
+    summary: Text | None = Field(None, description="What changed, in a sentence or two.")
+    sources: tuple[SourceKey, ...] = Field(
+        (), description="Sources for the snapshot as a whole (e.g. the announcement)."
+    )
+    units: tuple[Unit, ...] = Field(
+        min_length=1, description="Every unit in force on the date, parents before children."
+    )
+    removed: dict[UnitId, Removal] = Field(
+        default_factory=dict,
+        description="Units of the previous snapshot that are gone from this one, and how they "
+        "went. Optional: without it, a unit named in another's lineage counts as absorbed and "
+        "any other as dissolved.",
+    )
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _full_date(cls, value: Any) -> Any:
+        if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValueError("a snapshot's date must be a full date, YYYY-MM-DD")
+        if isinstance(value, dt.datetime):
+            raise ValueError("a snapshot's date must be a date, YYYY-MM-DD, without a time")
+        return value
+
+
+class Source(_Model):
+    """One entry in the bibliography."""
+
+    title: Text = Field(description="The title of the article, filing or page.")
+    publisher: Text = Field(description="Who published it: outlet, company, regulator.")
+    date: PartialDate | dt.date = Field(description="When it was published: YYYY[-MM[-DD]].")
+    url: Text | None = Field(None, description="Where it can be read, if online.")
+    language: Text | None = Field(None, description="Language code, e.g. en, zh.")
+    note: Text | None = Field(None, description="What the source supports, or a caveat.")
+
+
+class Bibliography(_Model):
+    """The folder's ``sources.yaml``: sources cited by key, and the kinds units may have."""
+
+    title: Text | None = Field(None, description="What the folder describes, e.g. the group.")
+    kinds: dict[KindName, Text] | None = Field(
+        None,
+        description="The kinds units may have, each with a description; their order is the "
+        "legend's. When absent, any kind is accepted.",
+    )
+    sources: dict[SourceKey, Source] = Field(
+        default_factory=dict, description="Every source, by the key that units cite."
+    )
