@@ -1,6 +1,43 @@
-"""orgmodel: how an organisation's structure changes over time."""
+"""orgmodel: how an organisation's structure changes over time.
 
-from orgmodel.errors import OrgModelError
+Dated snapshots of a group's structure load into a :class:`History`; each date's structure is a
+:class:`Snapshot` of :class:`Unit` records and a ``networkx.DiGraph``.
+"""
 
-__all__ = ["OrgModelError"]
+from orgmodel.dates import parse_date
+from orgmodel.errors import (
+    DataError,
+    DateError,
+    OrgModelError,
+    OutputError,
+    Problem,
+    UnknownUnitError,
+)
+from orgmodel.history import History, to_graph
+from orgmodel.model import Bibliography, Leader, Removal, SnapshotFile, Source, Unit
+from orgmodel.reading import load_history, read_bibliography, read_history, read_snapshot
+from orgmodel.snapshot import Snapshot
+
+__all__ = [
+    "Bibliography",
+    "DataError",
+    "DateError",
+    "History",
+    "Leader",
+    "OrgModelError",
+    "OutputError",
+    "Problem",
+    "Removal",
+    "Snapshot",
+    "SnapshotFile",
+    "Source",
+    "Unit",
+    "UnknownUnitError",
+    "load_history",
+    "parse_date",
+    "read_bibliography",
+    "read_history",
+    "read_snapshot",
+    "to_graph",
+]
 __version__ = "0.1.0"

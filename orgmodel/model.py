@@ -34,8 +34,8 @@ __all__ = [
     "Leader",
     "PartialDate",
     "Removal",
-    "Source",
     "SnapshotFile",
+    "Source",
     "Standing",
     "Status",
     "Unit",
@@ -254,10 +254,22 @@ class Source(_Model):
 
     title: Text = Field(description="The title of the article, filing or page.")
     publisher: Text = Field(description="Who published it: outlet, company, regulator.")
-    date: PartialDate | dt.date = Field(description="When it was published: YYYY[-MM[-DD]].")
+    date: PartialDate = Field(description="When it was published: YYYY, YYYY-MM or YYYY-MM-DD.")
     url: Text | None = Field(None, description="Where it can be read, if online.")
     language: Text | None = Field(None, description="Language code, e.g. en, zh.")
     note: Text | None = Field(None, description="What the source supports, or a caveat.")
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date_as_text(cls, value: Any) -> Any:
+        # YAML reads 2022 as a number and 2022-01-05 as a date; both are fine dates here.
+        if isinstance(value, dt.datetime):
+            return value
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+        return value
 
 
 class Bibliography(_Model):

@@ -1,0 +1,1 @@
+"""Drawing: org charts, change charts and timelines (matplotlib, imported inside functions)."""

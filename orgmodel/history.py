@@ -1,0 +1,138 @@
+"""A history: the dated snapshots of one organisation, in time order.
+
+A snapshot dated D is in force from D (inclusive) until the next snapshot's date (exclusive).
+``at(x)`` returns the latest snapshot dated on or before x; a partial date (``2023`` or
+``2023-05``) means the last day of its period; a date before the first snapshot is an error.
+
+Examples
+--------
+>>> import datetime as dt
+>>> from orgmodel.model import Unit
+>>> def org(day, *units):
+...     return Snapshot(dt.date(2023, 1, day), [Unit(id="g", name="Group", kind="holding"), *units])
+>>> h = History([org(1), org(20, Unit(id="x", name="X", kind="company", parent="g"))])
+>>> h.at("2023-01-19").date, h.at("2023-01").date
+(datetime.date(2023, 1, 1), datetime.date(2023, 1, 20))
+>>> sorted(h.graph("2023-01-31").edges)
+[('g', 'x')]
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import itertools
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import networkx as nx
+
+from orgmodel.dates import DateLike, parse_date
+from orgmodel.errors import DataError, DateError, Problem, UnknownUnitError
+from orgmodel.model import Source
+from orgmodel.snapshot import Snapshot
+
+__all__ = ["History", "Snapshot", "to_graph"]
+
+
+class History:
+    """Snapshots of one organisation, sorted by date, with the sources they cite."""
+
+    def __init__(
+        self,
+        snapshots: Iterable[Snapshot],
+        *,
+        sources: Mapping[str, Source] | None = None,
+        kinds: Mapping[str, str] | None = None,
+        title: str | None = None,
+        path: Path | None = None,
+    ) -> None:
+        ordered = sorted(snapshots, key=lambda s: s.date)
+        if not ordered:
+            raise DataError([Problem(path, None, "a history needs at least one snapshot")])
+        for earlier, later in itertools.pairwise(ordered):
+            if earlier.date == later.date:
+                raise DataError(
+                    [Problem(later.path, None, f"two snapshots are dated {later.date}")]
+                )
+        self.snapshots: tuple[Snapshot, ...] = tuple(ordered)
+        self.dates: tuple[dt.date, ...] = tuple(s.date for s in ordered)
+        self.sources: Mapping[str, Source] = MappingProxyType(dict(sources or {}))
+        self.kinds: Mapping[str, str] | None = (
+            MappingProxyType(dict(kinds)) if kinds is not None else None
+        )
+        self.title = title
+        self.path = path
+
+    def __repr__(self) -> str:
+        span = f"{self.dates[0]} .. {self.dates[-1]}"
+        return f"<History {self.title or ''} {len(self.dates)} snapshots {span}>".replace("  ", " ")
+
+    def __len__(self) -> int:
+        return len(self.snapshots)
+
+    def __iter__(self) -> Iterator[Snapshot]:
+        return iter(self.snapshots)
+
+    def index(self, date: DateLike) -> int:
+        """The position in :attr:`snapshots` of the snapshot in force on ``date``."""
+        day = parse_date(date)
+        position = bisect.bisect_right(self.dates, day) - 1
+        if position < 0:
+            raise DateError(
+                f"{date} is before the first snapshot ({self.dates[0].isoformat()}); "
+                f"use a date on or after {self.dates[0].isoformat()}"
+            )
+        return position
+
+    def at(self, date: DateLike) -> Snapshot:
+        """The snapshot in force on ``date``: the latest one dated on or before it."""
+        return self.snapshots[self.index(date)]
+
+    def graph(self, date: DateLike) -> nx.DiGraph:
+        """The structure in force on ``date`` as a directed graph, edges parent -> child."""
+        return to_graph(self.at(date))
+
+    def unit_ids(self) -> set[str]:
+        """Every unit id that appears in any snapshot."""
+        ids: set[str] = set()
+        for snapshot in self.snapshots:
+            ids.update(snapshot.units)
+        return ids
+
+    def check_unit(self, unit_id: str) -> None:
+        """Raise :class:`UnknownUnitError` naming the closest ids if no snapshot has ``unit_id``."""
+        for snapshot in self.snapshots:
+            if unit_id in snapshot.units:
+                return
+        import difflib
+
+        close = difflib.get_close_matches(unit_id, sorted(self.unit_ids()), n=3)
+        hint = " (did you mean " + ", ".join(f"'{c}'" for c in close) + "?)" if close else ""
+        raise UnknownUnitError(f"unit '{unit_id}' is in no snapshot{hint}")
+
+
+def to_graph(snapshot: Snapshot) -> nx.DiGraph:
+    """A snapshot as a ``networkx.DiGraph``: one node per unit with every unit field as an
+    attribute (plus ``depth``), one edge per parent -> child; the date and title in ``G.graph``.
+
+    >>> import datetime as dt
+    >>> from orgmodel.model import Unit
+    >>> g = to_graph(Snapshot(dt.date(2020, 1, 1), [Unit(id="g", name="G", kind="holding")]))
+    >>> g.nodes["g"]["name"], g.graph["date"]
+    ('G', datetime.date(2020, 1, 1))
+    """
+    graph = nx.DiGraph(date=snapshot.date, title=snapshot.title, sources=list(snapshot.sources))
+    nodes: list[tuple[str, dict[str, Any]]] = []
+    edges: list[tuple[str, str]] = []
+    for unit in snapshot.units.values():
+        attrs = unit.model_dump(exclude={"id"})
+        attrs["depth"] = snapshot.depth(unit.id)
+        nodes.append((unit.id, attrs))
+        if unit.parent is not None:
+            edges.append((unit.parent, unit.id))
+    graph.add_nodes_from(nodes)
+    graph.add_edges_from(edges)
+    return graph

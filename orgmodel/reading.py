@@ -1,0 +1,508 @@
+"""Reading snapshot folders: parse, validate, and check files against each other.
+
+Everything is validated here, once; what comes out is trusted by the rest of orgmodel. Every
+problem found in a folder is collected and raised together as one :class:`DataError`, one line
+per problem, each naming the file and line.
+
+Line numbers cost a second parse, so they are only looked up for files that have a problem: the
+happy path parses each file once with libyaml (when PyYAML has it) and no position tracking.
+"""
+
+from __future__ import annotations
+
+import difflib
+import gc
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from orgmodel.errors import DataError, Problem
+from orgmodel.history import History
+from orgmodel.model import Bibliography, SnapshotFile, Unit
+from orgmodel.snapshot import Snapshot, structure_problems
+
+__all__ = [
+    "BIBLIOGRAPHY_NAME",
+    "bundled_path",
+    "load_history",
+    "read_bibliography",
+    "read_history",
+    "read_snapshot",
+]
+
+BIBLIOGRAPHY_NAME = "sources.yaml"
+SNAPSHOT_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})\.ya?ml$")
+
+_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc]
+    """libyaml's safe loader (pure Python when libyaml is missing), refusing duplicate keys."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = key_node.value
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"the key '{key}' appears twice in one mapping; keep one",
+                    key_node.start_mark,
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_yaml_map)
+
+
+@dataclass(frozen=True, slots=True)
+class _Finding:
+    """A problem located by its path inside the file's data, before lines are looked up."""
+
+    loc: tuple[str | int, ...]
+    message: str
+    unit: str | None = None
+
+
+class _Anything:
+    """A container that holds every key."""
+
+    def __contains__(self, key: object) -> bool:
+        return True
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    # Building many small objects triggers the cyclic collector again and again; none of them
+    # is garbage yet, so pausing it roughly halves the parse time of large files.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _parse(path: Path) -> Any:
+    try:
+        text = path.read_bytes()
+    except OSError as exc:
+        raise DataError([Problem(path, None, f"cannot be read: {exc.strerror}")]) from None
+    try:
+        with _gc_paused():
+            return yaml.load(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        what = exc.problem or "cannot be parsed"
+        context = f" {exc.context}" if exc.context else ""
+        raise DataError(
+            [Problem(path, line, f"not valid YAML: {what}{context}; fix the syntax there")]
+        ) from None
+    except yaml.YAMLError as exc:
+        raise DataError([Problem(path, None, f"not valid YAML: {exc}")]) from None
+
+
+def _lines(path: Path, locs: Sequence[tuple[str | int, ...]]) -> list[int | None]:
+    """The line of each data path in a YAML file (1-based), found by composing it with marks."""
+    try:
+        root = yaml.compose(path.read_bytes(), Loader=_BaseLoader)
+    except (OSError, yaml.YAMLError):
+        return [None] * len(locs)
+    found: list[int | None] = []
+    for loc in locs:
+        node = root
+        line = node.start_mark.line + 1 if node is not None else None
+        for part in loc:
+            if isinstance(node, yaml.MappingNode):
+                for key, value in node.value:
+                    if key.value == str(part):
+                        # Point at the key: that is where the reader looks for the field.
+                        line = key.start_mark.line + 1
+                        node = value
+                        break
+                else:
+                    break
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+                if 0 <= part < len(node.value):
+                    node = node.value[part]
+                    line = node.start_mark.line + 1
+                else:
+                    break
+            else:
+                break
+        found.append(line)
+    return found
+
+
+def _locate(path: Path, findings: list[_Finding]) -> list[Problem]:
+    lines = _lines(path, [f.loc for f in findings])
+    return [Problem(path, line, f.message, f.unit) for f, line in zip(findings, lines, strict=True)]
+
+
+def _unit_id_at(data: Any, loc: tuple[str | int, ...]) -> str | None:
+    if len(loc) >= 2 and loc[0] == "units" and isinstance(loc[1], int):
+        try:
+            unit = data["units"][loc[1]]
+        except (KeyError, IndexError, TypeError):
+            return None
+        if isinstance(unit, dict) and isinstance(unit.get("id"), str):
+            return str(unit["id"])
+    return None
+
+
+def _field_names(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:
+    """The keys allowed where ``loc`` points, to suggest the right one for an unknown key."""
+    current: Any = model
+    for part in loc[:-1]:
+        if isinstance(part, int) or current is None:
+            continue
+        field = current.model_fields.get(part) if hasattr(current, "model_fields") else None
+        if field is None:
+            current = None
+            break
+        annotation = field.annotation
+        current = None
+        for arg in [annotation, *getattr(annotation, "__args__", ())]:
+            if isinstance(arg, type) and issubclass(arg, BaseModel):
+                current = arg
+                break
+    return list(current.model_fields) if current is not None else []
+
+
+def _describe(model: type[BaseModel], error: Any) -> str:
+    """A pydantic error as a sentence that says what is wrong and what would be right."""
+    loc: tuple[str | int, ...] = tuple(error["loc"])
+    kind = error["type"]
+    name = next((str(p) for p in reversed(loc) if isinstance(p, str)), "value")
+    value = error.get("input")
+    if kind == "extra_forbidden":
+        allowed = _field_names(model, loc)
+        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+        hint = f"did you mean '{close[0]}'?" if close else "allowed: " + ", ".join(allowed)
+        return f"unknown key '{loc[-1]}' ({hint})"
+    if kind == "missing":
+        return f"missing required key '{name}'"
+    if kind == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        return f"{name} '{value}' is not allowed; use one of {expected}"
+    if kind == "string_pattern_mismatch":
+        if name in ("id", "parent", "lineage") or (loc and loc[0] == "removed"):
+            what = "a unit id"
+            rule = "lower-case letters, digits, '.', '_' or '-'"
+        elif name == "kind" or (len(loc) >= 2 and loc[0] == "kinds"):
+            what, rule = "a kind", "lower-case letters, digits and '_', starting with a letter"
+        elif name == "date":
+            what, rule = "a date", "YYYY, YYYY-MM or YYYY-MM-DD"
+        else:
+            what, rule = "a key", "letters, digits, '.', '_', ':' or '-'"
+        return f"{name} {value!r} is not {what}: use {rule}"
+    if kind == "string_type" and isinstance(value, bool | int | float):
+        return f"{name} must be text, not {value!r}; put it in quotes"
+    if kind in ("tuple_type", "list_type"):
+        return f"{name} must be a list, e.g. [{value}]"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return f"{name} must be a mapping of keys to values, not {value!r}"
+    if kind == "date_from_datetime_inexact":
+        return f"{name} must be a date without a time, YYYY-MM-DD"
+    if kind.startswith("date"):
+        return f"{name} {value!r} is not a date: use YYYY-MM-DD"
+    if kind == "too_short" and name == "units":
+        return "a snapshot must list at least one unit"
+    message = str(error["msg"])
+    message = message.removeprefix("Value error, ")
+    return f"{name}: {message}"
+
+
+def _validate(
+    model: type[BaseModel], data: Any, path: Path
+) -> tuple[BaseModel | None, list[Problem]]:
+    if not isinstance(data, dict):
+        what = "empty" if data is None else f"a {type(data).__name__}"
+        return None, [Problem(path, 1, f"is {what}; it must be a mapping of keys to values")]
+    try:
+        return model.model_validate(data), []
+    except ValidationError as exc:
+        findings = [
+            _Finding(tuple(e["loc"]), _describe(model, e), _unit_id_at(data, tuple(e["loc"])))
+            for e in exc.errors()
+        ]
+        return None, _locate(path, findings)
+
+
+def read_snapshot(path: str | Path) -> Snapshot:
+    """Read and check one snapshot file on its own (its file name must be its date).
+
+    Checks that need the other files (lineage, sources, kinds) are made by :func:`read_history`.
+    """
+    path = Path(path)
+    snapshot, problems = _read_snapshot(path)
+    if problems or snapshot is None:
+        raise DataError(problems)
+    return snapshot
+
+
+def _read_snapshot(path: Path) -> tuple[Snapshot | None, list[Problem]]:
+    try:
+        data = _parse(path)
+    except DataError as exc:
+        return None, exc.problems
+    model, problems = _validate(SnapshotFile, data, path)
+    if model is None:
+        return None, problems
+    assert isinstance(model, SnapshotFile)
+    findings = [
+        _Finding(("units", index, *((field,) if field else ())), message, unit)
+        for index, field, unit, message in structure_problems(list(model.units))
+    ]
+    match = SNAPSHOT_NAME.match(path.name)
+    if match and match.group(1) != model.date.isoformat():
+        findings.append(
+            _Finding(
+                ("date",),
+                f"the date inside ({model.date.isoformat()}) differs from the file name; "
+                f"rename the file to {model.date.isoformat()}{path.suffix} or fix the date",
+            )
+        )
+    for uid in model.removed:
+        if uid in {u.id for u in model.units}:
+            findings.append(
+                _Finding(
+                    ("removed", uid),
+                    "is listed under removed but is still a unit of this snapshot; "
+                    "remove one of the two",
+                    uid,
+                )
+            )
+    if findings:
+        return None, _locate(path, findings)
+    snapshot = Snapshot(
+        model.date,
+        model.units,
+        title=model.title,
+        summary=model.summary,
+        sources=model.sources,
+        removed=model.removed,
+        path=path,
+    )
+    return snapshot, []
+
+
+def read_bibliography(path: str | Path) -> Bibliography:
+    """Read a folder's ``sources.yaml``."""
+    path = Path(path)
+    model, problems = _validate(Bibliography, _parse(path), path)
+    if problems or model is None:
+        raise DataError(problems)
+    assert isinstance(model, Bibliography)
+    return model
+
+
+def _cross_file_findings(
+    snapshots: list[Snapshot],
+    bibliography: Bibliography,
+    bib_path: Path | None,
+    check_sources: bool = True,
+) -> list[Problem]:
+    """Checks across files: lineage, removals, source keys, kinds. Lines found only on failure."""
+    per_file: dict[Path, list[_Finding]] = {}
+    # A bibliography that failed to load has been reported already; checking keys against an
+    # empty one would only bury that report under a line for every citation.
+    sources: Any = bibliography.sources if check_sources else _Anything()
+    kinds = bibliography.kinds
+
+    def bad_source(key: str) -> str:
+        close = difflib.get_close_matches(key, list(sources), n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        where = bib_path or BIBLIOGRAPHY_NAME
+        return f"source '{key}' is not in {where}{hint}; add it there or fix the key"
+
+    seen_ids: set[str] = set()
+    previous: Snapshot | None = None
+    for snapshot in snapshots:
+        assert snapshot.path is not None
+        found = per_file.setdefault(snapshot.path, [])
+        for i, key in enumerate(snapshot.sources):
+            if key not in sources:
+                found.append(_Finding(("sources", i), bad_source(key)))
+        seen_ids.update(snapshot.units)
+        for index, unit in enumerate(snapshot.units.values()):
+            _unit_findings(unit, index, found, seen_ids, sources, kinds, bad_source)
+        for uid, removal in snapshot.removed.items():
+            if previous is None or uid not in previous.units:
+                before = f"the snapshot of {previous.date}" if previous else "an earlier snapshot"
+                found.append(
+                    _Finding(
+                        ("removed", uid),
+                        f"is listed under removed but is not a unit of {before}; remove the entry",
+                        uid,
+                    )
+                )
+            if removal.into is not None and removal.into not in snapshot.units:
+                found.append(
+                    _Finding(
+                        ("removed", uid, "into"),
+                        f"absorbed into '{removal.into}', which is not a unit of this snapshot",
+                        uid,
+                    )
+                )
+            for i, key in enumerate(removal.sources):
+                if key not in sources:
+                    found.append(_Finding(("removed", uid, "sources", i), bad_source(key), uid))
+        previous = snapshot
+    problems: list[Problem] = []
+    for path, findings in per_file.items():
+        if findings:
+            problems.extend(_locate(path, findings))
+    return problems
+
+
+def _unit_findings(
+    unit: Unit,
+    index: int,
+    found: list[_Finding],
+    seen_ids: set[str],
+    sources: Any,
+    kinds: dict[str, str] | None,
+    bad_source: Any,
+) -> None:
+    loc: tuple[str | int, ...] = ("units", index)
+    for i, pred in enumerate(unit.lineage):
+        if pred == unit.id:
+            found.append(
+                _Finding((*loc, "lineage", i), "lineage names the unit itself; remove it", unit.id)
+            )
+        elif pred not in seen_ids:
+            close = difflib.get_close_matches(pred, list(seen_ids), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            found.append(
+                _Finding(
+                    (*loc, "lineage", i),
+                    f"lineage names '{pred}', which is in no snapshot up to this date{hint}",
+                    unit.id,
+                )
+            )
+    for i, key in enumerate(unit.sources):
+        if key not in sources:
+            found.append(_Finding((*loc, "sources", i), bad_source(key), unit.id))
+    for j, leader in enumerate(unit.leaders):
+        for i, key in enumerate(leader.sources):
+            if key not in sources:
+                found.append(_Finding((*loc, "leaders", j, "sources", i), bad_source(key), unit.id))
+    if kinds is not None and unit.kind not in kinds:
+        close = difflib.get_close_matches(unit.kind, list(kinds), n=1)
+        hint = f"did you mean '{close[0]}'?" if close else "use one of " + ", ".join(kinds)
+        found.append(
+            _Finding(
+                (*loc, "kind"),
+                f"kind '{unit.kind}' is not listed under kinds in {BIBLIOGRAPHY_NAME} ({hint})",
+                unit.id,
+            )
+        )
+
+
+def read_history(path: str | Path) -> History:
+    """Read every snapshot file of a folder, with its ``sources.yaml``, into a :class:`History`.
+
+    Every problem in every file is collected and raised at once as a :class:`DataError`.
+    """
+    folder = Path(path)
+    if not folder.exists():
+        raise DataError([Problem(folder, None, "no such folder; give a folder of snapshot files")])
+    if not folder.is_dir():
+        raise DataError(
+            [Problem(folder, None, "is a file; give the folder that holds the snapshot files")]
+        )
+    problems: list[Problem] = []
+    files = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
+    bib_path = next((p for p in files if p.name in (BIBLIOGRAPHY_NAME, "sources.yml")), None)
+    snapshot_files = []
+    for file in files:
+        if file == bib_path:
+            continue
+        if SNAPSHOT_NAME.match(file.name):
+            snapshot_files.append(file)
+        else:
+            problems.append(
+                Problem(
+                    file,
+                    None,
+                    "is neither a snapshot nor the bibliography; name snapshot files "
+                    f"YYYY-MM-DD.yaml and the bibliography {BIBLIOGRAPHY_NAME}",
+                )
+            )
+    if not snapshot_files:
+        problems.append(
+            Problem(folder, None, "holds no snapshot files; add files named YYYY-MM-DD.yaml")
+        )
+    bibliography = Bibliography.model_validate({})
+    bibliography_ok = True
+    if bib_path is not None:
+        try:
+            bibliography = read_bibliography(bib_path)
+        except DataError as exc:
+            problems.extend(exc.problems)
+            bibliography_ok = False
+    snapshots: list[Snapshot] = []
+    by_date: dict[Any, Path] = {}
+    for file in snapshot_files:
+        snapshot, found = _read_snapshot(file)
+        problems.extend(found)
+        if snapshot is None:
+            continue
+        if snapshot.date in by_date:
+            problems.append(
+                Problem(
+                    file,
+                    None,
+                    f"has the same date as {by_date[snapshot.date].name}; keep one file per date",
+                )
+            )
+            continue
+        by_date[snapshot.date] = file
+        snapshots.append(snapshot)
+    snapshots.sort(key=lambda s: s.date)
+    problems.extend(_cross_file_findings(snapshots, bibliography, bib_path, bibliography_ok))
+    if problems:
+        raise DataError(problems)
+    return History(
+        snapshots,
+        sources=bibliography.sources,
+        kinds=bibliography.kinds,
+        title=bibliography.title,
+        path=folder,
+    )
+
+
+def bundled_path() -> Path:
+    """The folder of the snapshots that ship with orgmodel."""
+    try:
+        packaged = Path(str(resources.files("orgmodel.snapshots")))
+        if packaged.is_dir() and any(packaged.glob("*.yaml")):
+            return packaged
+    except (ModuleNotFoundError, TypeError):
+        pass
+    return Path(__file__).resolve().parent.parent / "snapshots"
+
+
+def load_history(path: str | Path | None = None) -> History:
+    """Load a history: the bundled snapshots, or those of the folder ``path``.
+
+    >>> h = load_history()
+    >>> h.dates[0] < h.dates[-1]
+    True
+    """
+    return read_history(bundled_path() if path is None else path)

@@ -1,0 +1,230 @@
+"""A snapshot: the organisation as it stood on one date.
+
+Examples
+--------
+>>> import datetime as dt
+>>> from orgmodel.model import Unit
+>>> s = Snapshot(dt.date(2023, 3, 28), [
+...     Unit(id="group", name="Group", kind="holding"),
+...     Unit(id="cloud", name="Cloud", kind="business_group", parent="group"),
+...     Unit(id="dingtalk", name="DingTalk", kind="business_unit", parent="cloud"),
+... ])
+>>> s.root, s.children("group"), s.depth("dingtalk")
+('group', ('cloud',), 2)
+>>> sorted(s.descendants("group"))
+['cloud', 'dingtalk']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping
+from functools import cached_property
+from pathlib import Path
+from types import MappingProxyType
+
+from orgmodel.errors import DataError, Problem
+from orgmodel.model import Removal, Unit
+
+__all__ = ["Snapshot", "structure_problems"]
+
+
+class Snapshot:
+    """The units in force on one date, keyed by id in the order they were written.
+
+    Build one with :meth:`build` to have its structure checked (one root, parents that exist, no
+    cycle); the constructor trusts what it is given, as the file reader has checked it already.
+    """
+
+    __slots__ = (
+        "__dict__",
+        "date",
+        "path",
+        "removed",
+        "sources",
+        "summary",
+        "title",
+        "units",
+    )
+
+    def __init__(
+        self,
+        date: dt.date,
+        units: Iterable[Unit],
+        *,
+        title: str = "",
+        summary: str | None = None,
+        sources: tuple[str, ...] = (),
+        removed: Mapping[str, Removal] | None = None,
+        path: Path | None = None,
+    ) -> None:
+        self.date = date
+        self.units: Mapping[str, Unit] = MappingProxyType({u.id: u for u in units})
+        self.title = title
+        self.summary = summary
+        self.sources = sources
+        self.removed: Mapping[str, Removal] = MappingProxyType(dict(removed or {}))
+        self.path = path
+
+    @classmethod
+    def build(cls, date: dt.date, units: Iterable[Unit], **kwargs: object) -> Snapshot:
+        """Make a snapshot after checking its structure; raise :class:`DataError` if it is bad."""
+        units = list(units)
+        problems = [
+            Problem(None, None, message, unit) for _, _, unit, message in structure_problems(units)
+        ]
+        if problems:
+            raise DataError(problems)
+        return cls(date, units, **kwargs)  # type: ignore[arg-type]
+
+    def __repr__(self) -> str:
+        return f"<Snapshot {self.date.isoformat()} '{self.title}' ({len(self.units)} units)>"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Snapshot):
+            return NotImplemented
+        return self.date == other.date and dict(self.units) == dict(other.units)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __iter__(self) -> Iterator[Unit]:
+        return iter(self.units.values())
+
+    def __len__(self) -> int:
+        return len(self.units)
+
+    def __contains__(self, unit_id: object) -> bool:
+        return unit_id in self.units
+
+    @cached_property
+    def _children(self) -> Mapping[str | None, tuple[str, ...]]:
+        children: dict[str | None, list[str]] = {}
+        for unit in self.units.values():
+            children.setdefault(unit.parent, []).append(unit.id)
+        return {parent: tuple(ids) for parent, ids in children.items()}
+
+    @property
+    def root(self) -> str:
+        """The id of the unit that has no parent."""
+        return self._children[None][0]
+
+    def children(self, unit_id: str) -> tuple[str, ...]:
+        """The ids of the units directly under ``unit_id``, in file order."""
+        return self._children.get(unit_id, ())
+
+    def descendants(self, unit_id: str) -> Iterator[str]:
+        """Every unit below ``unit_id``, depth first, in file order."""
+        stack = list(reversed(self.children(unit_id)))
+        while stack:
+            current = stack.pop()
+            yield current
+            stack.extend(reversed(self.children(current)))
+
+    def ancestors(self, unit_id: str) -> list[str]:
+        """The chain of parents above ``unit_id``, nearest first."""
+        chain = []
+        parent = self.units[unit_id].parent
+        while parent is not None:
+            chain.append(parent)
+            parent = self.units[parent].parent
+        return chain
+
+    @cached_property
+    def _depths(self) -> Mapping[str, int]:
+        depths: dict[str, int] = {}
+        for root in self._children.get(None, ()):
+            depths[root] = 0
+            stack = [root]
+            while stack:
+                current = stack.pop()
+                for child in self.children(current):
+                    depths[child] = depths[current] + 1
+                    stack.append(child)
+        return depths
+
+    def depth(self, unit_id: str) -> int:
+        """How many levels ``unit_id`` sits below the root (the root is 0)."""
+        return self._depths[unit_id]
+
+
+def structure_problems(units: list[Unit]) -> list[tuple[int, str | None, str | None, str]]:
+    """Every structural problem of a list of units, as (index, field, unit id, message).
+
+    Checks duplicate ids, parents that do not exist, cycles and the number of roots. The index
+    and field let a file reader point at the line.
+    """
+    import difflib
+
+    found: list[tuple[int, str | None, str | None, str]] = []
+    first_index: dict[str, int] = {}
+    for index, unit in enumerate(units):
+        if unit.id in first_index:
+            found.append(
+                (
+                    index,
+                    "id",
+                    unit.id,
+                    f"duplicate id: already used by the unit at position {first_index[unit.id] + 1}"
+                    "; give each unit its own id",
+                )
+            )
+        else:
+            first_index[unit.id] = index
+    parents = {u.id: u.parent for u in units}
+    for index, unit in enumerate(units):
+        if unit.parent is None:
+            continue
+        if unit.parent == unit.id:
+            found.append((index, "parent", unit.id, "a unit cannot be its own parent"))
+        elif unit.parent not in parents:
+            close = difflib.get_close_matches(unit.parent, list(parents), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            found.append(
+                (
+                    index,
+                    "parent",
+                    unit.id,
+                    f"parent '{unit.parent}' does not exist in this snapshot{hint}",
+                )
+            )
+    roots = [(i, u.id) for i, u in enumerate(units) if u.parent is None]
+    if not roots:
+        found.append((0, None, None, "no root: exactly one unit must have no parent"))
+    elif len(roots) > 1:
+        names = ", ".join(f"'{uid}'" for _, uid in roots)
+        for index, uid in roots[1:]:
+            found.append(
+                (
+                    index,
+                    "parent",
+                    uid,
+                    f"more than one root ({names}): every unit but one must have a parent",
+                )
+            )
+    # Cycles: follow parents from each unit; a walk that meets itself is a cycle. Colouring keeps
+    # the whole check linear.
+    state: dict[str, int] = {}  # 1 = on the current walk, 2 = known to reach a root
+    reported: set[str] = set()
+    for start in parents:
+        walk: list[str] = []
+        current: str | None = start
+        while current is not None and current in parents and state.get(current) is None:
+            state[current] = 1
+            walk.append(current)
+            current = parents[current]
+        if current is not None and state.get(current) == 1:
+            cycle = walk[walk.index(current) :]
+            if not reported.intersection(cycle):
+                reported.update(cycle)
+                members = " -> ".join([*cycle, current])
+                found.append(
+                    (
+                        first_index[current],
+                        "parent",
+                        current,
+                        f"parents form a cycle ({members}); a unit cannot sit below itself",
+                    )
+                )
+        for uid in walk:
+            state[uid] = 2
+    return found
