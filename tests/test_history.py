@@ -1,0 +1,86 @@
+"""History: the in-force rule, partial dates, graphs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import networkx as nx
+import pytest
+
+from orgmodel import DateError, History, Snapshot, Unit, UnknownUnitError, parse_date
+
+
+@pytest.mark.parametrize(
+    ("query", "used"),
+    [
+        ("2020-01-01", "2020-01-01"),  # on a snapshot's date: that snapshot
+        ("2020-12-31", "2020-01-01"),  # the day before the next: still the earlier one
+        ("2021-01-01", "2021-01-01"),
+        ("2021", "2021-01-01"),  # a year means its last day
+        ("2023-06", "2023-06-30"),  # a month means its last day
+        ("2023-05", "2022-01-01"),
+        ("2030-01-01", "2023-06-30"),  # after the last: the last stays in force
+        (dt.date(2022, 6, 1), "2022-01-01"),
+    ],
+)
+def test_at_returns_the_snapshot_in_force(example, query, used):
+    assert example.at(query).date.isoformat() == used
+
+
+def test_before_the_first_snapshot_names_it(example):
+    with pytest.raises(DateError, match=r"2019-12-31 is before the first snapshot \(2020-01-01\)"):
+        example.at("2019-12-31")
+
+
+@pytest.mark.parametrize("bad", ["2023-13", "2023-02-30", "yesterday", "23-01-01", ""])
+def test_bad_dates_are_refused(bad):
+    with pytest.raises(DateError):
+        parse_date(bad)
+
+
+def test_dates_ascending(example):
+    assert example.dates == tuple(sorted(example.dates))
+    assert len(example.dates) == 4
+
+
+def test_graph_has_every_unit_field_and_the_date(example):
+    graph = example.graph("2021-06-01")
+    assert isinstance(graph, nx.DiGraph)
+    assert graph.graph["date"] == dt.date(2021, 1, 1)
+    snapshot = example.at("2021-06-01")
+    assert set(graph.nodes) == set(snapshot.units)
+    assert set(graph.edges) == {(u.parent, u.id) for u in snapshot.units.values() if u.parent}
+    node = graph.nodes["search-co"]
+    assert node["name"] == "Search Co"
+    assert node["status"] == "standalone"
+    assert node["lineage"] == ("platform",)
+    assert node["parent"] == "group"
+    assert node["depth"] == 1
+    assert set(Unit.model_fields) - {"id"} <= set(node)
+    assert nx.is_tree(graph)
+
+
+def test_unknown_unit_suggests_close_ids(example):
+    with pytest.raises(UnknownUnitError, match=r"unit 'serch' is in no snapshot \(did you mean"):
+        example.check_unit("serch")
+
+
+def test_snapshot_build_checks_structure():
+    units = [Unit(id="g", name="G", kind="holding"), Unit(id="a", name="A", kind="x", parent="q")]
+    with pytest.raises(Exception, match="parent 'q' does not exist"):
+        Snapshot.build(dt.date(2020, 1, 1), units)
+
+
+def test_history_refuses_two_snapshots_of_one_date():
+    one = Snapshot(dt.date(2020, 1, 1), [Unit(id="g", name="G", kind="holding")])
+    with pytest.raises(Exception, match="two snapshots are dated 2020-01-01"):
+        History([one, one])
+
+
+def test_snapshot_tree_queries(example):
+    s = example.at("2020")
+    assert s.root == "group"
+    assert s.children("platform") == ("search", "data", "lab")
+    assert list(s.descendants("media")) == ["video", "music"]
+    assert s.ancestors("search") == ["platform", "group"]
+    assert s.depth("video") == 2

@@ -1,0 +1,324 @@
+"""Reading snapshot folders: every problem is reported on one line naming file, line and unit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+import orgmodel
+from orgmodel.errors import DataError
+
+GOOD = """\
+date: 2020-01-01
+title: Good
+units:
+  - {id: g, name: Group, kind: holding, sources: [s1]}
+  - {id: a, name: A, kind: business_group, parent: g, sources: [s1]}
+  - {id: b, name: B, kind: business_unit, parent: a, sources: [s1]}
+"""
+
+# (case id, files, expected problem lines with the folder written as {dir})
+CASES = [
+    (
+        "duplicate-id",
+        {
+            "2020-01-01.yaml": """\
+            date: 2020-01-01
+            title: T
+            units:
+              - {id: g, name: Group, kind: holding}
+              - {id: a, name: A, kind: business_group, parent: g}
+              - {id: a, name: A again, kind: business_group, parent: g}
+            """
+        },
+        [
+            "{dir}/2020-01-01.yaml:6: unit 'a': duplicate id: already used by the unit at "
+            "position 2; give each unit its own id"
+        ],
+    ),
+    (
+        "missing-parent",
+        {
+            "2020-01-01.yaml": """\
+            date: 2020-01-01
+            title: T
+            units:
+              - {id: g, name: Group, kind: holding}
+              - {id: cto-office, name: CTO office, kind: business_group, parent: g}
+              - id: aicheng
+                name: Aicheng
+                kind: business_unit
+                parent: cto-line
+            """
+        },
+        [
+            "{dir}/2020-01-01.yaml:9: unit 'aicheng': parent 'cto-line' does not exist in this "
+            "snapshot (did you mean 'cto-office'?)"
+        ],
+    ),
+    (
+        "cycle",
+        {
+            "2020-01-01.yaml": """\
+            date: 2020-01-01
+            title: T
+            units:
+              - {id: g, name: Group, kind: holding}
+              - {id: a, name: A, kind: business_group, parent: b}
+              - {id: b, name: B, kind: business_group, parent: a}
+            """
+        },
+        [
+            "{dir}/2020-01-01.yaml:5: unit 'a': parents form a cycle (a -> b -> a); a unit cannot "
+            "sit below itself"
+        ],
+    ),
+    (
+        "two-roots",
+        {
+            "2020-01-01.yaml": """\
+            date: 2020-01-01
+            title: T
+            units:
+              - {id: g, name: Group, kind: holding}
+              - {id: h, name: Other, kind: holding}
+            """
+        },
+        [
+            "{dir}/2020-01-01.yaml:5: unit 'h': more than one root ('g', 'h'): every unit but one "
+            "must have a parent"
+        ],
+    ),
+    (
+        "lineage-never-existed",
+        {
+            "2020-01-01.yaml": GOOD,
+            "2021-01-01.yaml": """\
+            date: 2021-01-01
+            title: T
+            units:
+              - {id: g, name: Group, kind: holding}
+              - {id: c, name: C, kind: business_group, parent: g, lineage: [a, bb]}
+            """,
+        },
+        [
+            "{dir}/2021-01-01.yaml:5: unit 'c': lineage names 'bb', which is in no snapshot up "
+            "to this date (did you mean 'b'?)"
+        ],
+    ),
+    (
+        "missing-source",
+        {
+            "2020-01-01.yaml": """\
+            date: 2020-01-01
+            title: T
+            units:
+              - id: g
+                name: Group
+                kind: holding
+                sources: [s2]
+            """
+        },
+        [
+            "{dir}/2020-01-01.yaml:7: unit 'g': source 's2' is not in {dir}/sources.yaml; add it "
+            "there or fix the key"
+        ],
+    ),
+    (
+        "name-date-mismatch",
+        {"2020-01-02.yaml": GOOD},
+        [
+            "{dir}/2020-01-02.yaml:1: the date inside (2020-01-01) differs from the file name; "
+            "rename the file to 2020-01-01.yaml or fix the date"
+        ],
+    ),
+    (
+        "same-date-twice",
+        {"2020-01-01.yaml": GOOD, "2020-01-01.yml": GOOD},
+        ["{dir}/2020-01-01.yml: has the same date as 2020-01-01.yaml; keep one file per date"],
+    ),
+    (
+        "unknown-key",
+        {
+            "2020-01-01.yaml": """\
+            date: 2020-01-01
+            title: T
+            units:
+              - id: g
+                name: Group
+                kind: holding
+                parnet: x
+            """
+        },
+        ["{dir}/2020-01-01.yaml:7: unit 'g': unknown key 'parnet' (did you mean 'parent'?)"],
+    ),
+    (
+        "missing-name",
+        {
+            "2020-01-01.yaml": """\
+            date: 2020-01-01
+            title: T
+            units:
+              - id: g
+                kind: holding
+            """
+        },
+        ["{dir}/2020-01-01.yaml:4: unit 'g': missing required key 'name'"],
+    ),
+    (
+        "bad-status",
+        {
+            "2020-01-01.yaml": """\
+            date: 2020-01-01
+            title: T
+            units:
+              - {id: g, name: Group, kind: holding, status: listd}
+            """
+        },
+        [
+            "{dir}/2020-01-01.yaml:4: unit 'g': status 'listd' is not allowed; use one of "
+            "'active', 'standalone', 'ipo_planned', 'ipo_paused', 'ipo_cancelled', 'listed', "
+            "'sale_agreed' or 'affiliate'"
+        ],
+    ),
+    (
+        "undeclared-kind",
+        {
+            "2020-01-01.yaml": """\
+            date: 2020-01-01
+            title: T
+            units:
+              - {id: g, name: Group, kind: holdng}
+            """
+        },
+        [
+            "{dir}/2020-01-01.yaml:4: unit 'g': kind 'holdng' is not listed under kinds in "
+            "sources.yaml (did you mean 'holding'?)"
+        ],
+    ),
+    (
+        "bad-id",
+        {
+            "2020-01-01.yaml": """\
+            date: 2020-01-01
+            title: T
+            units:
+              - {id: Big Group, name: Group, kind: holding}
+            """
+        },
+        [
+            "{dir}/2020-01-01.yaml:4: unit 'Big Group': id 'Big Group' is not a unit id: use "
+            "lower-case letters, digits, '.', '_' or '-'"
+        ],
+    ),
+    (
+        "yaml-syntax",
+        {"2020-01-01.yaml": "date: 2020-01-01\ntitle: [unclosed\nunits: []\n"},
+        [
+            "{dir}/2020-01-01.yaml:3: not valid YAML: did not find expected ',' or ']' while "
+            "parsing a flow sequence; fix the syntax there"
+        ],
+    ),
+    (
+        "duplicate-key",
+        {
+            "2020-01-01.yaml": """\
+            date: 2020-01-01
+            title: T
+            title: U
+            units:
+              - {id: g, name: Group, kind: holding}
+            """
+        },
+        [
+            "{dir}/2020-01-01.yaml:3: not valid YAML: the key 'title' appears twice in one "
+            "mapping; keep one; fix the syntax there"
+        ],
+    ),
+    (
+        "removed-not-before",
+        {
+            "2020-01-01.yaml": GOOD,
+            "2021-01-01.yaml": """\
+            date: 2021-01-01
+            title: T
+            units:
+              - {id: g, name: Group, kind: holding}
+            removed:
+              a: {how: divested}
+              zz: {how: dissolved}
+            """,
+        },
+        [
+            "{dir}/2021-01-01.yaml:7: unit 'zz': is listed under removed but is not a unit of "
+            "the snapshot of 2020-01-01; remove the entry"
+        ],
+    ),
+    (
+        "empty-file",
+        {"2020-01-01.yaml": ""},
+        ["{dir}/2020-01-01.yaml:1: is empty; it must be a mapping of keys to values"],
+    ),
+    (
+        "stray-file",
+        {"2020-01-01.yaml": GOOD, "notes.yaml": "a: 1\n"},
+        [
+            "{dir}/notes.yaml: is neither a snapshot nor the bibliography; name snapshot files "
+            "YYYY-MM-DD.yaml and the bibliography sources.yaml"
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_each_problem_is_one_located_line(write_folder, files, expected):
+    folder = write_folder(files)
+    with pytest.raises(DataError) as caught:
+        orgmodel.read_history(folder)
+    assert [str(p) for p in caught.value.problems] == [e.format(dir=folder) for e in expected]
+
+
+def test_problems_in_several_files_are_reported_together(write_folder):
+    folder = write_folder({name: files[name] for _, files, _ in CASES[:3] for name in files})
+    # The three cases share one file name, so only the last one's file is written; add another.
+    (folder / "2021-01-01.yaml").write_text("date: 2021-01-01\ntitle: T\nunits: 5\n")
+    with pytest.raises(DataError) as caught:
+        orgmodel.read_history(folder)
+    lines = [str(p) for p in caught.value.problems]
+    assert lines == [
+        f"{folder}/2020-01-01.yaml:5: unit 'a': parents form a cycle (a -> b -> a); a unit cannot "
+        "sit below itself",
+        f"{folder}/2021-01-01.yaml:3: units must be a list, e.g. [5]",
+    ]
+
+
+def test_good_folder_loads_in_date_order(write_folder):
+    later = GOOD.replace("2020-01-01", "2019-06-30")
+    folder = write_folder({"2020-01-01.yaml": GOOD, "2019-06-30.yaml": later})
+    history = orgmodel.read_history(folder)
+    assert history.dates == (dt.date(2019, 6, 30), dt.date(2020, 1, 1))
+    assert list(history.at("2020").units) == ["g", "a", "b"]
+
+
+def test_year_only_source_date_is_accepted(write_folder):
+    folder = write_folder({"2020-01-01.yaml": GOOD})
+    (folder / "sources.yaml").write_text(
+        "sources:\n  s1: {title: T, publisher: P, date: 2020}\n", encoding="utf-8"
+    )
+    assert orgmodel.read_history(folder).sources["s1"].date == "2020"
+
+
+def test_not_a_folder(tmp_path: Path):
+    file = tmp_path / "2020-01-01.yaml"
+    file.write_text(GOOD)
+    with pytest.raises(DataError, match="is a file; give the folder"):
+        orgmodel.read_history(file)
+
+
+def test_read_snapshot_alone(write_folder):
+    folder = write_folder({"2020-01-01.yaml": GOOD})
+    snapshot = orgmodel.read_snapshot(folder / "2020-01-01.yaml")
+    assert snapshot.date == dt.date(2020, 1, 1)
+    assert snapshot.children("g") == ("a",)
