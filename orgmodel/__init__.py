@@ -17,6 +17,7 @@ from orgmodel.history import History, to_graph
 from orgmodel.model import Bibliography, Leader, Removal, SnapshotFile, Source, Unit
 from orgmodel.reading import load_history, read_bibliography, read_history, read_snapshot
 from orgmodel.snapshot import Snapshot
+from orgmodel.tables import events_table, units_table
 
 __all__ = [
     "Bibliography",
@@ -33,11 +34,13 @@ __all__ = [
     "Source",
     "Unit",
     "UnknownUnitError",
+    "events_table",
     "load_history",
     "parse_date",
     "read_bibliography",
     "read_history",
     "read_snapshot",
     "to_graph",
+    "units_table",
 ]
 __version__ = "0.1.0"

@@ -150,9 +150,12 @@ def show(
     index = history.index(date)
     snapshot = history.snapshots[index]
     tree = format_tree(snapshot, root=root, depth=depth, lang=lang.value, show_ids=ids)
-    until = history.dates[index + 1].isoformat() if index + 1 < len(history.dates) else "today"
     heading = f"{history.title} — " if history.title else ""
-    _echo(f"{heading}snapshot of {snapshot.date.isoformat()} (in force until {until})")
+    if index + 1 < len(history.dates):
+        span = f"in force until {history.dates[index + 1].isoformat()}"
+    else:
+        span = "the latest snapshot"
+    _echo(f"{heading}snapshot of {snapshot.date.isoformat()} ({span})")
     _echo(snapshot.title)
     _echo("")
     _echo(tree)
