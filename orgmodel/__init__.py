@@ -5,6 +5,7 @@ Dated snapshots of a group's structure load into a :class:`History`; each date's
 """
 
 from orgmodel.dates import parse_date
+from orgmodel.diff import DEFAULT_THRESHOLD, Diff, diff
 from orgmodel.errors import (
     DataError,
     DateError,
@@ -13,6 +14,24 @@ from orgmodel.errors import (
     Problem,
     UnknownUnitError,
 )
+from orgmodel.events import (
+    KINDS,
+    Added,
+    Event,
+    EventError,
+    KindChanged,
+    Merged,
+    Moved,
+    Removed,
+    Renamed,
+    Returned,
+    Split,
+    SpunOff,
+    StatusChanged,
+    Updated,
+    events_json_schema,
+    parse_event,
+)
 from orgmodel.history import History, to_graph
 from orgmodel.model import Bibliography, Leader, Removal, SnapshotFile, Source, Unit
 from orgmodel.reading import load_history, read_bibliography, read_history, read_snapshot
@@ -20,23 +39,42 @@ from orgmodel.snapshot import Snapshot
 from orgmodel.tables import events_table, units_table
 
 __all__ = [
+    "DEFAULT_THRESHOLD",
+    "KINDS",
+    "Added",
     "Bibliography",
     "DataError",
     "DateError",
+    "Diff",
+    "Event",
+    "EventError",
     "History",
+    "KindChanged",
     "Leader",
+    "Merged",
+    "Moved",
     "OrgModelError",
     "OutputError",
     "Problem",
     "Removal",
+    "Removed",
+    "Renamed",
+    "Returned",
     "Snapshot",
     "SnapshotFile",
     "Source",
+    "Split",
+    "SpunOff",
+    "StatusChanged",
     "Unit",
     "UnknownUnitError",
+    "Updated",
+    "diff",
+    "events_json_schema",
     "events_table",
     "load_history",
     "parse_date",
+    "parse_event",
     "read_bibliography",
     "read_history",
     "read_snapshot",

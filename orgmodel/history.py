@@ -25,7 +25,7 @@ import itertools
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
@@ -33,6 +33,10 @@ from orgmodel.dates import DateLike, parse_date
 from orgmodel.errors import DataError, DateError, Problem, UnknownUnitError
 from orgmodel.model import Source
 from orgmodel.snapshot import Snapshot
+
+if TYPE_CHECKING:
+    from orgmodel.diff import Diff
+    from orgmodel.events import Event
 
 __all__ = ["History", "Snapshot", "to_graph"]
 
@@ -112,6 +116,39 @@ class History:
         close = difflib.get_close_matches(unit_id, sorted(self.unit_ids()), n=3)
         hint = " (did you mean " + ", ".join(f"'{c}'" for c in close) + "?)" if close else ""
         raise UnknownUnitError(f"unit '{unit_id}' is in no snapshot{hint}")
+
+    def diff(self, a: DateLike, b: DateLike, *, threshold: float | None = None) -> Diff:
+        """The net change between the snapshots in force on ``a`` and on ``b``, looking back
+        through this history for returns; see :func:`orgmodel.diff.diff`."""
+        from orgmodel.diff import DEFAULT_THRESHOLD, diff
+
+        return diff(
+            self.at(a),
+            self.at(b),
+            threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
+            history=self,
+        )
+
+    def changes(
+        self,
+        a: DateLike | None = None,
+        b: DateLike | None = None,
+        *,
+        unit: str | None = None,
+        kinds: Iterable[str] | None = None,
+    ) -> list[Event]:
+        """Every event of every step from the snapshot in force on ``a`` (default: the first)
+        to the one in force on ``b`` (default: the last); see :func:`orgmodel.diff.changes`."""
+        from orgmodel.diff import changes
+
+        return changes(self, a, b, unit=unit, kinds=kinds)
+
+    def lineage(self, unit_id: str) -> list[Event]:
+        """The events of a unit's life and of the units it came from or went into, in time
+        order; see :func:`orgmodel.diff.lineage`."""
+        from orgmodel.diff import lineage
+
+        return lineage(self, unit_id)
 
 
 def to_graph(snapshot: Snapshot) -> nx.DiGraph:

@@ -1,0 +1,503 @@
+"""The diff engine: events between two snapshots, on hand-made snapshots and the example history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import orgmodel
+from orgmodel.diff import DEFAULT_THRESHOLD, diff
+from orgmodel.events import KINDS, EventError, events_json_schema, parse_event
+from orgmodel.model import Removal, Unit
+from orgmodel.snapshot import Snapshot
+
+EXAMPLE = Path(__file__).parent / "data" / "example"
+
+SKIP = {"units", "since", "date", "sources", "record", "kind", "old", "new"}
+
+
+def brief(event: Any) -> tuple[Any, ...]:
+    """An event as (kind, main unit, the details that differ from their defaults)."""
+    details = {
+        key: value
+        for key, value in event.model_dump().items()
+        if key not in SKIP and value not in (None, False, ())
+    }
+    return (event.kind, details)
+
+
+def u(uid: str, parent: str | None = "g", **more: Any) -> Unit:
+    return Unit(
+        id=uid,
+        name=more.pop("name", uid.title()),
+        kind=more.pop("kind", "unit"),
+        parent=parent,
+        **more,
+    )
+
+
+def snap(year: int, *units: Unit, removed: dict[str, Removal] | None = None) -> Snapshot:
+    return Snapshot(dt.date(year, 1, 1), [u("g", None, kind="holding"), *units], removed=removed)
+
+
+@pytest.fixture(scope="module")
+def example() -> orgmodel.History:
+    return orgmodel.load_history(EXAMPLE)
+
+
+# (name, a units, b units, b removed, expected events as brief())
+CASES: list[tuple[str, list[Unit], list[Unit], dict[str, Removal], list[tuple[Any, ...]]]] = [
+    ("nothing", [u("x")], [u("x")], {}, []),
+    ("added", [], [u("x")], {}, [("added", {"unit": "x", "name": "X", "parent": "g"})]),
+    (
+        "dissolved",
+        [u("x")],
+        [],
+        {},
+        [("removed", {"unit": "x", "name": "X", "parent": "g", "how": "dissolved"})],
+    ),
+    (
+        "declared divestiture takes its subtree along",
+        [u("x"), u("y", "x")],
+        [],
+        {"x": Removal(how="divested", note="Sold.")},
+        [
+            (
+                "removed",
+                {"unit": "x", "name": "X", "parent": "g", "how": "divested", "note": "Sold."},
+            ),
+            (
+                "removed",
+                {"unit": "y", "name": "Y", "parent": "x", "how": "divested", "along_with": "x"},
+            ),
+        ],
+    ),
+    (
+        "declared spin-off out of the group",
+        [u("x", status="listed")],
+        [],
+        {"x": Removal(how="spun_off")},
+        [
+            (
+                "spun_off",
+                {"unit": "x", "old_parent": "g", "old_status": "listed", "left_group": True},
+            )
+        ],
+    ),
+    (
+        "renamed",
+        [u("x", name="Old", name_zh="旧")],
+        [u("x", name="New", name_zh="新")],
+        {},
+        [
+            (
+                "renamed",
+                {
+                    "unit": "x",
+                    "old_name": "Old",
+                    "new_name": "New",
+                    "old_name_zh": "旧",
+                    "new_name_zh": "新",
+                },
+            )
+        ],
+    ),
+    (
+        "moved subtree reported once",
+        [u("x"), u("y"), u("z", "y"), u("w", "z")],
+        [u("x"), u("y", "x"), u("z", "y"), u("w", "z")],
+        {},
+        [("moved", {"unit": "y", "old_parent": "g", "new_parent": "x"})],
+    ),
+    (
+        "status within a standing",
+        [u("x", status="ipo_planned")],
+        [u("x", status="listed")],
+        {},
+        [("status_changed", {"unit": "x", "old_status": "ipo_planned", "new_status": "listed"})],
+    ),
+    (
+        "standing falls without history or lineage",
+        [u("x", status="standalone")],
+        [u("x")],
+        {},
+        [("status_changed", {"unit": "x", "old_status": "standalone", "new_status": "active"})],
+    ),
+    (
+        "standing rises",
+        [u("x"), u("y", "x")],
+        [u("x"), u("y", status="affiliate")],
+        {},
+        [
+            (
+                "spun_off",
+                {
+                    "unit": "y",
+                    "old_parent": "x",
+                    "new_parent": "g",
+                    "old_status": "active",
+                    "new_status": "affiliate",
+                },
+            )
+        ],
+    ),
+    (
+        "carved out of an in-line unit, back in line (lineage, no history)",
+        [u("p"), u("c", status="standalone", lineage=("p",))],
+        [u("p"), u("c", "p", lineage=("p",))],
+        {},
+        [
+            (
+                "returned",
+                {
+                    "unit": "c",
+                    "back_to": "standing",
+                    "from_parent": "g",
+                    "to_parent": "p",
+                    "from_status": "standalone",
+                    "to_status": "active",
+                },
+            )
+        ],
+    ),
+    (
+        "kind changed",
+        [u("x", kind="company")],
+        [u("x", kind="business_group")],
+        {},
+        [("kind_changed", {"unit": "x", "old_kind": "company", "new_kind": "business_group"})],
+    ),
+    (
+        "updated fields",
+        [u("x", sources=("s1",), note="A note.")],
+        [u("x", sources=("s2",), confidence="confirmed")],
+        {},
+        [("updated", {"unit": "x", "fields": ("sources", "confidence", "note")})],
+    ),
+    (
+        "declared merge",
+        [u("a"), u("b")],
+        [u("m", lineage=("a", "b"))],
+        {},
+        [
+            ("added", {"unit": "m", "name": "M", "parent": "g"}),
+            ("removed", {"unit": "a", "name": "A", "parent": "g", "how": "absorbed", "into": "m"}),
+            ("removed", {"unit": "b", "name": "B", "parent": "g", "how": "absorbed", "into": "m"}),
+            ("merged", {"predecessors": ("a", "b"), "successor": "m"}),
+        ],
+    ),
+    (
+        "declared split of a vanished unit: the heir has the larger overlap",
+        [u("p"), u("c1", "p"), u("c2", "p"), u("c3", "p")],
+        [
+            u("s1", lineage=("p",)),
+            u("s2", lineage=("p",)),
+            u("c1", "s1"),
+            u("c2", "s2"),
+            u("c3", "s2"),
+        ],
+        {},
+        [
+            ("added", {"unit": "s1", "name": "S1", "parent": "g"}),
+            ("added", {"unit": "s2", "name": "S2", "parent": "g"}),
+            ("removed", {"unit": "p", "name": "P", "parent": "g", "how": "absorbed", "into": "s2"}),
+            ("moved", {"unit": "c1", "old_parent": "p", "new_parent": "s1"}),
+            ("moved", {"unit": "c2", "old_parent": "p", "new_parent": "s2"}),
+            ("moved", {"unit": "c3", "old_parent": "p", "new_parent": "s2"}),
+            ("split", {"predecessor": "p", "successors": ("s1", "s2"), "heir": "s2"}),
+        ],
+    ),
+    (
+        "inferred split (overlap 2/4 each: the heir is the first in b)",
+        [u("p"), u("c1", "p"), u("c2", "p"), u("c3", "p"), u("c4", "p")],
+        [u("s1"), u("s2"), u("c1", "s1"), u("c2", "s1"), u("c3", "s2"), u("c4", "s2")],
+        {},
+        [
+            ("added", {"unit": "s1", "name": "S1", "parent": "g"}),
+            ("added", {"unit": "s2", "name": "S2", "parent": "g"}),
+            (
+                "removed",
+                {
+                    "unit": "p",
+                    "name": "P",
+                    "parent": "g",
+                    "how": "absorbed",
+                    "into": "s1",
+                    "inferred": True,
+                },
+            ),
+            ("moved", {"unit": "c1", "old_parent": "p", "new_parent": "s1"}),
+            ("moved", {"unit": "c2", "old_parent": "p", "new_parent": "s1"}),
+            ("moved", {"unit": "c3", "old_parent": "p", "new_parent": "s2"}),
+            ("moved", {"unit": "c4", "old_parent": "p", "new_parent": "s2"}),
+            (
+                "split",
+                {
+                    "predecessor": "p",
+                    "successors": ("s1", "s2"),
+                    "heir": "s1",
+                    "inferred": True,
+                    "score": 0.5,
+                },
+            ),
+        ],
+    ),
+    (
+        "inferred merge",
+        [u("a"), u("b"), u("a1", "a"), u("b1", "b")],
+        [u("m"), u("a1", "m"), u("b1", "m")],
+        {},
+        [
+            ("added", {"unit": "m", "name": "M", "parent": "g"}),
+            (
+                "removed",
+                {
+                    "unit": "a",
+                    "name": "A",
+                    "parent": "g",
+                    "how": "absorbed",
+                    "into": "m",
+                    "inferred": True,
+                },
+            ),
+            (
+                "removed",
+                {
+                    "unit": "b",
+                    "name": "B",
+                    "parent": "g",
+                    "how": "absorbed",
+                    "into": "m",
+                    "inferred": True,
+                },
+            ),
+            ("moved", {"unit": "a1", "old_parent": "a", "new_parent": "m"}),
+            ("moved", {"unit": "b1", "old_parent": "b", "new_parent": "m"}),
+            (
+                "merged",
+                {"predecessors": ("a", "b"), "successor": "m", "inferred": True, "score": 0.5},
+            ),
+        ],
+    ),
+    (
+        "one to one over the threshold: absorbed",
+        [u("a"), u("a1", "a")],
+        [u("m"), u("a1", "m")],
+        {},
+        [
+            ("added", {"unit": "m", "name": "M", "parent": "g"}),
+            (
+                "removed",
+                {
+                    "unit": "a",
+                    "name": "A",
+                    "parent": "g",
+                    "how": "absorbed",
+                    "into": "m",
+                    "inferred": True,
+                },
+            ),
+            ("moved", {"unit": "a1", "old_parent": "a", "new_parent": "m"}),
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("a_units", "b_units", "removed", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
+)
+def test_events_of_small_diffs(
+    a_units: list[Unit],
+    b_units: list[Unit],
+    removed: dict[str, Removal],
+    expected: list[tuple[Any, ...]],
+) -> None:
+    a, b = snap(2020, *a_units), snap(2021, *b_units, removed=removed)
+    d = diff(a, b)
+    assert [brief(e) for e in d.events] == expected
+    assert d.apply(a) == b
+    assert list(d.apply(a).units) == list(b.units)
+
+
+@pytest.mark.parametrize(
+    ("threshold", "expected"),
+    [(0.49, ["split"]), (0.5, []), (DEFAULT_THRESHOLD, ["split"]), (0.0, ["split"])],
+)
+def test_threshold_is_strict(threshold: float, expected: list[str]) -> None:
+    # p's four children: two go to s1 (overlap 2/4), two to s2 (overlap 2/4).
+    a = snap(2020, u("p"), *(u(f"c{i}", "p") for i in range(4)))
+    b = snap(2021, u("s1"), u("s2"), u("c0", "s1"), u("c1", "s1"), u("c2", "s2"), u("c3", "s2"))
+    assert [e.kind for e in diff(a, b, threshold=threshold).filter(kinds=["split"])] == expected
+
+
+@pytest.mark.parametrize("threshold", [-0.1, 1.5])
+def test_threshold_out_of_range(threshold: float) -> None:
+    with pytest.raises(EventError, match="between 0 and 1"):
+        diff(snap(2020), snap(2021), threshold=threshold)
+
+
+def test_leaf_units_never_match() -> None:
+    d = diff(snap(2020, u("a")), snap(2021, u("b")))
+    assert [brief(e)[1]["how"] for e in d.filter(kinds=["removed"])] == ["dissolved"]
+
+
+STEPS = [
+    (
+        "2020-01-01",
+        "2021-01-01",
+        [
+            ("added", "search-co"),
+            ("added", "streaming"),
+            ("removed", "video", "absorbed", "streaming"),
+            ("removed", "music", "absorbed", "streaming"),
+            ("removed", "mall", "divested", None),
+            ("renamed", "commerce", "Commerce Group", "Commerce & Retail Group"),
+            ("moved", "search", "platform", "search-co"),
+            ("split", "platform", ("search-co",), "platform", False),
+            ("merged", ("video", "music"), "streaming", False),
+            ("spun_off", "search-co", "platform", None, "standalone"),
+            ("spun_off", "media", None, "active", "ipo_planned"),
+            ("updated", "group", ("leaders",)),
+            ("updated", "commerce", ("sources",)),
+            ("updated", "platform", ("sources",)),
+            ("updated", "search", ("sources",)),
+            ("updated", "media", ("sources",)),
+        ],
+    ),
+    (
+        "2021-01-01",
+        "2022-01-01",
+        [
+            ("moved", "lab", "platform", "commerce"),
+            ("returned", "search-co", "standing", "2021-01-01", "group", "active"),
+            ("status_changed", "media", "ipo_planned", "ipo_cancelled"),
+            ("kind_changed", "search-co", "company", "business_group"),
+            ("updated", "lab", ("sources", "confidence", "field_confidence")),
+            ("updated", "search-co", ("sources",)),
+            ("updated", "media", ("sources",)),
+        ],
+    ),
+    (
+        "2022-01-01",
+        "2023-06-30",
+        [
+            ("removed", "search-co", "absorbed", "platform"),
+            ("returned", "mall", "group", "2021-01-01", "commerce", "active"),
+            ("returned", "search", "parent", "2021-01-01", "platform", "active"),
+            ("updated", "lab", ("field_confidence",)),
+            ("updated", "platform", ("lineage", "sources")),
+        ],
+    ),
+]
+
+
+def summary(event: Any) -> tuple[Any, ...]:
+    """The details a reader of the example history checks, per kind."""
+    e = event
+    match e.kind:
+        case "added":
+            return (e.kind, e.unit)
+        case "removed":
+            return (e.kind, e.unit, e.how, e.into)
+        case "renamed":
+            return (e.kind, e.unit, e.old_name, e.new_name)
+        case "moved":
+            return (e.kind, e.unit, e.old_parent, e.new_parent)
+        case "split":
+            return (e.kind, e.predecessor, e.successors, e.heir, e.inferred)
+        case "merged":
+            return (e.kind, e.predecessors, e.successor, e.inferred)
+        case "spun_off":
+            return (e.kind, e.unit, e.from_unit, e.old_status, e.new_status)
+        case "returned":
+            left = e.left_on.isoformat() if e.left_on else None
+            return (e.kind, e.unit, e.back_to, left, e.to_parent, e.to_status)
+        case "status_changed":
+            return (e.kind, e.unit, e.old_status, e.new_status)
+        case "kind_changed":
+            return (e.kind, e.unit, e.old_kind, e.new_kind)
+        case _:
+            return (e.kind, e.unit, e.fields)
+
+
+@pytest.mark.parametrize(("a", "b", "expected"), STEPS, ids=[f"{a}..{b}" for a, b, _ in STEPS])
+def test_example_steps(
+    example: orgmodel.History, a: str, b: str, expected: list[tuple[Any, ...]]
+) -> None:
+    d = example.diff(a, b)
+    assert (d.a.isoformat(), d.b.isoformat()) == (a, b)
+    assert [summary(e) for e in d.events] == expected
+    rebuilt = d.apply(example.at(a))
+    assert rebuilt == example.at(b)
+    assert list(rebuilt.units) == list(example.at(b).units)
+    assert all(e.since == d.a and e.date == d.b for e in d.events)
+
+
+def test_without_history_returns_are_plain_changes(example: orgmodel.History) -> None:
+    d = diff(example.at("2022-01-01"), example.at("2023-06-30"))
+    assert [summary(e) for e in d.filter(kinds=["added", "moved", "returned"])] == [
+        ("added", "mall"),
+        ("moved", "search", "search-co", "platform"),
+    ]
+
+
+def test_lineage_return_without_history_has_no_date(example: orgmodel.History) -> None:
+    d = diff(example.at("2021"), example.at("2022"))
+    assert [summary(e) for e in d.filter(kinds=["returned"])] == [
+        ("returned", "search-co", "standing", None, "group", "active")
+    ]
+
+
+def test_net_diff_hides_the_round_trip(example: orgmodel.History) -> None:
+    d = example.diff("2020", "2023")
+    assert d.filter(unit="search-co") == []
+    assert [summary(e) for e in d.filter(unit="mall", kinds=["moved", "status_changed"])] == [
+        ("moved", "mall", "group", "commerce"),
+        ("status_changed", "mall", "sale_agreed", "active"),
+    ]
+    assert d.apply(example.at("2020")) == example.at("2023")
+
+
+def test_diff_of_a_snapshot_with_itself_is_empty(example: orgmodel.History) -> None:
+    for snapshot in example:
+        d = diff(snapshot, snapshot, history=example)
+        assert not d and d.is_empty and len(d) == 0
+        assert d.apply(snapshot) == snapshot
+
+
+def test_diff_is_deterministic(example: orgmodel.History) -> None:
+    first = example.diff("2020", "2021")
+    again = orgmodel.load_history(EXAMPLE).diff("2020", "2021")
+    assert first.model_dump(mode="json") == again.model_dump(mode="json")
+
+
+def test_filter(example: orgmodel.History) -> None:
+    d = example.diff("2020", "2021")
+    assert [e.kind for e in d.filter(unit="platform")] == ["moved", "split", "spun_off", "updated"]
+    assert [e.kind for e in d.filter(unit="platform", kinds=["split"])] == ["split"]
+    with pytest.raises(EventError, match="unknown event kind 'splt'"):
+        d.filter(kinds=["splt"])
+
+
+def test_apply_to_the_wrong_snapshot(example: orgmodel.History) -> None:
+    d = example.diff("2020", "2021")
+    with pytest.raises(EventError, match="apply it to the snapshot of 2020-01-01"):
+        d.apply(example.at("2022"))
+
+
+def test_events_round_trip_through_json(example: orgmodel.History) -> None:
+    for a, b, _ in STEPS:
+        d = example.diff(a, b)
+        back = orgmodel.Diff.model_validate_json(d.model_dump_json())
+        assert back.apply(example.at(a)) == example.at(b)
+        assert [parse_event(e.model_dump(mode="json")).kind for e in d.events] == [
+            e.kind for e in d.events
+        ]
+
+
+def test_json_schema_names_every_kind() -> None:
+    schema = events_json_schema()
+    assert sorted(schema["items"]["discriminator"]["mapping"]) == sorted(KINDS)
