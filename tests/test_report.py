@@ -1,0 +1,254 @@
+"""Reports: text for people, JSON and Markdown for machines and documents; exact output."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import orgmodel
+from orgmodel.errors import OutputError
+from orgmodel.events import KINDS, parse_event
+from orgmodel.report import (
+    FORMATS,
+    KIND_TITLES,
+    changes_report,
+    describe,
+    diff_report,
+    history_names,
+    lineage_report,
+    snapshot_names,
+)
+
+EXAMPLE = Path(__file__).parent / "data" / "example"
+
+
+@pytest.fixture(scope="module")
+def example() -> orgmodel.History:
+    return orgmodel.load_history(EXAMPLE)
+
+
+NET_2021_2023 = """\
+Snapshots used: 2021-01-01 -> 2023-06-30
+8 changes
+
+Removed (1)
+  - Search Co [search-co] (under Example Group [group]): absorbed into Shared Platform [platform]
+
+Moved (1)
+  - Research Lab [lab]: Shared Platform [platform] -> Commerce & Retail Group [commerce]
+
+Returned (2)
+  - Mall Retail [mall] is back in the group, under Commerce & Retail Group [commerce] (active; \
+away since 2021-01-01)
+  - Search [search] back under Shared Platform [platform] (from Search Co [search-co]); away \
+since 2021-01-01
+
+Status changed (1)
+  - Media Group [media]: ipo planned -> ipo cancelled
+
+Updated (3)
+  - Research Lab [lab]: sources, confidence
+  - Shared Platform [platform]: lineage, sources
+  - Media Group [media]: sources"""
+
+STEP_2022_MARKDOWN = """\
+# Changes 2021-01-01 -> 2022-01-01
+
+Snapshots used: 2021-01-01 -> 2022-01-01
+
+7 changes in 1 step
+
+## 2022-01-01 (since 2021-01-01)
+
+### Moved (1)
+
+- Research Lab (`lab`): Shared Platform (`platform`) -> Commerce & Retail Group (`commerce`)
+
+### Returned (1)
+
+- Search Co (`search-co`) back in line: standalone -> active; away since 2021-01-01
+
+### Status changed (1)
+
+- Media Group (`media`): ipo planned -> ipo cancelled
+
+### Kind changed (1)
+
+- Search Co (`search-co`): company -> business group
+
+### Updated (3)
+
+- Research Lab (`lab`): sources, confidence, field confidence
+- Search Co (`search-co`): sources
+- Media Group (`media`): sources
+"""
+
+LINEAGE_STREAMING = """\
+Lineage of Streaming [streaming]
+Snapshots used: 2020-01-01 -> 2021-01-01
+
+2021-01-01
+  - Added: Streaming [streaming] under Media Group [media]
+  - Removed: Video [video] (under Media Group [media]): absorbed into Streaming [streaming]
+  - Removed: Music [music] (under Media Group [media]): absorbed into Streaming [streaming]
+  - Merged: Video [video] + Music [music] -> Streaming [streaming] (declared lineage)"""
+
+
+def test_diff_report_text(example: orgmodel.History) -> None:
+    assert diff_report(example.diff("2021", "2023"), history_names(example)) == NET_2021_2023
+
+
+def test_changes_report_markdown(example: orgmodel.History) -> None:
+    events = example.changes("2021", "2022")
+    report = changes_report(
+        events,
+        example.at("2021").date,
+        example.at("2022").date,
+        history_names(example),
+        "markdown",
+    )
+    assert report == STEP_2022_MARKDOWN
+
+
+def test_lineage_report_text(example: orgmodel.History) -> None:
+    events = example.lineage("streaming")
+    assert lineage_report("streaming", events, history_names(example)) == LINEAGE_STREAMING
+
+
+# One line per kind, as the text report writes it (first step of the example unless noted).
+LINES = [
+    ("2020", "2021", "added", "Search Co [search-co] under Example Group [group] (standalone)"),
+    (
+        "2020",
+        "2021",
+        "removed",
+        "Video [video] (under Media Group [media]): absorbed into Streaming [streaming]",
+    ),
+    ("2020", "2021", "renamed", "Commerce Group -> Commerce & Retail Group [commerce]"),
+    (
+        "2020",
+        "2021",
+        "moved",
+        "Search [search]: Shared Platform [platform] -> Search Co [search-co]",
+    ),
+    (
+        "2020",
+        "2021",
+        "split",
+        "Search Co [search-co] split off from Shared Platform [platform] (declared lineage)",
+    ),
+    (
+        "2020",
+        "2021",
+        "spun_off",
+        "Search Co [search-co] carved out of Shared Platform [platform] as standalone, under "
+        "Example Group [group]",
+    ),
+    ("2021", "2022", "kind_changed", "Search Co [search-co]: company -> business group"),
+    ("2020", "2021", "updated", "Example Group [group]: leaders"),
+]
+
+
+@pytest.mark.parametrize(("a", "b", "kind", "line"), LINES, ids=[x[2] for x in LINES])
+def test_describe(example: orgmodel.History, a: str, b: str, kind: str, line: str) -> None:
+    first = example.diff(a, b).filter(kinds=[kind])[0]
+    assert describe(first, history_names(example)) == line
+
+
+def test_describe_without_names_uses_ids(example: orgmodel.History) -> None:
+    event = example.diff("2020", "2021").filter(kinds=["merged"])[0]
+    assert describe(event) == "video + music -> streaming (declared lineage)"
+    assert describe(event, markdown=True) == "`video` + `music` -> `streaming` (declared lineage)"
+
+
+def test_inferred_split_is_described_with_its_score() -> None:
+    def u(uid: str, parent: str | None = "g") -> orgmodel.Unit:
+        return orgmodel.Unit(id=uid, name=uid.upper(), kind="unit", parent=parent)
+
+    a = orgmodel.Snapshot(
+        dt.date(2020, 1, 1), [u("g", None), u("p"), *(u(f"c{i}", "p") for i in range(4))]
+    )
+    b = orgmodel.Snapshot(
+        dt.date(2021, 1, 1),
+        [
+            u("g", None),
+            u("s1"),
+            u("s2"),
+            u("c0", "s1"),
+            u("c1", "s1"),
+            u("c2", "s2"),
+            u("c3", "s2"),
+        ],
+    )
+    d = orgmodel.diff(a, b)
+    names = snapshot_names(a, b)
+    assert [describe(e, names) for e in d.filter(kinds=["split", "removed"])] == [
+        "P [p] (under G [g]): absorbed into S1 [s1] (inferred from overlap of sub-units)",
+        "P [p] split into S1 [s1], S2 [s2]; S1 [s1] carries its identity (inferred from "
+        "overlap of sub-units, Jaccard 0.50)",
+    ]
+
+
+def test_json_reports_are_the_events_with_the_dates(example: orgmodel.History) -> None:
+    d = example.diff("2020", "2021")
+    data = json.loads(diff_report(d, history_names(example), "json"))
+    assert (data["a"], data["b"]) == ("2020-01-01", "2021-01-01")
+    assert [parse_event(e) for e in data["events"]] == [
+        parse_event(e.model_dump(mode="json")) for e in d.events
+    ]
+    assert all(next(iter(e)) == "kind" for e in data["events"])
+    steps = json.loads(
+        changes_report(example.changes(), example.dates[0], example.dates[-1], None, "json")
+    )
+    assert (steps["a"], steps["b"], len(steps["events"])) == ("2020-01-01", "2023-06-30", 28)
+    life = json.loads(lineage_report("mall", example.lineage("mall"), None, "json"))
+    assert (life["unit"], life["a"], life["b"]) == ("mall", "2020-01-01", "2023-06-30")
+    assert [e["kind"] for e in life["events"]] == ["removed", "returned"]
+
+
+@pytest.mark.parametrize(
+    ("fmt", "expected"),
+    [
+        ("text", "Snapshots used: 2022-01-01 -> 2022-01-01\nNo changes."),
+        (
+            "markdown",
+            "# Changes 2022-01-01 -> 2022-01-01\n\nSnapshots used: 2022-01-01 -> "
+            "2022-01-01\n\n0 changes\n",
+        ),
+        ("json", '{\n  "a": "2022-01-01",\n  "b": "2022-01-01",\n  "events": []\n}\n'),
+    ],
+)
+def test_empty_diff(example: orgmodel.History, fmt: str, expected: str) -> None:
+    assert diff_report(example.diff("2022", "2022"), None, fmt) == expected
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda d: diff_report(d, None, "yaml"),
+        lambda d: changes_report(d.events, d.a, d.b, None, "html"),
+        lambda d: lineage_report("x", d.events, None, "csv"),
+    ],
+)
+def test_unknown_format(example: orgmodel.History, call: Any) -> None:
+    with pytest.raises(OutputError, match="use one of text, json, markdown"):
+        call(example.diff("2020", "2021"))
+
+
+def test_every_kind_has_a_title() -> None:
+    assert set(KIND_TITLES) == set(KINDS)
+    assert FORMATS == ("text", "json", "markdown")
+
+
+def test_names_resolve_at_the_event_date(example: orgmodel.History) -> None:
+    names = history_names(example)
+    day = dt.date
+    assert names("commerce", day(2020, 6, 1)) == "Commerce Group"
+    assert names("commerce", day(2021, 1, 1)) == "Commerce & Retail Group"
+    assert names("video", day(2023, 1, 1)) == "Video"  # gone: its last name
+    assert names("mall", day(2022, 1, 1)) == "Mall Retail"
+    assert names("nowhere", day(2022, 1, 1)) is None
