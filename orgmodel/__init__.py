@@ -35,6 +35,13 @@ from orgmodel.events import (
 from orgmodel.history import History, to_graph
 from orgmodel.model import Bibliography, Leader, Removal, SnapshotFile, Source, Unit
 from orgmodel.reading import load_history, read_bibliography, read_history, read_snapshot
+from orgmodel.report import (
+    changes_report,
+    diff_report,
+    history_names,
+    lineage_report,
+    snapshot_names,
+)
 from orgmodel.snapshot import Snapshot
 from orgmodel.tables import events_table, units_table
 
@@ -69,15 +76,20 @@ __all__ = [
     "Unit",
     "UnknownUnitError",
     "Updated",
+    "changes_report",
     "diff",
+    "diff_report",
     "events_json_schema",
     "events_table",
+    "history_names",
+    "lineage_report",
     "load_history",
     "parse_date",
     "parse_event",
     "read_bibliography",
     "read_history",
     "read_snapshot",
+    "snapshot_names",
     "to_graph",
     "units_table",
 ]
