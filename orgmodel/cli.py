@@ -42,6 +42,12 @@ class TextFormat(StrEnum):
     json = "json"
 
 
+class ReportFormat(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
 class ExportFormatChoice(StrEnum):
     graphml = "graphml"
     gexf = "gexf"
@@ -71,6 +77,31 @@ DataOption = Annotated[
     ),
 ]
 DateArg = Annotated[str, typer.Argument(help="A date: YYYY-MM-DD, YYYY-MM or YYYY.")]
+ReportFormatOption = Annotated[
+    ReportFormat, typer.Option("--format", "-f", help="Output format: text, json or markdown.")
+]
+UnitOption = Annotated[
+    str | None, typer.Option("--unit", "-u", help="Only the events that involve this unit id.")
+]
+KindOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--kind",
+        "-k",
+        help="Only events of this kind (repeat for several): added, removed, renamed, moved, "
+        "split, merged, spun_off, returned, status_changed, kind_changed, updated.",
+    ),
+]
+ThresholdOption = Annotated[
+    float | None,
+    typer.Option(
+        "--threshold",
+        min=0.0,
+        max=1.0,
+        help="Jaccard overlap of sub-units above which an undeclared split or merge is "
+        "inferred (default 0.3).",
+    ),
+]
 
 
 def _history(data: Path | None) -> History:
@@ -159,6 +190,99 @@ def show(
     _echo(snapshot.title)
     _echo("")
     _echo(tree)
+
+
+@app.command()
+def diff(
+    a: DateArg,
+    b: DateArg,
+    data: DataOption = None,
+    steps: Annotated[
+        bool,
+        typer.Option(
+            "--steps", help="Show every step between the two dates, not only the net change."
+        ),
+    ] = False,
+    fmt: ReportFormatOption = ReportFormat.text,
+    unit: UnitOption = None,
+    kind: KindOption = None,
+    threshold: ThresholdOption = None,
+    exit_code: Annotated[
+        bool,
+        typer.Option("--exit-code", help="Exit with status 1 when there are differences."),
+    ] = False,
+) -> None:
+    """What changed between the structures in force on dates A and B."""
+    from orgmodel.diff import DEFAULT_THRESHOLD, changes, select
+    from orgmodel.events import check_kinds
+    from orgmodel.report import changes_report, diff_report, history_names
+
+    history = _history(data)
+    wanted = check_kinds(kind)
+    if unit is not None:
+        history.check_unit(unit)
+    limit = DEFAULT_THRESHOLD if threshold is None else threshold
+    names = history_names(history)
+    if steps:
+        events = changes(history, a, b, unit=unit, kinds=wanted, threshold=limit)
+        first, last = history.at(a).date, history.at(b).date
+        _echo(changes_report(events, first, last, names, fmt.value))
+        found = bool(events)
+    else:
+        result = history.diff(a, b, threshold=limit)
+        if unit is not None or wanted is not None:
+            kept = select(result.events, unit=unit, kinds=wanted)
+            result = result.model_copy(update={"events": kept})
+        _echo(diff_report(result, names, fmt.value))
+        found = bool(result.events)
+    if exit_code and found:
+        raise typer.Exit(1)
+
+
+@app.command()
+def log(
+    a: Annotated[
+        str | None, typer.Argument(help="From this date (default: the first snapshot).")
+    ] = None,
+    b: Annotated[
+        str | None, typer.Argument(help="To this date (default: the last snapshot).")
+    ] = None,
+    data: DataOption = None,
+    unit: UnitOption = None,
+    kind: KindOption = None,
+    fmt: ReportFormatOption = ReportFormat.text,
+) -> None:
+    """Every change, step by step, from date A to date B (the whole history by default)."""
+    from orgmodel.report import changes_report, history_names
+
+    history = _history(data)
+    events = history.changes(a, b, unit=unit, kinds=kind)
+    first = history.at(a).date if a is not None else history.dates[0]
+    last = history.at(b).date if b is not None else history.dates[-1]
+    _echo(changes_report(events, first, last, history_names(history), fmt.value))
+
+
+@app.command()
+def lineage(
+    unit: Annotated[str, typer.Argument(help="The id of the unit, e.g. aicheng.")],
+    data: DataOption = None,
+    fmt: ReportFormatOption = ReportFormat.text,
+) -> None:
+    """The life of one unit, and of the units it came from or went into, in time order."""
+    from orgmodel.report import history_names, lineage_report
+
+    history = _history(data)
+    events = history.lineage(unit)
+    _echo(
+        lineage_report(
+            unit,
+            events,
+            history_names(history),
+            fmt.value,
+            a_date=history.dates[0],
+            b_date=history.dates[-1],
+        )
+    )
 
 
 @app.command()

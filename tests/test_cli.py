@@ -207,3 +207,104 @@ def test_cli_does_not_import_matplotlib():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+def test_diff_text_grouped_by_kind_with_dates_used(capsys):
+    code, out, _ = run(
+        capsys, "diff", "2021", "2022", "--data", EXAMPLE, "-k", "returned", "-k", "moved"
+    )
+    assert code == 0
+    assert out.splitlines() == [
+        "Snapshots used: 2021-01-01 -> 2022-01-01",
+        "2 changes",
+        "",
+        "Moved (1)",
+        "  - Research Lab [lab]: Shared Platform [platform] -> Commerce & Retail Group [commerce]",
+        "",
+        "Returned (1)",
+        "  - Search Co [search-co] back in line: standalone -> active; away since 2021-01-01",
+    ]
+
+
+def test_diff_json_is_the_events_serialisation(capsys):
+    from orgmodel.events import parse_event
+
+    code, out, _ = run(capsys, "diff", "2020", "2023", "--data", EXAMPLE, "-f", "json")
+    payload = json.loads(out)
+    assert code == 0
+    assert (payload["a"], payload["b"]) == ("2020-01-01", "2023-06-30")
+    events = [parse_event(e) for e in payload["events"]]
+    assert {e.kind for e in events} >= {"merged", "moved", "renamed", "removed"}
+
+
+def test_diff_exit_code(capsys):
+    assert run(capsys, "diff", "2021", "2022", "--data", EXAMPLE, "--exit-code")[0] == 1
+    assert run(capsys, "diff", "2021", "2021-06", "--data", EXAMPLE, "--exit-code")[0] == 0
+    # Without --exit-code, differences are not an error.
+    assert run(capsys, "diff", "2021", "2022", "--data", EXAMPLE)[0] == 0
+
+
+def test_diff_steps_shows_the_round_trip_a_net_diff_hides(capsys):
+    code, net, _ = run(
+        capsys,
+        "diff",
+        "2020",
+        "2023",
+        "--data",
+        EXAMPLE,
+        "-u",
+        "search",
+        "-k",
+        "moved",
+        "-k",
+        "returned",
+    )
+    assert code == 0
+    # Search went into Search Co in 2021 and came back to the platform in 2023: net, it moved
+    # nowhere, but the steps show both moves.
+    assert net.splitlines()[1] == "No changes."
+    code, steps, _ = run(
+        capsys, "diff", "2020", "2023", "--data", EXAMPLE, "-u", "search", "--steps"
+    )
+    assert "2021-01-01 (since 2020-01-01)" in steps
+    assert "- Search [search]: Shared Platform [platform] -> Search Co [search-co]" in steps
+    assert "- Search [search] back under Shared Platform [platform]" in steps
+
+
+def test_log_and_lineage(capsys):
+    code, out, _ = run(capsys, "log", "--data", EXAMPLE, "--unit", "search-co", "-k", "spun_off")
+    assert code == 0
+    assert out.splitlines()[:2] == [
+        "Snapshots used: 2020-01-01 -> 2023-06-30",
+        "1 change in 1 step",
+    ]
+    code, out, _ = run(capsys, "lineage", "streaming", "--data", EXAMPLE)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "Lineage of Streaming [streaming]"
+    assert (
+        "  - Merged: Video [video] + Music [music] -> Streaming [streaming] (declared lineage)"
+        in lines
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["diff", "2020", "2021", "-k", "bogus"],
+            "orgmodel: unknown event kind 'bogus'; use one of "
+            "added, removed, renamed, moved, split, merged, spun_off, returned, status_changed, "
+            "kind_changed, updated",
+        ),
+        (
+            ["lineage", "strea"],
+            "orgmodel: unit 'strea' is in no snapshot (did you mean 'streaming'?)",
+        ),
+        (["diff", "2020", "2021", "-u", "nope"], "orgmodel: unit 'nope' is in no snapshot"),
+    ],
+)
+def test_diff_bad_input(capsys, args, message):
+    code, out, err = run(capsys, *args, "--data", EXAMPLE)
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [message]
