@@ -214,6 +214,9 @@ class Removal(_Model):
         None, description="With absorbed: the unit of this snapshot that took it in."
     )
     sources: tuple[SourceKey, ...] = Field((), description="Sources for the removal.")
+    confidence: Confidence | None = Field(
+        None, description="How sure the sources make the removal and how it happened."
+    )
     note: Text | None = Field(None, description="A sentence on the removal.")
 
 
