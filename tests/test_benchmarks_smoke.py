@@ -1,0 +1,80 @@
+"""The benchmarks' synthetic groups: real snapshot folders, with the churn they were asked for.
+
+No timings here: benchmarks are measured by ``python -m benchmarks``, never by a test.
+"""
+
+from __future__ import annotations
+
+import itertools
+import sys
+from pathlib import Path
+
+import pytest
+
+import orgmodel
+
+# The benchmarks live beside the package, not in it: importable from the repository's root only.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks import synthetic
+
+
+@pytest.fixture(scope="module")
+def group() -> synthetic.Group:
+    return synthetic.generate(200, snapshots=4, churn=0.1, seed=3)
+
+
+@pytest.fixture(scope="module")
+def history(group: synthetic.Group, tmp_path_factory: pytest.TempPathFactory) -> orgmodel.History:
+    folder = synthetic.write_folder(group, tmp_path_factory.mktemp("synthetic"))
+    return orgmodel.load_history(folder)
+
+
+def test_folder_has_the_snapshots_and_units_asked_for(history: orgmodel.History) -> None:
+    assert len(history) == 4
+    assert [len(s) for s in history] == [200, 200, 200, 200]
+    assert history.sources.keys() == {"s0", "s1", "s2", "s3"}
+
+
+def test_in_memory_snapshots_equal_the_files(
+    group: synthetic.Group, history: orgmodel.History
+) -> None:
+    assert synthetic.snapshots(group) == list(history.snapshots)
+
+
+def test_the_churn_shows_up_in_the_history(
+    group: synthetic.Group, history: orgmodel.History
+) -> None:
+    for record, (before, after) in zip(group.churn, itertools.pairwise(history), strict=True):
+        assert record.date == after.date
+        changes = record.changes
+        assert all(changes[kind] for kind in ("renamed", "moved", "split", "merged", "spun_off"))
+        for uid in changes["renamed"]:
+            assert before.units[uid].name != after.units[uid].name
+        for uid in changes["moved"]:
+            assert before.units[uid].parent != after.units[uid].parent
+        for uid in changes["split"]:
+            (origin,) = after.units[uid].lineage
+            assert origin in before and origin not in after
+        for uid in changes["merged"]:
+            origins = after.units[uid].lineage
+            assert len(origins) == 2
+            assert all(o in before and o not in after for o in origins)
+            assert all(after.removed[o].into == uid for o in origins)
+        for uid in changes["spun_off"]:
+            assert (before.units[uid].status, after.units[uid].status) == ("active", "standalone")
+        for uid in changes["returned"]:
+            assert (before.units[uid].status, after.units[uid].status) == ("standalone", "active")
+    assert any(record.changes["returned"] for record in group.churn)
+
+
+def test_the_diff_finds_the_churn(group: synthetic.Group, history: orgmodel.History) -> None:
+    for record, (before, after) in zip(group.churn, itertools.pairwise(history.dates), strict=True):
+        kinds = {event.kind for event in history.changes(before, after)}
+        wanted = {kind for kind, ids in record.changes.items() if ids}
+        assert wanted <= kinds
+
+
+def test_command_line_writes_a_folder(tmp_path: Path) -> None:
+    synthetic.main([str(tmp_path), "--units", "50", "--snapshots", "2", "--seed", "2"])
+    history = orgmodel.load_history(tmp_path)
+    assert [len(s) for s in history] == [50, 50]
