@@ -3,9 +3,9 @@
 - the diff of a snapshot with itself is empty;
 - applying ``diff(a, b)`` to ``a`` rebuilds ``b`` exactly, for any two snapshots;
 - every injected split, merge, move, rename, spin-off, return, addition, removal, status and
-  kind change is reported as such. The edit scripts keep their effects apart (an edited unit
-  is not edited again, a unit whose descendants are matched by overlap is left alone), so no
-  edit can hide another.
+  kind change is reported as such. The edit scripts keep their effects apart (an edited unit,
+  including a unit moved along by a split or a merger, is not edited again; a unit whose
+  descendants are matched by overlap is left alone), so no edit can hide another.
 """
 
 from __future__ import annotations
@@ -136,7 +136,7 @@ class Script:
         self.org[y]["lineage"] = (x,)
         for kid in moving:
             self.org[kid]["parent"] = y
-        self.touched.update({x, y})
+        self.touched.update({x, y, *moving})
         self.expected.append(("split", x, (y,), x, False))
         return True
 
@@ -166,6 +166,7 @@ class Script:
         for x in (x1, x2):
             for kid in children(self.org, x):
                 self.org[kid]["parent"] = m
+                self.touched.add(kid)
             del self.org[x]
         self.touched.update({x1, x2, m})
         self.expected.append(("merged", (x1, x2), m))
