@@ -1,1 +1,20 @@
-"""Drawing: org charts, change charts and timelines (matplotlib, imported inside functions)."""
+"""Drawing: org charts, change charts and timelines.
+
+matplotlib is imported inside the drawing functions only, so importing this package (or
+:mod:`orgmodel`) does not pay for it. Each function takes ``ax=None`` (draw into a new figure
+sized to the picture) or an existing ``Axes``, and returns what it drew; :func:`save_figure`
+writes a figure to a file.
+"""
+
+from orgmodel.drawing._style import CJK_FONTS, FORMATS, find_cjk_font, save_figure
+from orgmodel.drawing.orgchart import Chart, draw_change_chart, draw_org_chart
+
+__all__ = [
+    "CJK_FONTS",
+    "FORMATS",
+    "Chart",
+    "draw_change_chart",
+    "draw_org_chart",
+    "find_cjk_font",
+    "save_figure",
+]

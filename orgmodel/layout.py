@@ -1,0 +1,634 @@
+"""Positions for pictures: a tidy tree for org charts and lanes for timelines.
+
+Everything here is plain geometry: no matplotlib, no fonts. The caller measures its labels and
+passes box sizes in; what comes back is where each box goes and how the lines between them run,
+so the guarantees (no two boxes overlap, parents sit above their children) can be tested without
+drawing anything. Coordinates are in points (1/72 inch) with ``y`` growing *downwards*: the root
+is at the top, ``y`` is a box's top edge and ``y + height`` its bottom edge.
+
+The tree layout is Walker's algorithm for n-ary trees in the linear-time form of Buchheim, Jünger
+and Leipert (2002), with boxes of different widths: neighbouring boxes on a level are kept at
+least a gap apart, each parent is centred over its children and every subtree is drawn the same
+wherever it sits. A parent with many leaf children would make one endless row, so those leaves
+are stacked in columns below the parent instead (the "compact" mode of d3-org-chart), and the
+stack takes part in the layout as a single, tall box.
+
+Examples
+--------
+>>> sizes = {uid: (40.0, 20.0) for uid in "abcd"}
+>>> layout = tree_layout("a", {"a": ["b", "c"], "c": ["d"]}, sizes)
+>>> [(uid, box.x, box.y) for uid, box in layout.boxes.items()]
+[('a', 25.0, 0.0), ('b', 0.0, 48.0), ('c', 50.0, 48.0), ('d', 50.0, 96.0)]
+>>> layout.width, layout.height
+(90.0, 116.0)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+__all__ = [
+    "Box",
+    "Connector",
+    "TreeLayout",
+    "estimate_text_size",
+    "overlapping_pairs",
+    "tree_layout",
+]
+
+Point = tuple[float, float]
+
+
+@dataclass(frozen=True, slots=True)
+class Box:
+    """Where one unit's box goes: its top-left corner, its size and its place in the tree.
+
+    >>> box = Box("a", 10.0, 0.0, 40.0, 20.0)
+    >>> box.right, box.bottom, box.centre
+    (50.0, 20.0, (30.0, 10.0))
+    """
+
+    id: str
+    x: float
+    y: float
+    width: float
+    height: float
+    depth: int = 0
+    parent: str | None = None
+    stacked: bool = False
+    """True for a leaf drawn in a stack of columns below its parent."""
+
+    @property
+    def right(self) -> float:
+        """The x of the right edge."""
+        return self.x + self.width
+
+    @property
+    def bottom(self) -> float:
+        """The y of the bottom edge (y grows downwards)."""
+        return self.y + self.height
+
+    @property
+    def centre(self) -> Point:
+        """The centre of the box."""
+        return (self.x + self.width / 2, self.y + self.height / 2)
+
+    def overlaps(self, other: Box, margin: float = 0.0) -> bool:
+        """Whether the two boxes come closer than ``margin`` on both axes.
+
+        >>> Box("a", 0, 0, 10, 10).overlaps(Box("b", 12, 0, 10, 10), margin=3)
+        True
+        >>> Box("a", 0, 0, 10, 10).overlaps(Box("b", 12, 0, 10, 10), margin=2)
+        False
+        """
+        return (
+            self.x < other.right + margin
+            and other.x < self.right + margin
+            and self.y < other.bottom + margin
+            and other.y < self.bottom + margin
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Connector:
+    """The line from a parent's box to one child's box, as a polyline of points."""
+
+    parent: str
+    child: str
+    points: tuple[Point, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TreeLayout:
+    """The result of :func:`tree_layout`: boxes by id (parents before children), connectors,
+    and the size of the whole drawing (every box lies within ``0..width`` x ``0..height``)."""
+
+    boxes: Mapping[str, Box]
+    connectors: tuple[Connector, ...]
+    width: float
+    height: float
+    gaps: tuple[float, float] = (0.0, 0.0)
+    """The smallest horizontal and vertical gap the layout keeps between boxes."""
+
+
+def estimate_text_size(text: str, fontsize: float = 9.0) -> tuple[float, float]:
+    """A generous guess at the size in points of ``text`` set in a sans-serif font.
+
+    Drawing code measures text with the real font; this estimate is for tests and for callers
+    without a renderer. Lines are split on newlines; wide (CJK) characters count as a full em.
+
+    >>> estimate_text_size("Cloud", 10)
+    (31.0, 12.5)
+    >>> estimate_text_size("阿里云\\nCloud", 10)
+    (31.0, 25.0)
+    """
+    lines = text.split("\n")
+    width = max(sum(1.0 if _is_wide(ch) else 0.62 for ch in line) for line in lines)
+    return (round(width * fontsize, 2), round(len(lines) * 1.25 * fontsize, 2))
+
+
+def _is_wide(ch: str) -> bool:
+    return ord(ch) >= 0x2E80
+
+
+class _Node:
+    """A node of the tree being laid out: a unit, a stack of leaves, or a filler below a stack."""
+
+    __slots__ = (
+        "ancestor",
+        "change",
+        "children",
+        "depth",
+        "height",
+        "id",
+        "index",
+        "leaves",
+        "mod",
+        "parent",
+        "prelim",
+        "shift",
+        "thread",
+        "width",
+        "x",
+    )
+
+    def __init__(self, uid: str | None, width: float, height: float, depth: int) -> None:
+        self.id = uid
+        self.width = width
+        self.height = height
+        self.depth = depth
+        self.children: list[_Node] = []
+        self.parent: _Node | None = None
+        self.leaves: list[str] = []  # for a stack: the leaves it holds, in order
+        self.index = 0  # position among its siblings
+        self.prelim = 0.0
+        self.mod = 0.0
+        self.shift = 0.0
+        self.change = 0.0
+        self.thread: _Node | None = None
+        self.ancestor: _Node = self
+        self.x = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class _Stack:
+    """How a stack is arranged: each row's (id, parent, column, row, level), and its size."""
+
+    rows: list[tuple[str, str, int, int, int]]
+    column_width: float
+    row_height: float
+    width: float
+    height: float
+
+
+def tree_layout(
+    root: str,
+    children: Mapping[str, Sequence[str]] | Callable[[str], Sequence[str]],
+    sizes: Mapping[str, tuple[float, float]],
+    *,
+    h_gap: float = 10.0,
+    v_gap: float = 28.0,
+    subtree_gap: float | None = None,
+    stack_leaves: int | None = 5,
+    stack_size: int | None = None,
+    max_aspect: float = 4.0,
+    stack_height: float | None = None,
+    stack_columns: int | None = None,
+    stack_gap: float = 6.0,
+    indent: float = 12.0,
+) -> TreeLayout:
+    """Lay out the tree below ``root`` as a tidy, top-down org chart.
+
+    Parameters
+    ----------
+    root : str
+        The id of the top box.
+    children : mapping or callable
+        The ids of each unit's children, in drawing order (missing ids have none).
+    sizes : mapping
+        ``(width, height)`` of each box, in points; it must cover every unit of the tree.
+    h_gap : float
+        The smallest horizontal gap between two sibling boxes.
+    v_gap : float
+        The vertical gap between a level and the next; connectors run in it.
+    subtree_gap : float, optional
+        The smallest horizontal gap between boxes that are not siblings (default ``2 * h_gap``),
+        so that families read as groups.
+    stack_leaves : int or None
+        A parent with at least this many leaf children gets them stacked in columns below it
+        instead of in a row; ``None`` never stacks.
+    stack_size : int, optional
+        The largest subtree (in units) that counts as small enough to stack: 1 stacks leaves
+        only; more stacks small families as indented lists (and any family made only of small
+        subtrees). By default the smallest of 1, 2, 4, 8, ... that keeps the drawing no wider
+        than ``max_aspect`` times its height.
+    max_aspect : float
+        The widest drawing, as a multiple of its height, that the automatic ``stack_size``
+        accepts.
+    stack_columns : int, optional
+        How many columns a stack has; by default as many as make the stack about as wide as it
+        is tall.
+    stack_height : float, optional
+        The tallest a stack may be, in points: a taller one gets more columns (a family of
+        small subtrees is never split across columns, so one long family can still exceed it).
+    stack_gap : float
+        The gap between rows and columns of a stack.
+    indent : float
+        How far stacked boxes sit to the right of the line that joins them to their parent.
+
+    Returns
+    -------
+    TreeLayout
+        Boxes (with ``y`` growing downwards) and connectors. No two boxes come closer than
+        ``min(h_gap, stack_gap)`` side by side or ``min(v_gap, stack_gap)`` one above the other;
+        every parent's bottom is above its children's tops.
+
+    Examples
+    --------
+    Twelve leaves under one parent, stacked in two columns of six, each hanging from a line that
+    runs down the left of its column:
+
+    >>> kids = {"p": [f"u{i}" for i in range(12)]}
+    >>> sizes = {uid: (50.0, 16.0) for uid in ["p", *kids["p"]]}
+    >>> layout = tree_layout("p", kids, sizes, stack_columns=2)
+    >>> sorted({(box.x, box.stacked) for box in layout.boxes.values()})
+    [(12.0, True), (40.0, False), (80.0, True)]
+    >>> layout.boxes["u6"].x, layout.boxes["u6"].y
+    (80.0, 44.0)
+    >>> layout.connectors[6].points
+    ((65.0, 16.0), (65.0, 30.0), (74.0, 30.0), (74.0, 52.0), (80.0, 52.0))
+    """
+    get_children = children if callable(children) else _getter(children)
+
+    def run(
+        size: int, counts: Mapping[str, int] | None = None, tallest: float | None = None
+    ) -> TreeLayout:
+        return _tree_layout(
+            root,
+            get_children,
+            sizes,
+            h_gap=h_gap,
+            v_gap=v_gap,
+            subtree_gap=2 * h_gap if subtree_gap is None else subtree_gap,
+            stack_leaves=stack_leaves,
+            stack_size=size,
+            stack_columns=stack_columns,
+            stack_gap=stack_gap,
+            indent=indent,
+            stack_height=tallest,
+            counts=counts,
+        )
+
+    if stack_size is not None:
+        return run(stack_size, tallest=stack_height)
+    counts = _subtree_sizes(root, get_children)
+    size = 1
+    while True:
+        layout = run(size, counts, stack_height)
+        if layout.width <= max_aspect * layout.height or size >= len(counts) or not stack_leaves:
+            return layout
+        size *= 2
+
+
+def _tree_layout(
+    root: str,
+    get_children: Callable[[str], Sequence[str]],
+    sizes: Mapping[str, tuple[float, float]],
+    *,
+    h_gap: float,
+    v_gap: float,
+    subtree_gap: float,
+    stack_leaves: int | None,
+    stack_size: int,
+    stack_columns: int | None,
+    stack_gap: float,
+    indent: float,
+    stack_height: float | None = None,
+    counts: Mapping[str, int] | None = None,
+) -> TreeLayout:
+
+    # 1. Build the tree to lay out. Small subtrees hanging from one parent, when there are
+    #    enough of them, go into one stack that takes part in the layout as a single box.
+    sizes_below = _subtree_sizes(root, get_children) if counts is None else counts
+    stacks: dict[int, _Stack] = {}
+    top = _Node(root, *sizes[root], 0)
+    order: list[_Node] = [top]  # parents before children
+    pending = [top]
+    while pending:
+        node = pending.pop()
+        assert node.id is not None
+        kids = list(get_children(node.id))
+        small = [kid for kid in kids if sizes_below[kid] <= stack_size]
+        stacked = stack_leaves is not None and (
+            len(small) >= max(stack_leaves, 1) or (stack_size > 1 and len(small) == len(kids))
+        )
+        placed_stack = False
+        for kid in kids:
+            if stacked and sizes_below[kid] <= stack_size:
+                if placed_stack:
+                    continue
+                placed_stack = True
+                stack = _arrange_stack(
+                    node.id,
+                    small,
+                    get_children,
+                    sizes,
+                    stack_columns,
+                    stack_gap,
+                    indent,
+                    stack_height,
+                )
+                child = _Node(None, stack.width, stack.height, node.depth + 1)
+                child.leaves = small
+                stacks[id(child)] = stack
+            else:
+                child = _Node(kid, *sizes[kid], node.depth + 1)
+                pending.append(child)
+            child.parent = node
+            child.index = len(node.children)
+            node.children.append(child)
+            order.append(child)
+
+    # 2. Level heights from the ordinary boxes; a stack spans as many levels as it needs, and a
+    #    chain of fillers below it keeps other subtrees out of the space it takes.
+    levels: dict[int, float] = {}
+    for node in order:
+        if node.id is not None:
+            levels[node.depth] = max(levels.get(node.depth, 0.0), node.height)
+    default_level = max(levels.values())
+    for node in list(order):
+        if node.leaves:
+            depth, reach = node.depth, levels.get(node.depth, default_level)
+            below = node
+            while reach < node.height:
+                depth += 1
+                reach += v_gap + levels.setdefault(depth, default_level)
+                filler = _Node(None, node.width, 0.0, depth)
+                filler.parent = below
+                below.children.append(filler)
+                order.append(filler)
+                below = filler
+            levels.setdefault(node.depth, default_level)
+    tops: dict[int, float] = {}
+    y = 0.0
+    for depth in range(max(levels) + 1):
+        tops[depth] = y
+        y += levels.setdefault(depth, default_level) + v_gap
+
+    # 3. Walker / Buchheim: preliminary x bottom-up, then absolute x top-down.
+    def separation(left: _Node, right: _Node) -> float:
+        gap = h_gap if left.parent is right.parent else subtree_gap
+        return (left.width + right.width) / 2 + gap
+
+    _first_walk(order, separation)
+    _second_walk(top)
+
+    # 4. Boxes and connectors, shifted so that the drawing starts at x = 0.
+    left_edge = min(node.x - node.width / 2 for node in order)
+    boxes: dict[str, Box] = {}
+    connectors: list[Connector] = []
+    for node in order:
+        if node.id is None and not node.leaves:
+            continue  # a filler
+        parent = node.parent
+        parent_id = parent.id if parent is not None else None
+        left = node.x - node.width / 2 - left_edge
+        if node.id is not None:
+            boxes[node.id] = Box(
+                node.id, left, tops[node.depth], node.width, node.height, node.depth, parent_id
+            )
+        assert parent is not None or node.id is not None
+        if parent is None:
+            continue
+        assert parent_id is not None
+        start = (parent.x - left_edge, tops[parent.depth] + parent.height)
+        bus = tops[node.depth] - v_gap / 2
+        if node.id is not None:
+            centre = left + node.width / 2
+            line = (start, (start[0], bus), (centre, bus), (centre, tops[node.depth]))
+            connectors.append(Connector(parent_id, node.id, _clean(line)))
+            continue
+        stack = stacks[id(node)]
+        top_y = tops[node.depth]
+        for uid, parent_uid, column, row, level in stack.rows:
+            column_left = left + column * (stack.column_width + stack_gap)
+            box_x = column_left + (level + 1) * indent
+            box_y = top_y + row * (stack.row_height + stack_gap)
+            width, height = sizes[uid]
+            boxes[uid] = Box(uid, box_x, box_y, width, height, node.depth + level, parent_uid, True)
+            middle = box_y + height / 2
+            points: tuple[Point, ...]
+            if level == 0:
+                spine = column_left + indent / 2
+                points = (start, (start[0], bus), (spine, bus), (spine, middle), (box_x, middle))
+            else:
+                above = boxes[parent_uid]
+                spine = above.x + indent / 2
+                points = ((spine, above.bottom), (spine, middle), (box_x, middle))
+            connectors.append(Connector(parent_uid, uid, _clean(points)))
+    width = max(box.right for box in boxes.values())
+    height = max(box.bottom for box in boxes.values())
+    return TreeLayout(
+        boxes, tuple(connectors), width, height, (min(h_gap, stack_gap), min(v_gap, stack_gap))
+    )
+
+
+def _getter(children: Mapping[str, Sequence[str]]) -> Callable[[str], Sequence[str]]:
+    def get(uid: str) -> Sequence[str]:
+        return children.get(uid, ())
+
+    return get
+
+
+def _clean(points: Iterable[Point]) -> tuple[Point, ...]:
+    """Drop repeated points so that a connector has no zero-length segments."""
+    kept: list[Point] = []
+    for point in points:
+        if not kept or kept[-1] != point:
+            kept.append(point)
+    return tuple(kept)
+
+
+def _subtree_sizes(root: str, get_children: Callable[[str], Sequence[str]]) -> dict[str, int]:
+    """How many units each subtree holds (the unit itself included)."""
+    order = [root]
+    for uid in order:  # grows while it is walked: breadth first
+        order.extend(get_children(uid))
+    counts: dict[str, int] = {}
+    for uid in reversed(order):
+        counts[uid] = 1 + sum(counts[kid] for kid in get_children(uid))
+    return counts
+
+
+def _arrange_stack(
+    parent: str,
+    items: Sequence[str],
+    get_children: Callable[[str], Sequence[str]],
+    sizes: Mapping[str, tuple[float, float]],
+    columns: int | None,
+    gap: float,
+    indent: float,
+    tallest: float | None = None,
+) -> _Stack:
+    """Lay small subtrees out as indented lists in columns; a subtree never breaks a column."""
+    lines: list[list[tuple[str, str, int]]] = []  # per item: (id, parent, level) in pre-order
+    for item in items:
+        walk = [(item, parent, 0)]
+        lines.append([])
+        while walk:
+            uid, above, level = walk.pop()
+            lines[-1].append((uid, above, level))
+            walk.extend((kid, uid, level + 1) for kid in reversed(get_children(uid)))
+    every = [line for item in lines for line in item]
+    column_width = max((level + 1) * indent + sizes[uid][0] for uid, _, level in every)
+    row_height = max(sizes[uid][1] for uid, _, _ in every)
+    if columns is None:
+        # As many columns as make the stack about twice as tall as it is wide: the width of
+        # the whole chart is what grows fastest, so a stack spends height rather than width.
+        columns = round(math.sqrt(len(every) * (row_height + gap) / (2 * (column_width + gap))))
+        if tallest is not None:
+            columns = max(columns, math.ceil(len(every) * (row_height + gap) / tallest))
+    columns = min(max(columns, 1), len(items))
+    per_column = math.ceil(len(every) / columns)
+    rows: list[tuple[str, str, int, int, int]] = []
+    column = row = 0
+    for family in lines:
+        if row and row + len(family) > per_column:
+            column, row = column + 1, 0
+        for uid, above, level in family:
+            rows.append((uid, above, column, row, level))
+            row += 1
+    used_columns = column + 1
+    used_rows = max(r for _, _, _, r, _ in rows) + 1
+    return _Stack(
+        rows,
+        column_width,
+        row_height,
+        used_columns * column_width + (used_columns - 1) * gap,
+        used_rows * row_height + (used_rows - 1) * gap,
+    )
+
+
+# The Buchheim-Jünger-Leipert walks. Both are written without recursion so that a deep tree (a
+# chain of a thousand units) does not hit Python's recursion limit.
+
+
+def _first_walk(order: Sequence[_Node], separation: Callable[[_Node, _Node], float]) -> None:
+    for node in reversed(order):  # children before parents
+        if not node.children:
+            continue
+        default_ancestor = node.children[0]
+        previous: _Node | None = None
+        for child in node.children:
+            # child.prelim is its own subtree's midpoint (0 for a leaf); place it after its left
+            # sibling and remember the offset for its subtree in mod.
+            if previous is not None:
+                placed = previous.prelim + separation(previous, child)
+                if child.children:
+                    child.mod = placed - child.prelim
+                child.prelim = placed
+            default_ancestor = _apportion(child, default_ancestor, separation)
+            previous = child
+        _execute_shifts(node)
+        node.prelim = (node.children[0].prelim + node.children[-1].prelim) / 2
+
+
+def _next_left(node: _Node) -> _Node | None:
+    return node.children[0] if node.children else node.thread
+
+
+def _next_right(node: _Node) -> _Node | None:
+    return node.children[-1] if node.children else node.thread
+
+
+def _apportion(
+    node: _Node, default_ancestor: _Node, separation: Callable[[_Node, _Node], float]
+) -> _Node:
+    parent = node.parent
+    if parent is None or node.index == 0:
+        return default_ancestor
+    inner_right = outer_right = node
+    inner_left = parent.children[node.index - 1]
+    outer_left = parent.children[0]
+    s_inner_right = s_outer_right = node.mod
+    s_inner_left = inner_left.mod
+    s_outer_left = outer_left.mod
+    next_inner_left = _next_right(inner_left)
+    next_inner_right = _next_left(inner_right)
+    while next_inner_left is not None and next_inner_right is not None:
+        inner_left = next_inner_left
+        inner_right = next_inner_right
+        outer_left = _next_left(outer_left)  # type: ignore[assignment]
+        outer_right = _next_right(outer_right)  # type: ignore[assignment]
+        outer_right.ancestor = node
+        shift = (
+            (inner_left.prelim + s_inner_left)
+            - (inner_right.prelim + s_inner_right)
+            + separation(inner_left, inner_right)
+        )
+        if shift > 0:
+            ancestor = (
+                inner_left.ancestor if inner_left.ancestor.parent is parent else default_ancestor
+            )
+            _move_subtree(ancestor, node, shift)
+            s_inner_right += shift
+            s_outer_right += shift
+        s_inner_left += inner_left.mod
+        s_inner_right += inner_right.mod
+        s_outer_left += outer_left.mod
+        s_outer_right += outer_right.mod
+        next_inner_left = _next_right(inner_left)
+        next_inner_right = _next_left(inner_right)
+    if next_inner_left is not None and _next_right(outer_right) is None:
+        outer_right.thread = next_inner_left
+        outer_right.mod += s_inner_left - s_outer_right
+    if next_inner_right is not None and _next_left(outer_left) is None:
+        outer_left.thread = next_inner_right
+        outer_left.mod += s_inner_right - s_outer_left
+        default_ancestor = node
+    return default_ancestor
+
+
+def _move_subtree(left: _Node, right: _Node, shift: float) -> None:
+    subtrees = right.index - left.index
+    right.change -= shift / subtrees
+    right.shift += shift
+    left.change += shift / subtrees
+    right.prelim += shift
+    right.mod += shift
+
+
+def _execute_shifts(node: _Node) -> None:
+    shift = change = 0.0
+    for child in reversed(node.children):
+        child.prelim += shift
+        child.mod += shift
+        change += child.change
+        shift += child.shift + change
+
+
+def _second_walk(top: _Node) -> None:
+    pending = [(top, -top.prelim)]
+    while pending:
+        node, offset = pending.pop()
+        node.x = node.prelim + offset
+        for child in node.children:
+            pending.append((child, offset + node.mod))
+
+
+def overlapping_pairs(boxes: Iterable[Box], margin: float = 0.0) -> list[tuple[str, str]]:
+    """Every pair of boxes that come closer than ``margin``, found with a sweep over x.
+
+    >>> overlapping_pairs([Box("a", 0, 0, 10, 10), Box("b", 5, 5, 10, 10), Box("c", 30, 0, 5, 5)])
+    [('a', 'b')]
+    """
+    ordered = sorted(boxes, key=lambda box: box.x)
+    found: list[tuple[str, str]] = []
+    active: list[Box] = []
+    for box in ordered:
+        active = [other for other in active if other.right + margin > box.x]
+        found.extend((other.id, box.id) for other in active if other.overlaps(box, margin))
+        active.append(box)
+    return found

@@ -1,0 +1,252 @@
+"""Drawn pictures: the geometry of what matplotlib actually renders, and saving files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import contextlib
+
+import matplotlib.pyplot as plt
+import pytest
+
+import orgmodel
+from orgmodel.drawing import (
+    Chart,
+    _style,
+    draw_org_chart,
+    save_figure,
+)
+from orgmodel.model import Unit
+from orgmodel.snapshot import Snapshot
+
+from .conftest import EXAMPLE
+from .test_layout import random_tree
+
+KINDS = ["holding", "business_group", "business_unit", "company", "function"]
+STATUSES = ["active"] * 6 + ["standalone", "listed", "affiliate", "ipo_planned", "sale_agreed"]
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def random_snapshot(size: int, seed: int, shape: str = "org") -> Snapshot:
+    import random
+
+    rng = random.Random(seed)
+    children, labels = random_tree(size, seed, shape)
+    parents = {kid: parent for parent, kids in children.items() for kid in kids}
+    units = [
+        Unit(
+            id=uid,
+            name=labels[uid],
+            kind=rng.choice(KINDS),
+            parent=parents.get(uid),
+            status=rng.choice(STATUSES),
+            sources=(f"s{rng.randint(1, 5)}",),
+        )
+        for uid in children
+    ]
+    return Snapshot(dt.date(2024, 1, 1), units, title=f"Random group of {size}")
+
+
+def assert_tidy(chart: Chart) -> None:
+    """Measure the rendered picture: labels inside boxes, no box overlaps another, parents
+    above children, and the heading, legend and footnote clear of the tree."""
+    renderer = chart.figure.canvas.get_renderer()
+    boxes = {uid: patch.get_window_extent(renderer) for uid, patch in chart.boxes.items()}
+    tolerance = 0.5  # pixels
+    for uid, text in chart.labels.items():
+        label, box = text.get_window_extent(renderer), boxes[uid]
+        assert label.x0 >= box.x0 - tolerance and label.x1 <= box.x1 + tolerance, uid
+        assert label.y0 >= box.y0 - tolerance and label.y1 <= box.y1 + tolerance, uid
+    ordered = sorted(boxes.items(), key=lambda item: item[1].x0)
+    for index, (uid, box) in enumerate(ordered):
+        for other, extent in ordered[index + 1 :]:
+            if extent.x0 >= box.x1:
+                break
+            assert not (box.y0 < extent.y1 and extent.y0 < box.y1), (uid, other)
+    for uid, box in chart.layout.boxes.items():
+        if box.parent is not None and box.parent in boxes:
+            assert boxes[box.parent].y0 > boxes[uid].y1, (box.parent, uid)  # display y is up
+    if chart.own_figure and boxes:
+        x0 = min(b.x0 for b in boxes.values())
+        y0 = min(b.y0 for b in boxes.values())
+        x1 = max(b.x1 for b in boxes.values())
+        y1 = max(b.y1 for b in boxes.values())
+        for artist in [*chart.heading, chart.legend, chart.footnote]:
+            if artist is None:
+                continue
+            extent = artist.get_window_extent(renderer)
+            assert extent.y0 >= y1 or extent.y1 <= y0 or extent.x0 >= x1 or extent.x1 <= x0
+            figure = chart.figure.bbox
+            assert figure.x0 - 1 <= extent.x0 and extent.x1 <= figure.x1 + 1
+            assert figure.y0 - 1 <= extent.y0 and extent.y1 <= figure.y1 + 1
+
+
+@pytest.mark.parametrize(("size", "seeds"), [(10, 4), (100, 2)])
+def test_random_charts_are_tidy_when_drawn(size: int, seeds: int) -> None:
+    for seed in range(seeds):
+        chart = draw_org_chart(random_snapshot(size, seed), kinds=KINDS)
+        assert_tidy(chart)
+        assert len(chart.boxes) == size
+        plt.close(chart.figure)
+
+
+def test_a_thousand_unit_chart_is_tidy_when_drawn() -> None:
+    chart = draw_org_chart(random_snapshot(1000, 1, "recursive"))
+    assert_tidy(chart)
+    width, height = chart.figure.get_size_inches()
+    assert width <= 4.5 * height + 10  # stacked, not one endless row
+    assert chart.scale == 1.0  # text drawn at full size
+
+
+def histories() -> list[orgmodel.History]:
+    found = [orgmodel.load_history(EXAMPLE)]
+    with contextlib.suppress(orgmodel.OrgModelError):
+        found.append(orgmodel.load_history())
+    return found
+
+
+def test_every_snapshot_is_tidy_when_drawn() -> None:
+    for history in histories():
+        for snapshot in history.snapshots:
+            chart = draw_org_chart(snapshot, kinds=history.kinds, sources=history.sources)
+            assert_tidy(chart)
+            assert snapshot.date.isoformat() in " ".join(t.get_text() for t in chart.heading)
+            plt.close(chart.figure)
+
+
+def test_heading_legend_and_footnote_say_what_was_drawn(example: orgmodel.History) -> None:
+    snapshot = example.at("2021-06-01")
+    chart = draw_org_chart(snapshot, kinds=example.kinds, sources=example.sources)
+    heading = [text.get_text() for text in chart.heading]
+    assert heading == ["Platform broken up; media merged", "Snapshot of 2021-01-01; 11 units"]
+    assert chart.dates == (dt.date(2021, 1, 1),)
+    legend = [text.get_text() for text in chart.legend.get_texts() if text.get_text()]
+    kinds = {"holding", "business group", "business unit", "company", "function"}
+    assert kinds <= set(legend)
+    assert "standalone company (dashed)" in legend and "IPO planned" in legend
+    assert "listed (thick border)" in legend
+    assert chart.footnote is not None
+    note = chart.footnote.get_text()
+    assert note.startswith("Sources: letter-2021 (Example Group, 2021-01)")
+    assert "annual-2020" in note
+
+
+def test_standing_is_drawn_as_line_style(example: orgmodel.History) -> None:
+    chart = draw_org_chart(example.at("2021-01-01"))
+    assert chart.boxes["search-co"].get_linestyle() == "--"
+    assert chart.boxes["commerce"].get_linestyle() == "-"
+    assert chart.boxes["group"].get_linewidth() > chart.boxes["commerce"].get_linewidth() * 2
+    assert len(chart.markers) == 1  # the media group's planned IPO
+
+
+def test_kind_colours_follow_the_history_order(example: orgmodel.History) -> None:
+    first = draw_org_chart(example.at("2020-01-01"), kinds=example.kinds)
+    second = draw_org_chart(example.at("2023-06-30"), kinds=example.kinds)
+    assert first.boxes["group"].get_facecolor() == second.boxes["group"].get_facecolor()
+    assert first.boxes["shop"].get_facecolor() == second.boxes["shop"].get_facecolor()
+
+
+def test_root_and_depth_draw_one_part(example: orgmodel.History) -> None:
+    snapshot = example.at("2020-01-01")
+    chart = draw_org_chart(snapshot, root="platform")
+    assert set(chart.boxes) == {"platform", "search", "data", "lab"}
+    assert "below Shared Platform" in chart.heading[-1].get_text()
+    assert set(draw_org_chart(snapshot, depth=1).boxes) == {
+        "group",
+        "commerce",
+        "platform",
+        "media",
+        "mall",
+    }
+    assert set(draw_org_chart(snapshot, depth=0).boxes) == {"group"}
+    with pytest.raises(orgmodel.UnknownUnitError, match="nowhere"):
+        draw_org_chart(snapshot, root="nowhere")
+
+
+def test_chinese_names_use_a_cjk_font(example: orgmodel.History) -> None:
+    if _style.find_cjk_font() is None:
+        pytest.skip("no CJK font installed (e.g. the Debian package fonts-noto-cjk)")
+    chart = draw_org_chart(example.at("2020-01-01"), lang="zh")
+    assert chart.labels["group"].get_text() == "示例集团"
+    assert chart.labels["shop"].get_text() == "Shop"  # no Chinese name: the English one
+    assert chart.labels["group"].get_fontfamily()[0] == _style.find_cjk_font()
+    assert_tidy(chart)
+
+
+def test_without_a_cjk_font_chinese_falls_back_to_english(
+    example: orgmodel.History, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_style, "find_cjk_font", lambda: None)
+    with pytest.warns(UserWarning, match="no CJK font found"):
+        chart = draw_org_chart(example.at("2020-01-01"), lang="zh")
+    assert chart.labels["group"].get_text() == "Example Group"
+
+
+def test_unknown_language_is_refused(example: orgmodel.History) -> None:
+    with pytest.raises(ValueError, match="unknown language 'fr'"):
+        draw_org_chart(example.at("2020-01-01"), lang="fr")
+
+
+def test_drawing_into_given_axes(example: orgmodel.History) -> None:
+    figure, (_left, right) = plt.subplots(1, 2, figsize=(12, 4))
+    chart = draw_org_chart(example.at("2020-01-01"), ax=right)
+    assert chart.ax is right and chart.figure is figure
+    assert chart.scale <= 1.0
+    assert all(patch.axes is right for patch in chart.boxes.values())
+    assert_tidy(chart)
+
+
+def test_the_figure_grows_with_the_tree() -> None:
+    small = draw_org_chart(random_snapshot(10, 1)).figure.get_size_inches()
+    large = draw_org_chart(random_snapshot(300, 1)).figure.get_size_inches()
+    assert large[0] > small[0] and large[1] > small[1]
+
+
+@pytest.mark.parametrize("suffix", [".png", ".svg", ".pdf"])
+def test_save_figure_writes_the_format_of_the_suffix(
+    example: orgmodel.History, tmp_path: Path, suffix: str
+) -> None:
+    chart = draw_org_chart(example.at("2020-01-01"))
+    target = save_figure(chart.figure, tmp_path / f"chart{suffix}")
+    head = target.read_bytes()[:8]
+    expected = {".png": b"\x89PNG", ".svg": b"<?xml", ".pdf": b"%PDF"}[suffix]
+    assert head.startswith(expected)
+    assert os.listdir(tmp_path) == [f"chart{suffix}"]
+
+
+def test_save_figure_refuses_other_suffixes(tmp_path: Path) -> None:
+    figure = plt.figure()
+    with pytest.raises(orgmodel.OutputError, match=r"use one of \.png, \.svg, \.pdf"):
+        save_figure(figure, tmp_path / "chart.jpg")
+    assert os.listdir(tmp_path) == []
+
+
+def test_save_figure_leaves_no_half_written_file(tmp_path: Path) -> None:
+    target = tmp_path / "chart.png"
+    target.write_bytes(b"the old picture")
+    figure = plt.figure()
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("renderer crashed")
+
+    figure.savefig = fail  # type: ignore[method-assign]
+    with pytest.raises(RuntimeError):
+        save_figure(figure, target)
+    assert target.read_bytes() == b"the old picture"
+    assert os.listdir(tmp_path) == ["chart.png"]
+
+
+def test_save_figure_into_a_missing_folder(tmp_path: Path) -> None:
+    with pytest.raises(orgmodel.OutputError, match="does not exist"):
+        save_figure(plt.figure(), tmp_path / "nowhere" / "chart.png")
