@@ -178,7 +178,7 @@ def bench_startup(ctx: Context) -> None:
         )
 
 
-HEAVY = ("matplotlib", "numpy", "pandas", "PIL")
+HEAVY = ("matplotlib", "numpy", "pandas", "PIL", "networkx")
 
 
 def _heavy_imports(argv: list[str]) -> list[str]:

@@ -27,14 +27,14 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-import networkx as nx
-
 from orgmodel.dates import DateLike, parse_date
 from orgmodel.errors import DataError, DateError, Problem, UnknownUnitError
 from orgmodel.model import Source
 from orgmodel.snapshot import Snapshot
 
 if TYPE_CHECKING:
+    import networkx as nx
+
     from orgmodel.diff import Diff
     from orgmodel.events import Event
 
@@ -161,6 +161,9 @@ def to_graph(snapshot: Snapshot) -> nx.DiGraph:
     >>> g.nodes["g"]["name"], g.graph["date"]
     ('G', datetime.date(2020, 1, 1))
     """
+    # networkx takes a third of the start-up time of a command that never builds a graph.
+    import networkx as nx
+
     graph = nx.DiGraph(date=snapshot.date, title=snapshot.title, sources=list(snapshot.sources))
     nodes: list[tuple[str, dict[str, Any]]] = []
     edges: list[tuple[str, str]] = []
