@@ -380,3 +380,15 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(0) from None
     except KeyboardInterrupt:
         raise SystemExit(130) from None
+    except Exception as exc:
+        # Not the user's doing: a bug. Say so in one line, and keep the traceback for those
+        # who ask for it.
+        if os.environ.get("ORGMODEL_DEBUG"):
+            raise
+        _fail(
+            [
+                f"internal error ({type(exc).__name__}: {exc}); this is a bug in orgmodel: "
+                "please report it with the command you ran (ORGMODEL_DEBUG=1 shows the details)"
+            ],
+            status=70,
+        )

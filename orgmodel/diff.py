@@ -35,12 +35,18 @@ Units only in ``b``
     stand-alone company.
 
 Units only in ``a``
-    ``removed``, with ``how`` taken from ``b.removed`` when declared there. A declared removal
+    ``removed``, with ``how`` taken from ``b.removed`` when declared there (with ``history``,
+    also from the ``removed`` of the snapshots between ``a`` and ``b``, where a unit that left
+    in one of those steps is declared). A declared removal
     with ``how: spun_off`` is a ``spun_off`` event with ``left_group=True`` instead (the unit
     left the group). Undeclared: ``absorbed`` if a unit of ``b`` names it in its lineage
     (``into`` that unit) or if it is matched by overlap (below, ``inferred=True``); otherwise
     it went with its parent when its parent went too (same ``how`` and ``into``,
-    ``along_with`` naming the ancestor); otherwise ``dissolved``.
+    ``along_with`` naming the ancestor); otherwise ``divested`` if its status in ``a`` was
+    ``sale_agreed``; otherwise ``dissolved``.
+
+    ``sale_agreed`` never moves a unit's standing: an agreed sale (or one called off) is a
+    ``status_changed``; the unit leaves when the sale completes.
 
 Split and merge
     Declared lineage wins. A lineage entry counts when it names a unit of ``a`` and is new (the
@@ -393,6 +399,15 @@ class _Differ:
         self.arrived: list[str] = []
         self.pos_a = {uid: i for i, uid in enumerate(a.units)}
         self.pos_b = {uid: i for i, uid in enumerate(b.units)}
+        # How a unit left is declared in the snapshot where it left. Across several steps that
+        # is a snapshot between a and b, which only the history can show; the latest
+        # declaration wins, as it describes the last departure.
+        self.declared: dict[str, Removal] = {}
+        if history is not None:
+            for snapshot in history.snapshots:
+                if a.date < snapshot.date < b.date:
+                    self.declared.update(snapshot.removed)
+        self.declared.update(b.removed)
 
     def base(self, units: tuple[str, ...], sources: Iterable[str] = ()) -> dict[str, Any]:
         return {"units": units, "since": self.a.date, "date": self.b.date, "sources": sources}
@@ -426,7 +441,7 @@ class _Differ:
 
         # Overlap of sub-units, for the vanished and new units lineage leaves unexplained.
         undeclared_new = [uid for uid in new if uid not in declared]
-        undeclared_gone = [uid for uid in gone if uid not in self.b.removed and uid not in succ_of]
+        undeclared_gone = [uid for uid in gone if uid not in self.declared and uid not in succ_of]
         matches_gone, matches_new = self._match(undeclared_gone, undeclared_new)
 
         pos_b = self.pos_b
@@ -441,10 +456,13 @@ class _Differ:
             # (how, into, along_with, inferred)
             if uid in removal:
                 return removal[uid]
-            declared_removal = self.b.removed.get(uid)
+            declared_removal = self.declared.get(uid)
             result: tuple[RemovedHow, str | None, str | None, bool]
             if declared_removal is not None:
                 into = declared_removal.into
+                if into is not None and into not in b:
+                    # Absorbed into a unit that is itself gone by b: say no more than b shows.
+                    into = None
                 if declared_removal.how == "absorbed" and into is None and uid in succ_of:
                     into = self._heir(uid, succ_of[uid])
                 result = (declared_removal.how, into, None, False)
@@ -452,6 +470,9 @@ class _Differ:
                 result = ("absorbed", self._heir(uid, succ_of[uid]), None, False)
             elif uid in matches_gone:
                 result = ("absorbed", matches_gone[uid][0][0], None, True)
+            elif a[uid].status == "sale_agreed":
+                # Its sale was agreed in a; gone in b, it was sold.
+                result = ("divested", None, None, False)
             else:
                 parent = a[uid].parent
                 if parent is not None and parent in gone_set:
@@ -500,7 +521,7 @@ class _Differ:
         for uid in gone:
             unit = a[uid]
             how, into, along, inferred = removal[uid]
-            declared_removal = self.b.removed.get(uid)
+            declared_removal = self.declared.get(uid)
             sources = declared_removal.sources if declared_removal is not None else ()
             if how == "spun_off" and along is None:
                 self.add(
@@ -639,6 +660,10 @@ class _Differ:
             )
         old_rank = STANDING_RANK[before.standing]
         new_rank = STANDING_RANK[after.standing]
+        if "sale_agreed" in (before.status, after.status):
+            # An agreed sale (or one called off) changes the unit's status, not yet its place:
+            # it leaves when the sale completes, as a divested removal.
+            new_rank = old_rank
         parent_changed = before.parent != after.parent
         status_changed = before.status != after.status
         if new_rank > old_rank:

@@ -308,3 +308,19 @@ def test_diff_bad_input(capsys, args, message):
     code, out, err = run(capsys, *args, "--data", EXAMPLE)
     assert (code, out) == (2, "")
     assert err.splitlines() == [message]
+
+
+def test_a_bug_is_one_line_not_a_traceback(capsys, monkeypatch):
+    import orgmodel.cli as cli
+
+    def broken(data):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(cli, "_history", broken)
+    monkeypatch.delenv("ORGMODEL_DEBUG", raising=False)
+    code, _out, err = run(capsys, "dates")
+    assert code == 70
+    assert err.splitlines() == [
+        "orgmodel: internal error (ZeroDivisionError: division by zero); this is a bug in "
+        "orgmodel: please report it with the command you ran (ORGMODEL_DEBUG=1 shows the details)"
+    ]

@@ -501,3 +501,41 @@ def test_events_round_trip_through_json(example: orgmodel.History) -> None:
 def test_json_schema_names_every_kind() -> None:
     schema = events_json_schema()
     assert sorted(schema["items"]["discriminator"]["mapping"]) == sorted(KINDS)
+
+
+def test_net_diff_finds_how_a_unit_left_in_an_intermediate_snapshot(
+    example: orgmodel.History,
+) -> None:
+    # Mall Retail's sale is declared in the 2021 file; a net diff from 2020 to 2022 still knows.
+    removed = [e for e in example.diff("2020", "2022").events if e.kind == "removed"]
+    assert [(e.unit, e.how) for e in removed] == [
+        ("video", "absorbed"),
+        ("music", "absorbed"),
+        ("mall", "divested"),
+    ]
+
+
+def test_undeclared_removal_after_an_agreed_sale_is_a_divestiture() -> None:
+    group = Unit(id="g", name="G", kind="holding")
+    shop = Unit(id="s", name="Shop", kind="company", parent="g", status="sale_agreed")
+    a = Snapshot(dt.date(2020, 1, 1), [group, shop])
+    b = Snapshot(dt.date(2021, 1, 1), [group])
+    [event] = orgmodel.diff(a, b).events
+    assert (event.kind, event.how) == ("removed", "divested")
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [("active", "sale_agreed"), ("standalone", "sale_agreed"), ("sale_agreed", "active")],
+)
+def test_agreed_sale_is_a_status_change_not_a_spin_off(before: str, after: str) -> None:
+    group = Unit(id="g", name="G", kind="holding")
+
+    def at(year: int, status: str) -> Snapshot:
+        unit = Unit(id="s", name="Shop", kind="company", parent="g", status=status)
+        return Snapshot(dt.date(year, 1, 1), [group, unit])
+
+    events = orgmodel.diff(at(2020, before), at(2021, after)).events
+    assert [(e.kind, e.old_status, e.new_status) for e in events] == [
+        ("status_changed", before, after)
+    ]
