@@ -285,6 +285,70 @@ def lineage(
     )
 
 
+OutputOption = Annotated[
+    Path,
+    typer.Option(
+        "--output", "-o", help="The picture to write: .png, .svg or .pdf.", show_default=False
+    ),
+]
+
+
+@app.command()
+def plot(
+    date: DateArg,
+    output: OutputOption,
+    data: DataOption = None,
+    compare: Annotated[
+        str | None,
+        typer.Option(
+            "--compare",
+            "-c",
+            help="Draw the change chart between DATE and this date instead of an org chart.",
+        ),
+    ] = None,
+    root: Annotated[
+        str | None, typer.Option("--root", help="Draw only this unit and what is below it.")
+    ] = None,
+    depth: Annotated[
+        int | None, typer.Option("--depth", min=0, help="Draw this many levels below the root.")
+    ] = None,
+    lang: Annotated[
+        Lang, typer.Option("--lang", help="Names in English, or in Chinese where known.")
+    ] = Lang.en,
+) -> None:
+    """Draw the org chart in force on DATE (or, with --compare, what changed) to a picture."""
+    history = _history(data)
+    _check_picture_path(output, history)
+    import orgmodel.drawing as drawing
+
+    if compare is None:
+        snapshot = history.at(date)
+        chart = drawing.draw_org_chart(
+            snapshot,
+            root=root,
+            depth=depth,
+            lang=lang.value,
+            kinds=history.kinds,
+            sources=history.sources,
+        )
+        used = snapshot.date.isoformat()
+    else:
+        first, second = sorted([history.at(date), history.at(compare)], key=lambda s: s.date)
+        result = history.diff(first.date, second.date)
+        chart = drawing.draw_change_chart(
+            first,
+            second,
+            result,
+            root=root,
+            depth=depth,
+            lang=lang.value,
+            sources=history.sources,
+        )
+        used = f"{first.date.isoformat()} -> {second.date.isoformat()}"
+    drawing.save_figure(chart.figure, output)
+    _note(f"wrote {output} (snapshot{'s' if compare else ''} of {used})")
+
+
 @app.command()
 def validate(
     folder: Annotated[
@@ -346,6 +410,20 @@ def schema(
 
     model = SnapshotFile if what is SchemaChoice.snapshot else Bibliography
     _echo(json.dumps(model.model_json_schema(), ensure_ascii=False, indent=2))
+
+
+def _check_picture_path(output: Path, history: History) -> None:
+    """Refuse a bad picture path before spending time on drawing."""
+    from orgmodel.errors import OutputError
+    from orgmodel.output import check_output_path
+
+    allowed = (".png", ".svg", ".pdf")
+    if output.suffix.lower() not in allowed:
+        raise OutputError(
+            f"{output}: cannot save a picture as '{output.suffix or '(no suffix)'}'; "
+            f"use one of {', '.join(allowed)}"
+        )
+    check_output_path(output, _protected(history))
 
 
 def _protected(history: History) -> list[Path]:

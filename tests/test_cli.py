@@ -324,3 +324,28 @@ def test_a_bug_is_one_line_not_a_traceback(capsys, monkeypatch):
         "orgmodel: internal error (ZeroDivisionError: division by zero); this is a bug in "
         "orgmodel: please report it with the command you ran (ORGMODEL_DEBUG=1 shows the details)"
     ]
+
+
+@pytest.mark.parametrize(
+    "extra", [[], ["--compare", "2022"], ["--root", "platform", "--depth", "1"]]
+)
+def test_plot_writes_a_picture(capsys, tmp_path: Path, extra):
+    target = tmp_path / "chart.png"
+    code, _, err = run(capsys, "plot", "2020", "-o", str(target), "--data", EXAMPLE, *extra)
+    assert code == 0, err
+    assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert err.startswith(f"wrote {target} (snapshot")
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("chart.gif", "cannot save a picture as '.gif'; use one of .png, .svg, .pdf"),
+        ("nowhere/chart.png", "does not exist; create it first"),
+    ],
+)
+def test_plot_refuses_bad_paths_before_drawing(capsys, tmp_path: Path, name, message):
+    code, _, err = run(capsys, "plot", "2020", "-o", str(tmp_path / name), "--data", EXAMPLE)
+    assert code == 2
+    assert message in err
+    assert len(err.splitlines()) == 1
