@@ -279,8 +279,9 @@ def _read_snapshot(path: Path) -> tuple[Snapshot | None, list[Problem]]:
                 f"rename the file to {model.date.isoformat()}{path.suffix} or fix the date",
             )
         )
+    unit_ids = {u.id for u in model.units}
     for uid in model.removed:
-        if uid in {u.id for u in model.units}:
+        if uid in unit_ids:
             findings.append(
                 _Finding(
                     ("removed", uid),
