@@ -25,16 +25,26 @@ Examples
 
 from __future__ import annotations
 
+import bisect
+import datetime as dt
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 __all__ = [
     "Box",
     "Connector",
+    "Lane",
+    "Link",
+    "Mark",
+    "Segment",
+    "TimelineLayout",
     "TreeLayout",
     "estimate_text_size",
     "overlapping_pairs",
+    "place_labels",
+    "timeline_lanes",
     "tree_layout",
 ]
 
@@ -632,3 +642,353 @@ def overlapping_pairs(boxes: Iterable[Box], margin: float = 0.0) -> list[tuple[s
         found.extend((other.id, box.id) for other in active if other.overlaps(box, margin))
         active.append(box)
     return found
+
+
+# Timelines ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Lane:
+    """One row of a timeline: a unit at one place in the hierarchy (its chain of parents).
+
+    A unit that moves gets a lane at each place it has been, so lanes stay grouped under their
+    parent of the moment; ``band`` is the top-level group the lane sits in (its ``path[1]``).
+    """
+
+    index: int
+    unit: str
+    path: tuple[str, ...]
+    depth: int
+    band: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A stretch of a lane during which the unit kept its place, standing, kind and name.
+
+    ``end`` is the date the next snapshot took over (or the timeline's end): the unit was as
+    described from ``start`` (inclusive) to ``end`` (exclusive).
+    """
+
+    lane: int
+    unit: str
+    start: dt.date
+    end: dt.date
+    standing: str
+    kind: str
+    name: str
+    name_zh: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A line between two lanes on a date: a move, or how units split and merged."""
+
+    kind: str
+    date: dt.date
+    from_lane: int
+    to_lane: int
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """An event shown on a lane: its kind (the symbol) and a short label."""
+
+    kind: str
+    date: dt.date
+    lane: int
+    label: str
+    unit: str
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineLayout:
+    """The result of :func:`timeline_lanes`: lanes top to bottom, the segments drawn on them,
+    links between lanes, event marks, and the dates of the snapshots used."""
+
+    lanes: tuple[Lane, ...]
+    segments: tuple[Segment, ...]
+    links: tuple[Link, ...]
+    marks: tuple[Mark, ...]
+    start: dt.date
+    end: dt.date
+    dates: tuple[dt.date, ...]
+
+
+class _UnitLike(Protocol):
+    id: str
+    name: str
+    kind: str
+    parent: str | None
+
+    @property
+    def name_zh(self) -> str | None: ...
+
+    @property
+    def standing(self) -> str: ...
+
+
+class _SnapshotLike(Protocol):
+    date: dt.date
+
+    @property
+    def units(self) -> Mapping[str, Any]: ...
+
+    @property
+    def root(self) -> str: ...
+
+    def ancestors(self, unit_id: str) -> list[str]: ...
+
+
+#: The event kinds a timeline marks, and how a mark is labelled.
+MARKED = (
+    "removed",
+    "renamed",
+    "moved",
+    "split",
+    "merged",
+    "spun_off",
+    "returned",
+    "status_changed",
+    "kind_changed",
+)
+
+
+def timeline_lanes(
+    snapshots: Sequence[_SnapshotLike],
+    events: Iterable[Any] = (),
+    *,
+    end: dt.date | None = None,
+    depth: int | None = None,
+    unit: str | None = None,
+    focus: Iterable[str] = (),
+) -> TimelineLayout:
+    """Lay out the lanes of a timeline of ``snapshots`` (in date order).
+
+    Each unit shown gets a lane for each place it has in the hierarchy; lanes are ordered depth
+    first, parents above their children, siblings in order of first appearance. A unit is shown
+    if it is at most ``depth`` levels below the root (or below ``unit``), or is named in
+    ``focus``. Consecutive snapshots in which a unit keeps its place, standing, kind and name
+    make one segment. A unit that changes place is linked from its old lane to its new one; the
+    ``events`` (anything with ``kind``, ``units`` and ``date``, like :mod:`orgmodel.events`)
+    give the marks and the split, merge and absorption links.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from orgmodel.model import Unit
+    >>> from orgmodel.snapshot import Snapshot
+    >>> g = Unit(id="g", name="Group", kind="holding")
+    >>> a = Unit(id="a", name="A", kind="unit", parent="g")
+    >>> b = Unit(id="b", name="B", kind="unit", parent="g")
+    >>> x = Unit(id="x", name="X", kind="unit", parent="a")
+    >>> s1 = Snapshot(dt.date(2020, 1, 1), [g, a, b, x])
+    >>> s2 = Snapshot(dt.date(2021, 1, 1), [g, a, b, x.model_copy(update={"parent": "b"})])
+    >>> t = timeline_lanes([s1, s2], end=dt.date(2022, 1, 1))
+    >>> [lane.path for lane in t.lanes]
+    [('g',), ('g', 'a'), ('g', 'a', 'x'), ('g', 'b'), ('g', 'b', 'x')]
+    >>> [(s.lane, s.start.year, s.end.year) for s in t.segments if s.unit == "x"]
+    [(2, 2020, 2021), (4, 2021, 2022)]
+    >>> t.links
+    (Link(kind='moved', date=datetime.date(2021, 1, 1), from_lane=2, to_lane=4),)
+    """
+    if not snapshots:
+        raise ValueError("a timeline needs at least one snapshot")
+    dates = tuple(s.date for s in snapshots)
+    last = end or dates[-1] + dt.timedelta(days=182)
+    extra = set(focus)
+
+    # Which units each snapshot shows, and the path (chain of parents) of each.
+    placed: list[dict[str, tuple[str, ...]]] = []
+    for snapshot in snapshots:
+        top = unit if unit is not None and unit in snapshot.units else snapshot.root
+        paths: dict[str, tuple[str, ...]] = {}
+        for uid in snapshot.units:
+            chain = snapshot.ancestors(uid)
+            path = (*reversed(chain), uid)
+            shown = uid in extra
+            if not shown and (unit is None or unit in snapshot.units):
+                if uid == top:
+                    shown = True
+                elif top in chain:
+                    shown = depth is None or chain.index(top) + 1 <= depth
+            if shown:
+                paths[uid] = path
+        placed.append(paths)
+
+    # Lanes: a trie of paths walked depth first, children in order of first appearance.
+    first_seen: dict[tuple[str, ...], int] = {}
+    for paths in placed:
+        for path in paths.values():
+            for cut in range(1, len(path) + 1):
+                first_seen.setdefault(path[:cut], len(first_seen))
+    lane_paths = {path for paths in placed for path in paths.values()}
+    trie: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+    for path in sorted(first_seen, key=first_seen.__getitem__):
+        trie.setdefault(path[:-1], []).append(path)
+    lanes: list[Lane] = []
+    index_of: dict[tuple[str, ...], int] = {}
+    walk = list(reversed(trie.get((), [])))
+    while walk:
+        path = walk.pop()
+        if path in lane_paths:
+            index_of[path] = len(lanes)
+            band = path[1] if len(path) > 1 else None
+            lanes.append(Lane(len(lanes), path[-1], path, len(path) - 1, band))
+        walk.extend(reversed(trie.get(path, [])))
+
+    # Segments, and a link wherever a unit changes lane from one snapshot to the next.
+    segments: list[Segment] = []
+    links: list[Link] = []
+    open_segments: dict[str, Segment] = {}
+    for position, (snapshot, paths) in enumerate(zip(snapshots, placed, strict=True)):
+        start = dates[position]
+        stop = dates[position + 1] if position + 1 < len(dates) else last
+        if start >= last:
+            break
+        stop = min(stop, last)
+        for uid, path in paths.items():
+            record = snapshot.units[uid]
+            lane = index_of[path]
+            state = (lane, record.standing, record.kind, record.name, record.name_zh)
+            current = open_segments.get(uid)
+            if current is not None and current.end == start:
+                before = (
+                    current.lane,
+                    current.standing,
+                    current.kind,
+                    current.name,
+                    current.name_zh,
+                )
+                if before == state:
+                    open_segments[uid] = Segment(lane, uid, current.start, stop, *state[1:])
+                    continue
+                if current.lane != lane:
+                    links.append(Link("moved", start, current.lane, lane))
+            if current is not None:
+                segments.append(current)
+            open_segments[uid] = Segment(lane, uid, start, stop, *state[1:])
+    segments.extend(open_segments.values())
+    segments.sort(key=lambda s: (s.lane, s.start))
+
+    def lane_at(uid: str, day: dt.date, before: bool = False) -> int | None:
+        position = bisect.bisect_right(dates, day) - 1 - (1 if before else 0)
+        for step in (position, position - 1, position + 1):
+            if 0 <= step < len(placed) and uid in placed[step]:
+                return index_of[placed[step][uid]]
+        return None
+
+    marks: list[Mark] = []
+    for event in events:
+        kind = str(event.kind)
+        day: dt.date = event.date
+        if kind not in MARKED or not (dates[0] <= day < last):
+            continue
+        if kind == "split":
+            source = lane_at(event.predecessor, day, before=True)
+            for successor in event.successors:
+                target = lane_at(successor, day)
+                if source is not None and target is not None and source != target:
+                    links.append(Link("split", day, source, target))
+            if source is not None:
+                marks.append(Mark(kind, day, source, "split", event.predecessor))
+            continue
+        if kind == "merged":
+            target = lane_at(event.successor, day)
+            for predecessor in event.predecessors:
+                source = lane_at(predecessor, day, before=True)
+                if source is not None and target is not None and source != target:
+                    links.append(Link("merged", day, source, target))
+            if target is not None:
+                marks.append(Mark(kind, day, target, "merged", event.successor))
+            continue
+        uid = event.units[0]
+        where = lane_at(uid, day, before=kind == "removed")
+        if where is None:
+            continue
+        if kind == "removed" and getattr(event, "into", None):
+            target = lane_at(event.into, day)
+            if target is not None and target != where:
+                links.append(Link("merged", day, where, target))
+        marks.append(Mark(kind, day, where, _mark_label(event), uid))
+    # Several events of one unit on one day share one mark.
+    merged_marks: dict[tuple[dt.date, int], Mark] = {}
+    for mark in marks:
+        key = (mark.date, mark.lane)
+        if key in merged_marks:
+            old = merged_marks[key]
+            if mark.label not in old.label.split("; "):
+                merged_marks[key] = Mark(
+                    old.kind, old.date, old.lane, f"{old.label}; {mark.label}", old.unit
+                )
+        else:
+            merged_marks[key] = mark
+    # Typed links replace the plain move link between the same lanes on the same day.
+    typed = {(link.date, link.from_lane, link.to_lane) for link in links if link.kind != "moved"}
+    kept = [
+        link
+        for link in links
+        if link.kind != "moved" or (link.date, link.from_lane, link.to_lane) not in typed
+    ]
+    return TimelineLayout(
+        tuple(lanes),
+        tuple(segments),
+        tuple(dict.fromkeys(kept)),
+        tuple(sorted(merged_marks.values(), key=lambda m: (m.date, m.lane))),
+        dates[0],
+        last,
+        tuple(d for d in dates if d < last),
+    )
+
+
+_STATUS_WORDS = {
+    "active": "in line",
+    "standalone": "standalone",
+    "ipo_planned": "IPO planned",
+    "ipo_paused": "IPO paused",
+    "ipo_cancelled": "IPO cancelled",
+    "listed": "listed",
+    "sale_agreed": "sale agreed",
+    "affiliate": "affiliate",
+}
+
+
+def _mark_label(event: Any) -> str:
+    kind = str(event.kind)
+    if kind == "renamed":
+        return f"renamed {event.new_name}"
+    if kind == "status_changed":
+        return _STATUS_WORDS.get(event.new_status, str(event.new_status))
+    if kind == "spun_off":
+        if getattr(event, "left_group", False):
+            return "left the group"
+        status = getattr(event, "new_status", None)
+        return f"spun off ({_STATUS_WORDS.get(status, status)})" if status else "spun off"
+    if kind == "returned":
+        return "returned"
+    if kind == "kind_changed":
+        return str(event.new_kind).replace("_", " ")
+    if kind == "removed":
+        return str(getattr(event, "how", "removed"))
+    return kind.replace("_", " ")
+
+
+def place_labels(labels: Sequence[tuple[int, float, float]], gap: float = 0.0) -> list[bool]:
+    """Which of ``labels`` (row, left x, width) to show so that none overlaps another.
+
+    Labels are taken in the order given (put the ones that matter first); a label is shown if
+    its row has room for it between the labels already shown there.
+
+    >>> place_labels([(0, 0, 10), (0, 5, 10), (0, 12, 3), (1, 5, 10)], gap=1)
+    [True, False, True, True]
+    """
+    taken: dict[int, list[tuple[float, float]]] = {}
+    shown: list[bool] = []
+    for row, left, width in labels:
+        right = left + width
+        spans = taken.setdefault(row, [])
+        free = all(right + gap <= a or left >= b + gap for a, b in spans)
+        if free:
+            spans.append((left, right))
+        shown.append(free)
+    return shown

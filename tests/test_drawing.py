@@ -18,8 +18,11 @@ import pytest
 import orgmodel
 from orgmodel.drawing import (
     Chart,
+    Timeline,
     _style,
+    draw_change_chart,
     draw_org_chart,
+    draw_timeline,
     save_figure,
 )
 from orgmodel.model import Unit
@@ -250,3 +253,109 @@ def test_save_figure_leaves_no_half_written_file(tmp_path: Path) -> None:
 def test_save_figure_into_a_missing_folder(tmp_path: Path) -> None:
     with pytest.raises(orgmodel.OutputError, match="does not exist"):
         save_figure(plt.figure(), tmp_path / "nowhere" / "chart.png")
+
+
+def test_change_chart_shows_both_snapshots_and_what_happened(example: orgmodel.History) -> None:
+    a, b = example.at("2020-01-01"), example.at("2021-01-01")
+    chart = draw_change_chart(a, b, orgmodel.diff(a, b))
+    assert set(a.units) | set(b.units) == set(chart.boxes)  # removed units at their old place
+    assert chart.layout.boxes["video"].parent == "media"
+    assert chart.dates == (a.date, b.date)
+    assert "Changes from 2020-01-01 to 2021-01-01" in [t.get_text() for t in chart.heading]
+    assert chart.boxes["video"].get_linestyle() == "--"  # removed: dashed as well as coloured
+    assert "(was Commerce Group)" in chart.labels["commerce"].get_text()
+    legend = [t.get_text() for t in chart.legend.get_texts() if t.get_text()]
+    assert any(text.startswith("removed: ") for text in legend)
+    assert any(text.startswith("unchanged: ") for text in legend)
+    assert_tidy(chart)
+
+
+def test_change_chart_links_moved_units_to_their_old_parent(example: orgmodel.History) -> None:
+    a, b = example.at("2021-01-01"), example.at("2022-01-01")
+    chart = draw_change_chart(a, b, orgmodel.diff(a, b))
+    assert len(chart.connectors) == 2  # the tree's lines and the moves
+    moves = chart.connectors[1].get_segments()
+    lab, platform = chart.layout.boxes["lab"], chart.layout.boxes["platform"]
+    assert len(moves) == 1
+    assert tuple(moves[0][-1]) == (lab.centre[0], lab.y)
+    assert moves[0][0][1] == platform.centre[1]
+    assert_tidy(chart)
+
+
+def test_change_chart_of_the_bundled_history_is_tidy() -> None:
+    history = histories()[-1]
+    a, b = history.at(history.dates[len(history.dates) // 2]), history.at(history.dates[-1])
+    assert_tidy(draw_change_chart(a, b, orgmodel.diff(a, b)))
+
+
+def assert_labels_apart(timeline: Timeline) -> None:
+    renderer = timeline.figure.canvas.get_renderer()
+    extents = sorted(
+        (text.get_window_extent(renderer) for text in timeline.labels), key=lambda e: e.x0
+    )
+    for index, extent in enumerate(extents):
+        for other in extents[index + 1 :]:
+            if other.x0 >= extent.x1:
+                break
+            assert not (extent.y0 < other.y1 - 0.5 and other.y0 < extent.y1 - 0.5)
+
+
+def test_timeline_lanes_follow_the_hierarchy(example: orgmodel.History) -> None:
+    timeline = draw_timeline(example)
+    lanes = timeline.layout.lanes
+    assert lanes[0].unit == "group"
+    order = [lane.unit for lane in lanes]
+    assert order.index("commerce") < order.index("shop")
+    # The lab moved from the platform to commerce: a lane under each, joined by a link.
+    lab_lanes = [lane for lane in lanes if lane.unit == "lab"]
+    assert {lane.path[-2] for lane in lab_lanes} == {"platform", "commerce"}
+    assert any(link.kind == "moved" for link in timeline.layout.links)
+    # Video and Music merged into Streaming: two lanes join it.
+    joins = [link for link in timeline.layout.links if link.kind == "merged"]
+    streaming = next(lane.index for lane in lanes if lane.unit == "streaming")
+    assert len([link for link in joins if link.to_lane == streaming]) == 2
+    assert timeline.dates == example.dates
+    assert timeline.ax.xaxis.get_minor_locator().tick_values(0, 0).size == len(example.dates)
+    assert_labels_apart(timeline)
+
+
+def test_timeline_draws_standing_apart(example: orgmodel.History) -> None:
+    timeline = draw_timeline(example)
+    search_co = [s for s in timeline.layout.segments if s.unit == "search-co"]
+    assert [s.standing for s in search_co] == ["standalone", "in_line"]
+    assert {mark.kind for mark in timeline.layout.marks} >= {"returned", "merged", "split"}
+
+
+def test_timeline_focused_on_a_unit(example: orgmodel.History) -> None:
+    timeline = draw_timeline(example, unit="streaming")
+    assert {lane.unit for lane in timeline.layout.lanes} == {
+        "group",
+        "media",
+        "streaming",
+        "video",
+        "music",
+    }
+    with pytest.raises(orgmodel.UnknownUnitError):
+        draw_timeline(example, unit="nowhere")
+
+
+def test_timeline_period(example: orgmodel.History) -> None:
+    timeline = draw_timeline(example, start="2021-06-01", end="2022-06-30")
+    assert timeline.dates == (dt.date(2021, 1, 1), dt.date(2022, 1, 1))
+    assert timeline.layout.end == dt.date(2022, 7, 1)
+
+
+def test_full_bundled_timeline_is_readable() -> None:
+    history = histories()[-1]
+    timeline = draw_timeline(history, depth=2)
+    assert_labels_apart(timeline)
+    lane_names = [t for t in timeline.labels if t.get_gid() == "lane"]
+    assert len(lane_names) == len(timeline.layout.lanes)  # every lane is named
+    focused = draw_timeline(history, unit=history.snapshots[-1].root, depth=1)
+    assert_labels_apart(focused)
+
+
+def test_timeline_into_given_axes(example: orgmodel.History) -> None:
+    figure, ax = plt.subplots(figsize=(10, 4))
+    timeline = draw_timeline(example, ax=ax)
+    assert timeline.figure is figure and not timeline.own_figure

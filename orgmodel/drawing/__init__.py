@@ -8,13 +8,16 @@ writes a figure to a file.
 
 from orgmodel.drawing._style import CJK_FONTS, FORMATS, find_cjk_font, save_figure
 from orgmodel.drawing.orgchart import Chart, draw_change_chart, draw_org_chart
+from orgmodel.drawing.timeline import Timeline, draw_timeline
 
 __all__ = [
     "CJK_FONTS",
     "FORMATS",
     "Chart",
+    "Timeline",
     "draw_change_chart",
     "draw_org_chart",
+    "draw_timeline",
     "find_cjk_font",
     "save_figure",
 ]

@@ -46,6 +46,8 @@ MARKER_ROOM = 13.0
 WRAP = 22
 #: Margin around the whole picture, in points.
 MARGIN = 22.0
+#: Up to this many sources, the footnote gives each one's publisher and date; beyond, keys only.
+FULL_CITATIONS = 12
 #: The largest figure side, in inches; a bigger chart is drawn smaller.
 MAX_INCHES = 250.0
 
@@ -301,6 +303,8 @@ def draw_change_chart(
     counts: dict[str, int] = {}
     for event in events:
         kind = str(event.kind)
+        if kind == "updated":  # sources, leaders, notes: not a change of structure
+            continue
         counts[kind] = counts.get(kind, 0) + 1
         for uid in _event_units(event):
             if uid in union_parent and (
@@ -316,7 +320,8 @@ def draw_change_chart(
         label = _name(unit, chinese)
         old = a.units.get(uid)
         if old is not None and uid in b.units and _name(old, chinese) != label:
-            label += "\n(was " + _name(old, chinese).replace("\n", " ") + ")"
+            was = "(was " + _name(old, chinese).replace("\n", " ") + ")"
+            label += "\n" + "\n".join(textwrap.wrap(was, WRAP + 4, break_on_hyphens=False))
         labels[uid] = label
         kind = change.get(uid, "unchanged")
         colour, marker = CHANGE_STYLE.get(kind, ("#bbbbbb", "o"))
@@ -353,9 +358,14 @@ def draw_change_chart(
         f"Changes from {a.date.isoformat()} to {b.date.isoformat()}",
         f"{a.title or a.date.isoformat()}  \u2192  {b.title or b.date.isoformat()}",
     ]
-    cited = _cited(
-        (*a.sources, *b.sources),
-        (unit for uid in units for unit in (b.units.get(uid), a.units.get(uid)) if unit),
+    # The sources of the changes drawn, not of every unit in both snapshots.
+    cited = list(
+        dict.fromkeys(
+            key
+            for event in events
+            if str(event.kind) != "updated"
+            for key in getattr(event, "sources", ())
+        )
     )
     chart = _draw_tree(
         top,
@@ -373,9 +383,15 @@ def draw_change_chart(
     return chart
 
 
-def _event_units(event: Any) -> Iterable[str]:
-    units = getattr(event, "units", ())
-    return [str(uid) for uid in units]
+def _event_units(event: Any) -> list[str]:
+    """The units an event marks: both sides of a split or merger, else its main unit."""
+    kind = str(event.kind)
+    if kind == "split":
+        return [str(event.predecessor), *map(str, event.successors)]
+    if kind == "merged":
+        return [*map(str, event.predecessors), str(event.successor)]
+    main = getattr(event, "unit", None)
+    return [str(main)] if main else [str(uid) for uid in list(getattr(event, "units", ()))[:1]]
 
 
 def _select(children: Callable[[str], Sequence[str]], top: str, depth: int | None) -> list[str]:
@@ -422,6 +438,8 @@ def _cited(first: Iterable[str], units: Iterable[Unit]) -> list[str]:
 def _footnote(keys: Sequence[str], sources: Mapping[str, Source] | None) -> str:
     if not keys:
         return ""
+    if len(keys) > FULL_CITATIONS:  # keys alone keep a long list to a few lines
+        return "Sources: " + ", ".join(keys) + "."
     parts = []
     for key in keys:
         source = (sources or {}).get(key)
@@ -594,8 +612,8 @@ def _draw_tree(
             colors=CHANGE_STYLE["moved"][0],
             linewidths=1.2 * scale,
             linestyles=(0, (4, 3)),
-            zorder=4,
-            alpha=0.9,
+            zorder=1.5,  # behind the boxes, so that it never crosses a label
+            alpha=0.7,
         )
         ax.add_collection(link_lines, autolim=False)
         chart.connectors.append(link_lines)
