@@ -16,7 +16,6 @@ import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -492,13 +491,12 @@ def read_history(path: str | Path) -> History:
 
 def bundled_path() -> Path:
     """The folder of the snapshots that ship with orgmodel."""
-    try:
-        packaged = Path(str(resources.files("orgmodel.snapshots")))
-        if packaged.is_dir() and any(packaged.glob("*.yaml")):
-            return packaged
-    except (ModuleNotFoundError, TypeError):
-        pass
-    return Path(__file__).resolve().parent.parent / "snapshots"
+    here = Path(__file__).resolve().parent
+    # Installed, the snapshots sit inside the package; in a source checkout, beside it.
+    for folder in (here / "snapshots", here.parent / "snapshots"):
+        if any(folder.glob("*.yaml")):
+            return folder
+    return here.parent / "snapshots"
 
 
 def load_history(path: str | Path | None = None) -> History:
