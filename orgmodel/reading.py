@@ -6,19 +6,29 @@ per problem, each naming the file and line.
 
 Line numbers cost a second parse, so they are only looked up for files that have a problem: the
 happy path parses each file once with libyaml (when PyYAML has it) and no position tracking.
+
+Parsing YAML is most of the cost of reading, so each file that passes its own checks is kept,
+validated, in a cache: ``$XDG_CACHE_HOME/orgmodel`` (``~/.cache/orgmodel``), one JSON file per
+file content, file name and version of the reading code. A file read again is taken from there,
+which is several times faster than parsing it; the checks across files are made every time. The
+cache is safe to delete; set ``ORGMODEL_CACHE=off`` to do without it, or to a folder to move it.
 """
 
 from __future__ import annotations
 
 import difflib
+import functools
 import gc
+import hashlib
+import os
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+import pydantic_core
 import yaml
 from pydantic import BaseModel, ValidationError
 
@@ -95,11 +105,78 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _parse(path: Path) -> Any:
+CACHE_ENV = "ORGMODEL_CACHE"
+_Model = TypeVar("_Model", bound=BaseModel)
+
+
+def _cache_dir() -> Path | None:
+    setting = os.environ.get(CACHE_ENV)
+    if setting is not None:
+        return None if setting.lower() in ("", "0", "off", "no", "false") else Path(setting)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "orgmodel"
+
+
+@functools.cache
+def _code_fingerprint() -> bytes:
+    """What the validated form of a file depends on besides its text: the code that checks it."""
+    digest = hashlib.sha256(pydantic_core.__version__.encode())
+    here = Path(__file__).resolve().parent
+    for name in ("model.py", "reading.py", "snapshot.py"):
+        try:
+            digest.update((here / name).read_bytes())
+        except OSError:
+            digest.update(name.encode())
+    return digest.digest()
+
+
+def _cache_path(path: Path, text: bytes) -> Path | None:
+    folder = _cache_dir()
+    if folder is None:
+        return None
+    digest = hashlib.sha256(_code_fingerprint())
+    digest.update(path.name.encode())  # a snapshot's date is checked against its file name
+    digest.update(b"\0")
+    digest.update(text)
+    return folder / f"{digest.hexdigest()}.json"
+
+
+def _from_cache(model: type[_Model], entry: Path | None) -> _Model | None:
+    if entry is None:
+        return None
     try:
-        text = path.read_bytes()
+        data = entry.read_bytes()
+    except OSError:
+        return None
+    try:
+        with _gc_paused():
+            return model.model_validate_json(data)
+    except ValueError:
+        return None  # a damaged entry: read the file itself
+
+
+def _to_cache(entry: Path | None, value: BaseModel) -> None:
+    if entry is None:
+        return
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        partial = entry.with_name(f"{entry.stem}.{os.getpid()}.tmp")
+        partial.write_bytes(value.model_dump_json(exclude_unset=True).encode())
+        os.replace(partial, entry)
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
     except OSError as exc:
         raise DataError([Problem(path, None, f"cannot be read: {exc.strerror}")]) from None
+
+
+def _parse(path: Path, text: bytes | None = None) -> Any:
+    if text is None:
+        text = _read_bytes(path)
     try:
         with _gc_paused():
             return yaml.load(text, Loader=_Loader)
@@ -258,7 +335,15 @@ def read_snapshot(path: str | Path) -> Snapshot:
 
 def _read_snapshot(path: Path) -> tuple[Snapshot | None, list[Problem]]:
     try:
-        data = _parse(path)
+        text = _read_bytes(path)
+    except DataError as exc:
+        return None, exc.problems
+    entry = _cache_path(path, text)
+    cached = _from_cache(SnapshotFile, entry)
+    if cached is not None:
+        return _snapshot(cached, path), []
+    try:
+        data = _parse(path, text)
     except DataError as exc:
         return None, exc.problems
     model, problems = _validate(SnapshotFile, data, path)
@@ -291,7 +376,12 @@ def _read_snapshot(path: Path) -> tuple[Snapshot | None, list[Problem]]:
             )
     if findings:
         return None, _locate(path, findings)
-    snapshot = Snapshot(
+    _to_cache(entry, model)
+    return _snapshot(model, path), []
+
+
+def _snapshot(model: SnapshotFile, path: Path) -> Snapshot:
+    return Snapshot(
         model.date,
         model.units,
         title=model.title,
@@ -300,16 +390,21 @@ def _read_snapshot(path: Path) -> tuple[Snapshot | None, list[Problem]]:
         removed=model.removed,
         path=path,
     )
-    return snapshot, []
 
 
 def read_bibliography(path: str | Path) -> Bibliography:
     """Read a folder's ``sources.yaml``."""
     path = Path(path)
-    model, problems = _validate(Bibliography, _parse(path), path)
+    text = _read_bytes(path)
+    entry = _cache_path(path, text)
+    cached = _from_cache(Bibliography, entry)
+    if cached is not None:
+        return cached
+    model, problems = _validate(Bibliography, _parse(path, text), path)
     if problems or model is None:
         raise DataError(problems)
     assert isinstance(model, Bibliography)
+    _to_cache(entry, model)
     return model
 
 

@@ -78,3 +78,27 @@ def test_command_line_writes_a_folder(tmp_path: Path) -> None:
     synthetic.main([str(tmp_path), "--units", "50", "--snapshots", "2", "--seed", "2"])
     history = orgmodel.load_history(tmp_path)
     assert [len(s) for s in history] == [50, 50]
+
+
+def test_a_cached_read_equals_a_fresh_one(
+    group: synthetic.Group, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = synthetic.write_folder(group, tmp_path / "group")
+    monkeypatch.setenv("ORGMODEL_CACHE", "off")
+    fresh = orgmodel.load_history(folder)
+    monkeypatch.setenv("ORGMODEL_CACHE", str(tmp_path / "cache"))
+    for _ in range(2):  # the first read fills the cache, the second reads from it
+        cached = orgmodel.load_history(folder)
+        assert list(cached) == list(fresh)
+        assert dict(cached.sources) == dict(fresh.sources) and cached.kinds == fresh.kinds
+        for before, after in zip(fresh, cached, strict=True):
+            assert (after.path, after.title, dict(after.removed)) == (
+                before.path,
+                before.title,
+                dict(before.removed),
+            )
+            assert [u.model_fields_set for u in after] == [u.model_fields_set for u in before]
+    entries = sorted((tmp_path / "cache").iterdir())
+    assert len(entries) == len(fresh) + 1
+    entries[0].write_text("{damaged", encoding="utf-8")
+    assert list(orgmodel.load_history(folder)) == list(fresh)
