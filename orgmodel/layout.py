@@ -184,11 +184,12 @@ class _Node:
 
 @dataclass(frozen=True, slots=True)
 class _Stack:
-    """How a stack is arranged: each row's (id, parent, column, row, level), and its size."""
+    """How a stack is arranged: each row's (id, parent, column, top, level), and its size.
 
-    rows: list[tuple[str, str, int, int, int]]
+    Each row is as tall as its own box, so one tall label does not spread out the others."""
+
+    rows: list[tuple[str, str, int, float, int]]
     column_width: float
-    row_height: float
     width: float
     height: float
 
@@ -422,10 +423,10 @@ def _tree_layout(
             continue
         stack = stacks[id(node)]
         top_y = tops[node.depth]
-        for uid, parent_uid, column, row, level in stack.rows:
+        for uid, parent_uid, column, offset, level in stack.rows:
             column_left = left + column * (stack.column_width + stack_gap)
             box_x = column_left + (level + 1) * indent
-            box_y = top_y + row * (stack.row_height + stack_gap)
+            box_y = top_y + offset
             width, height = sizes[uid]
             boxes[uid] = Box(uid, box_x, box_y, width, height, node.depth + level, parent_uid, True)
             middle = box_y + height / 2
@@ -502,22 +503,21 @@ def _arrange_stack(
             columns = max(columns, math.ceil(len(every) * (row_height + gap) / tallest))
     columns = min(max(columns, 1), len(items))
     per_column = math.ceil(len(every) / columns)
-    rows: list[tuple[str, str, int, int, int]] = []
+    rows: list[tuple[str, str, int, float, int]] = []
     column = row = 0
+    top = 0.0
+    bottom = 0.0
     for family in lines:
         if row and row + len(family) > per_column:
-            column, row = column + 1, 0
+            column, row, top = column + 1, 0, 0.0
         for uid, above, level in family:
-            rows.append((uid, above, column, row, level))
+            rows.append((uid, above, column, top, level))
+            bottom = max(bottom, top + sizes[uid][1])
+            top += sizes[uid][1] + gap
             row += 1
     used_columns = column + 1
-    used_rows = max(r for _, _, _, r, _ in rows) + 1
     return _Stack(
-        rows,
-        column_width,
-        row_height,
-        used_columns * column_width + (used_columns - 1) * gap,
-        used_rows * row_height + (used_rows - 1) * gap,
+        rows, column_width, used_columns * column_width + (used_columns - 1) * gap, bottom
     )
 
 

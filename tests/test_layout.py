@@ -171,3 +171,46 @@ def test_importing_layout_and_drawing_does_not_import_matplotlib() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+def test_timeline_lanes_of_the_example(example: orgmodel.History) -> None:
+    from orgmodel.layout import timeline_lanes
+
+    layout = timeline_lanes(example.snapshots, example.changes())
+    paths = [lane.path for lane in layout.lanes]
+    for index, path in enumerate(paths):  # parents above their children
+        if len(path) > 1 and path[:-1] in paths:
+            assert paths.index(path[:-1]) < index
+    by_lane: dict[int, list[tuple[object, object]]] = {}
+    for segment in layout.segments:  # a lane's segments never overlap in time
+        assert segment.start < segment.end
+        for start, end in by_lane.get(segment.lane, []):
+            assert segment.start >= end or segment.end <= start  # type: ignore[operator]
+        by_lane.setdefault(segment.lane, []).append((segment.start, segment.end))
+    assert layout.dates == example.dates
+    mall = [s for s in layout.segments if s.unit == "mall"]
+    assert sorted(s.start.isoformat() for s in mall) == ["2020-01-01", "2023-06-30"]  # gone, back
+    assert any(m.kind == "returned" and m.unit == "mall" for m in layout.marks)
+
+
+def test_timeline_depth_and_focus(example: orgmodel.History) -> None:
+    from orgmodel.layout import timeline_lanes
+
+    top = timeline_lanes(example.snapshots, depth=1)
+    assert {lane.depth for lane in top.lanes} == {0, 1}
+    focus = timeline_lanes(example.snapshots, unit="media", depth=0, focus={"group"})
+    assert {lane.unit for lane in focus.lanes} == {"group", "media"}
+
+
+def test_placed_labels_never_overlap() -> None:
+    from orgmodel.layout import place_labels
+
+    rng = random.Random(5)
+    labels = [(rng.randrange(10), rng.uniform(0, 500), rng.uniform(5, 80)) for _ in range(400)]
+    shown = place_labels(labels, gap=2)
+    kept = [label for label, ok in zip(labels, shown, strict=True) if ok]
+    for index, (row, left, width) in enumerate(kept):
+        for other_row, other_left, other_width in kept[index + 1 :]:
+            if row == other_row:
+                assert left + width + 2 <= other_left or other_left + other_width + 2 <= left
+    assert shown[0]  # the first label always has room

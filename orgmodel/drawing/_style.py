@@ -292,4 +292,10 @@ def save_figure(figure: Figure, path: str | Path, *, dpi: float | None = None) -
         options["dpi"] = dpi
     if fmt == "svg":
         options["metadata"] = {"Date": None}
+    if fmt == "png":
+        width, height = figure.get_size_inches() * (dpi or figure.dpi)
+        if width * height > 8e6:
+            # A chart of a thousand units is tens of megapixels: light compression saves
+            # seconds and costs little on flat colours.
+            options["pil_kwargs"] = {"compress_level": 1}
     return write_atomic(target, lambda handle: figure.savefig(handle, **options))
