@@ -350,6 +350,45 @@ def plot(
 
 
 @app.command()
+def timeline(
+    output: OutputOption,
+    data: DataOption = None,
+    start: Annotated[
+        str | None, typer.Option("--from", help="From this date (default: the first snapshot).")
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option("--to", help="To this date (default: the last snapshot).")
+    ] = None,
+    unit: Annotated[
+        str | None,
+        typer.Option("--unit", "-u", help="Focus on one unit: it, its lineage and their parents."),
+    ] = None,
+    depth: Annotated[
+        int | None,
+        typer.Option("--depth", min=0, help="Show units at most this many levels down."),
+    ] = None,
+    lang: Annotated[
+        Lang, typer.Option("--lang", help="Names in English, or in Chinese where known.")
+    ] = Lang.en,
+) -> None:
+    """Draw the history as a timeline: units as lanes, with splits, mergers, moves, spin-offs
+    and returns marked on a date axis."""
+    history = _history(data)
+    _check_picture_path(output, history)
+    if unit is not None:
+        history.check_unit(unit)
+    first = history.at(start).date if start is not None else history.dates[0]
+    last = history.at(end).date if end is not None else history.dates[-1]
+    import orgmodel.drawing as drawing
+
+    drawn = drawing.draw_timeline(
+        history, start=start, end=end, unit=unit, depth=depth, lang=lang.value
+    )
+    drawing.save_figure(drawn.figure, output)
+    _note(f"wrote {output} (snapshots of {first.isoformat()} -> {last.isoformat()})")
+
+
+@app.command()
 def validate(
     folder: Annotated[
         Path | None,

@@ -349,3 +349,25 @@ def test_plot_refuses_bad_paths_before_drawing(capsys, tmp_path: Path, name, mes
     assert code == 2
     assert message in err
     assert len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "extra", [[], ["--unit", "search-co"], ["--from", "2021", "--to", "2022", "--depth", "1"]]
+)
+def test_timeline_writes_a_picture(capsys, tmp_path: Path, extra):
+    target = tmp_path / "timeline.svg"
+    code, _, err = run(capsys, "timeline", "-o", str(target), "--data", EXAMPLE, *extra)
+    assert code == 0, err
+    assert target.read_text().lstrip().startswith("<?xml")
+    assert err.startswith(f"wrote {target} (snapshots of ")
+
+
+def test_timeline_unknown_unit(capsys, tmp_path: Path):
+    code, _, err = run(
+        capsys, "timeline", "-o", str(tmp_path / "t.png"), "--data", EXAMPLE, "--unit", "serch-co"
+    )
+    assert code == 2
+    assert (
+        err == "orgmodel: unit 'serch-co' is in no snapshot (did you mean 'search-co', 'search'?)\n"
+    )
+    assert not (tmp_path / "t.png").exists()
