@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Annotated, Any, Final, Literal, TypeAlias
+from typing import Annotated, Any, Final, Literal, TypeAlias, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
@@ -80,19 +80,7 @@ EventKind = Literal[
 ]
 
 #: Every event kind, in the order reports group them.
-KINDS: Final[tuple[EventKind, ...]] = (
-    "added",
-    "removed",
-    "renamed",
-    "moved",
-    "split",
-    "merged",
-    "spun_off",
-    "returned",
-    "status_changed",
-    "kind_changed",
-    "updated",
-)
+KINDS: Final[tuple[EventKind, ...]] = get_args(EventKind)
 KIND_RANK: Final[dict[str, int]] = {kind: rank for rank, kind in enumerate(KINDS)}
 
 

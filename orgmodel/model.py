@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
@@ -80,7 +80,7 @@ PartialDate = Annotated[
 ]
 
 Confidence = Literal["confirmed", "single-source", "unconfirmed"]
-CONFIDENCES: tuple[Confidence, ...] = ("confirmed", "single-source", "unconfirmed")
+CONFIDENCES: tuple[Confidence, ...] = get_args(Confidence)
 
 Status = Literal[
     "active",
@@ -92,16 +92,7 @@ Status = Literal[
     "sale_agreed",
     "affiliate",
 ]
-STATUSES: tuple[Status, ...] = (
-    "active",
-    "standalone",
-    "ipo_planned",
-    "ipo_paused",
-    "ipo_cancelled",
-    "listed",
-    "sale_agreed",
-    "affiliate",
-)
+STATUSES: tuple[Status, ...] = get_args(Status)
 
 Standing = Literal["in_line", "standalone", "outside"]
 
