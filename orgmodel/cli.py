@@ -76,7 +76,9 @@ DataOption = Annotated[
         show_default=False,
     ),
 ]
-DateArg = Annotated[str, typer.Argument(help="A date: YYYY-MM-DD, YYYY-MM or YYYY.")]
+DateArg = Annotated[
+    str, typer.Argument(help="A date: YYYY-MM-DD, YYYY-MM or YYYY.", metavar="DATE")
+]
 ReportFormatOption = Annotated[
     ReportFormat, typer.Option("--format", "-f", help="Output format: text, json or markdown.")
 ]
@@ -213,7 +215,7 @@ def diff(
     ] = False,
 ) -> None:
     """What changed between the structures in force on dates A and B."""
-    from orgmodel.diff import DEFAULT_THRESHOLD, changes, select
+    from orgmodel.diff import DEFAULT_THRESHOLD, select
     from orgmodel.events import check_kinds
     from orgmodel.report import changes_report, diff_report, history_names
 
@@ -224,7 +226,7 @@ def diff(
     limit = DEFAULT_THRESHOLD if threshold is None else threshold
     names = history_names(history)
     if steps:
-        events = changes(history, a, b, unit=unit, kinds=wanted, threshold=limit)
+        events = history.changes(a, b, unit=unit, kinds=wanted, threshold=limit)
         first, last = history.at(a).date, history.at(b).date
         _echo(changes_report(events, first, last, names, fmt.value))
         found = bool(events)

@@ -99,6 +99,12 @@ class History:
         """The structure in force on ``date`` as a directed graph, edges parent -> child."""
         return to_graph(self.at(date))
 
+    def _check_order(self, a: DateLike, b: DateLike) -> None:
+        # Compare the snapshots the dates select, so that "2021" and "2021-06" (both in one
+        # snapshot's span) are in order whichever way round they are given.
+        if self.index(a) > self.index(b):
+            raise DateError(f"{a} is after {b}; give the earlier date first")
+
     def unit_ids(self) -> set[str]:
         """Every unit id that appears in any snapshot."""
         ids: set[str] = set()
@@ -122,6 +128,7 @@ class History:
         through this history for returns; see :func:`orgmodel.diff.diff`."""
         from orgmodel.diff import DEFAULT_THRESHOLD, diff
 
+        self._check_order(a, b)
         return diff(
             self.at(a),
             self.at(b),
@@ -136,12 +143,16 @@ class History:
         *,
         unit: str | None = None,
         kinds: Iterable[str] | None = None,
+        threshold: float | None = None,
     ) -> list[Event]:
         """Every event of every step from the snapshot in force on ``a`` (default: the first)
         to the one in force on ``b`` (default: the last); see :func:`orgmodel.diff.changes`."""
-        from orgmodel.diff import changes
+        from orgmodel.diff import DEFAULT_THRESHOLD, changes
 
-        return changes(self, a, b, unit=unit, kinds=kinds)
+        if a is not None and b is not None:
+            self._check_order(a, b)
+        limit = DEFAULT_THRESHOLD if threshold is None else threshold
+        return changes(self, a, b, unit=unit, kinds=kinds, threshold=limit)
 
     def lineage(self, unit_id: str) -> list[Event]:
         """The events of a unit's life and of the units it came from or went into, in time

@@ -286,7 +286,12 @@ def _describe(model: type[BaseModel], error: Any) -> str:
         else:
             what, rule = "a key", "letters, digits, '.', '_', ':' or '-'"
         return f"{name} {value!r} is not {what}: use {rule}"
-    if kind == "string_type" and isinstance(value, bool | int | float):
+    if kind == "string_type" and isinstance(value, bool):
+        return (
+            f"{name} must be text, but YAML read a yes/no word as {str(value).lower()}; "
+            "put it in quotes"
+        )
+    if kind == "string_type" and isinstance(value, int | float):
         return f"{name} must be text, not {value!r}; put it in quotes"
     if kind in ("tuple_type", "list_type"):
         return f"{name} must be a list, e.g. [{value}]"

@@ -84,3 +84,9 @@ def test_snapshot_tree_queries(example):
     assert list(s.descendants("media")) == ["video", "music"]
     assert s.ancestors("search") == ["platform", "group"]
     assert s.depth("video") == 2
+
+
+@pytest.mark.parametrize("call", ["diff", "changes"])
+def test_dates_in_the_wrong_order_are_refused(example, call):
+    with pytest.raises(DateError, match="2022 is after 2021; give the earlier date first"):
+        getattr(example, call)("2022", "2021")

@@ -214,6 +214,21 @@ CASES = [
         ],
     ),
     (
+        "yes-no-word",
+        {
+            "2020-01-01.yaml": """\
+            date: 2020-01-01
+            title: T
+            units:
+              - {id: g, name: no, kind: holding}
+            """
+        },
+        [
+            "{dir}/2020-01-01.yaml:4: unit 'g': name must be text, but YAML read a yes/no word as "
+            "false; put it in quotes"
+        ],
+    ),
+    (
         "yaml-syntax",
         {"2020-01-01.yaml": "date: 2020-01-01\ntitle: [unclosed\nunits: []\n"},
         [
