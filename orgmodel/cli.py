@@ -59,6 +59,7 @@ class ExportFormatChoice(StrEnum):
 class SchemaChoice(StrEnum):
     snapshot = "snapshot"
     sources = "sources"
+    events = "events"
 
 
 class Lang(StrEnum):
@@ -443,10 +444,17 @@ def export(
 @app.command()
 def schema(
     what: Annotated[
-        SchemaChoice, typer.Argument(help="Which file's schema: snapshot or sources.")
+        SchemaChoice,
+        typer.Argument(help="Which schema: snapshot files, sources.yaml, or diff's JSON events."),
     ] = SchemaChoice.snapshot,
 ) -> None:
-    """Print the JSON Schema of snapshot files (or of sources.yaml), for editors."""
+    """Print a JSON Schema: of snapshot files (for editors), of sources.yaml, or of the events
+    that `orgmodel diff --format json` writes."""
+    if what is SchemaChoice.events:
+        from orgmodel.events import events_json_schema
+
+        _echo(json.dumps(events_json_schema(), ensure_ascii=False, indent=2))
+        return
     from orgmodel.model import Bibliography, SnapshotFile
 
     model = SnapshotFile if what is SchemaChoice.snapshot else Bibliography

@@ -371,3 +371,16 @@ def test_timeline_unknown_unit(capsys, tmp_path: Path):
         err == "orgmodel: unit 'serch-co' is in no snapshot (did you mean 'search-co', 'search'?)\n"
     )
     assert not (tmp_path / "t.png").exists()
+
+
+def test_diff_json_follows_the_published_schema(capsys):
+    jsonschema = pytest.importorskip("jsonschema")
+    code, out, _ = run(capsys, "schema", "events")
+    schema = json.loads(out)
+    code, out, _ = run(capsys, "diff", "2020", "2023", "--data", EXAMPLE, "-f", "json")
+    events = json.loads(out)["events"]
+    assert code == 0 and events
+    jsonschema.validate(events, schema)
+    broken = [{**events[0], "kind": "teleported"}]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, schema)
