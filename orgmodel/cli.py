@@ -433,12 +433,14 @@ def export(
     from orgmodel.output import write_atomic
 
     history = _history(data)
-    text = export_snapshot(history.at(date), fmt.value)
+    snapshot = history.at(date)
+    text = export_snapshot(snapshot, fmt.value)
     if output is None:
         _echo(text)
+        _note(f"snapshot of {snapshot.date.isoformat()}")
     else:
         write_atomic(output, text, protected=_protected(history))
-        _note(f"wrote {output} (snapshot of {history.at(date).date.isoformat()})")
+        _note(f"wrote {output} (snapshot of {snapshot.date.isoformat()})")
 
 
 @app.command()

@@ -14,6 +14,7 @@ Examples
 ...                                     Unit(id="a-b", name='A "B"', kind="company", parent="g")])
 >>> print(generate_mermaid(s), end="")
 flowchart TD
+    %% snapshot of 2020-01-01
     n0["Group"]
     n1["A #quot;B#quot;"]
     n0 --> n1
@@ -131,7 +132,8 @@ def _mermaid_label(text: str) -> str:
 def generate_mermaid(snapshot: Snapshot) -> str:
     """A Mermaid flowchart. Node ids are n0, n1, ... so any unit id is safe; labels are quoted."""
     ids = {uid: f"n{i}" for i, uid in enumerate(snapshot.units)}
-    lines = ["flowchart TD"]
+    heading = f"{' '.join(snapshot.title.split())}, " if snapshot.title else ""
+    lines = ["flowchart TD", f"    %% {heading}snapshot of {snapshot.date.isoformat()}"]
     for unit in snapshot.units.values():
         lines.append(f'    {ids[unit.id]}["{_mermaid_label(unit.name)}"]')
     for unit in snapshot.units.values():
