@@ -112,6 +112,17 @@ def test_a_thousand_unit_chart_is_tidy_when_drawn() -> None:
     assert chart.scale == 1.0  # text drawn at full size
 
 
+def test_labels_filled_from_outlines_stay_inside_matplotlibs_extent() -> None:
+    chart = draw_org_chart(random_snapshot(100, 2), kinds=KINDS)
+    renderer = chart.figure.canvas.get_renderer()
+    for uid, text in chart.labels.items():
+        ink = text.ink_path(renderer).get_extents()  # type: ignore[attr-defined]
+        extent = text.get_window_extent(renderer)
+        assert extent.x0 - 1 <= ink.x0 and ink.x1 <= extent.x1 + 1, uid
+        assert extent.y0 - 1 <= ink.y0 and ink.y1 <= extent.y1 + 1, uid
+        assert ink.width > 0.8 * extent.width, uid  # narrower, as unhinted text is, not cut
+
+
 def histories() -> list[orgmodel.History]:
     found = [orgmodel.load_history(EXAMPLE)]
     with contextlib.suppress(orgmodel.OrgModelError):

@@ -9,14 +9,17 @@ from __future__ import annotations
 import functools
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from orgmodel.errors import OutputError
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
     from matplotlib.font_manager import FontProperties
+    from matplotlib.text import Text
 
 __all__ = [
     "CJK_FONTS",
@@ -159,6 +162,18 @@ def lighten(colour: str, amount: float) -> tuple[float, float, float]:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Outline:
+    """A glyph at 1 pt: its outline (x to the right, y up from the baseline), the path codes,
+    its advance, and how far its ink reaches above and below the baseline."""
+
+    vertices: Any
+    codes: Any
+    advance: float
+    top: float
+    bottom: float
+
+
 class TextMeasure:
     """Sizes of text in points, as matplotlib draws it, measured without drawing it.
 
@@ -166,6 +181,10 @@ class TextMeasure:
     it (the fallback a :class:`matplotlib.text.Text` uses too), plus a little for the rounding
     that hinting does; heights come from matplotlib's own layout of one and of two lines. Shaping
     every label with FreeType is much slower and gains only a point or two.
+
+    The same glyphs, as outlines, let :func:`label_text` draw many labels quickly (see there).
+    The faces are private copies: matplotlib's shared ones change size and transform as it
+    draws, which would corrupt advances measured between two drawings.
     """
 
     #: Points added per character for hinting, which rounds each advance to whole pixels.
@@ -178,6 +197,7 @@ class TextMeasure:
         self._faces: dict[str, list[Any]] = {}
         self._advances: dict[tuple[str, str], float] = {}  # at 1 pt
         self._heights: dict[tuple[float, str], tuple[float, float]] = {}
+        self._outlines: dict[str, _Outline | None] = {}  # of the normal weight, at 1 pt
 
     def font(self, size: float, weight: str = "normal") -> FontProperties:
         """The font properties used for ``size`` and ``weight``."""
@@ -190,13 +210,13 @@ class TextMeasure:
 
     def _font_faces(self, weight: str) -> list[Any]:
         if weight not in self._faces:
-            from matplotlib.font_manager import FontProperties, findfont, get_font
-            from matplotlib.ft2font import LoadFlags
+            from matplotlib.font_manager import FontProperties, findfont
+            from matplotlib.ft2font import FT2Font, LoadFlags
 
             families = self.families or [self.font(10).get_family()[0]]
             faces = []
             for family in families:
-                face = get_font(findfont(FontProperties(family=[family], weight=weight)))
+                face = FT2Font(findfont(FontProperties(family=[family], weight=weight)))
                 face.set_size(100, 72)
                 faces.append(face)
             self._faces[weight] = faces
@@ -214,6 +234,43 @@ class TextMeasure:
                 glyph = face.load_char(ord(char), flags=self._flags)
                 self._advances[key] = glyph.linearHoriAdvance / 65536 / 100
         return self._advances[key]
+
+    def outline(self, char: str) -> _Outline | None:
+        """The outline of ``char`` in the normal weight at 1 pt (y up from the baseline), or
+        None when no face has it."""
+        if char not in self._outlines:
+            import numpy as np
+
+            faces = self._font_faces("normal")
+            face = next((f for f in faces if f.get_char_index(ord(char))), None)
+            found = None
+            if face is not None:
+                glyph = face.load_char(ord(char), flags=self._flags)
+                vertices, codes = face.get_path()
+                points = np.array(vertices, dtype=float) / 100  # a copy: FreeType reuses it
+                found = _Outline(
+                    points,
+                    np.array(codes, dtype=np.uint8),
+                    glyph.linearHoriAdvance / 65536 / 100,
+                    float(points[:, 1].max()) if len(points) else 0.0,
+                    float(-points[:, 1].min()) if len(points) else 0.0,
+                )
+            self._outlines[char] = found
+        return self._outlines[char]
+
+    def line_height(self) -> float:
+        """The ascent plus descent of the first face at 1 pt, from its tables, as matplotlib
+        spaces lines."""
+        face = self._font_faces("normal")[0]
+        for table, ascent, descent in (
+            ("OS/2", "sTypoAscender", "sTypoDescender"),
+            ("hhea", "ascent", "descent"),
+        ):
+            metrics = face.get_sfnt_table(table)
+            if metrics is not None:
+                em = face.get_sfnt_table("head")["unitsPerEm"]
+                return float(metrics[ascent] - metrics[descent]) / float(em)
+        return 1.17
 
     def width(self, text: str, size: float, weight: str = "normal") -> float:
         """The width in points of one line of ``text``."""
@@ -248,6 +305,115 @@ class TextMeasure:
         label.set_figure(figure)
         extent = label.get_window_extent(renderer)
         return float(extent.width), float(extent.height)
+
+
+def label_text(
+    ax: Axes, x: float, y: float, text: str, measure: TextMeasure, **kwargs: Any
+) -> Text:
+    """Add ``text`` to ``ax`` at ``(x, y)`` like ``ax.text``, as a label that a raster picture
+    fills from ``measure``'s cached glyph outlines.
+
+    matplotlib lays out and renders every glyph of every text afresh each time it draws, about
+    a millisecond per label; a chart of a thousand units spent seconds on that alone. The label
+    is an ordinary :class:`~matplotlib.text.Text` (its extent, font and colour are matplotlib's;
+    SVG and PDF get real text), but on the Agg renderer it is drawn as one filled path of the
+    outlines of its glyphs, laid out as matplotlib lays out lines: each line's ink centred in a
+    line ``linespacing`` times the font's height, lines centred as ``ha`` says. Outlines are not
+    hinted and glyphs are not kerned, so the text is a little narrower than matplotlib's, never
+    wider. Text that is rotated, framed, bold or has a glyph no font holds is drawn by
+    matplotlib.
+    """
+    label = _label_class()(x, y, text, measure=measure, **kwargs)
+    ax.add_artist(label)
+    return label
+
+
+@functools.cache
+def _label_class() -> type[Text]:
+    import numpy as np
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.colors import to_rgba
+    from matplotlib.path import Path as MplPath
+    from matplotlib.text import Text
+    from matplotlib.transforms import IdentityTransform
+
+    class Label(Text):
+        """A text whose glyphs the Agg renderer fills from cached outlines."""
+
+        def __init__(self, *args: Any, measure: TextMeasure, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._measure = measure
+
+        def ink_path(self, renderer: Any) -> MplPath | None:
+            """The outlines the label fills, in display pixels; None when matplotlib draws it."""
+            spacing = self.get_linespacing()
+            weight = self.get_fontweight()
+            if (
+                self.get_rotation() != 0
+                or self.get_usetex()
+                or self.get_bbox_patch() is not None
+                or self.get_path_effects()
+                or weight not in ("normal", 400)
+                or not isinstance(spacing, int | float)
+                or self.get_horizontalalignment() not in ("left", "center", "right")
+                or self.get_verticalalignment() not in ("top", "center", "bottom")
+            ):
+                return None
+            em = renderer.points_to_pixels(self.get_fontsize())
+            slot = spacing * self._measure.line_height() * em
+            lines = self.get_text().split("\n")
+            x0, y0 = self.get_transform().transform(self.get_unitless_position())
+            valign = self.get_verticalalignment()
+            top = y0 + {"top": 0.0, "center": 0.5, "bottom": 1.0}[valign] * len(lines) * slot
+            shift = {"left": 0.0, "center": 0.5, "right": 1.0}[self.get_horizontalalignment()]
+            vertices: list[Any] = []
+            codes: list[Any] = []
+            for index, line in enumerate(lines):
+                outlines = [self._measure.outline(char) for char in line]
+                if any(outline is None for outline in outlines):
+                    return None
+                drawn = [outline for outline in outlines if outline is not None]
+                width = sum(outline.advance for outline in drawn) * em
+                ascent = max((outline.top for outline in drawn), default=0.0) * em
+                descent = max((outline.bottom for outline in drawn), default=0.0) * em
+                # matplotlib centres each line's ink in its slot; whole pixels keep it crisp.
+                baseline = round(top - index * slot - (slot - ascent - descent) / 2 - ascent)
+                left = round(x0 - shift * width)
+                advance = 0.0
+                for outline in drawn:
+                    if len(outline.codes):
+                        vertices.append(outline.vertices * em + (left + advance, baseline))
+                        codes.append(outline.codes)
+                    advance += outline.advance * em
+            if not vertices:
+                return MplPath(np.empty((0, 2)), np.empty(0, dtype=np.uint8))
+            return MplPath(np.concatenate(vertices), np.concatenate(codes))
+
+        def draw(self, renderer: Any) -> None:
+            if not isinstance(renderer, RendererAgg) or not self.get_visible():
+                super().draw(renderer)
+                return
+            path = self.ink_path(renderer)
+            if path is None:
+                super().draw(renderer)
+                return
+            agg: Any = renderer  # its drawing methods are not typed
+            if len(path):
+                gc = agg.new_gc()
+                gc.set_foreground(self.get_color())
+                gc.set_alpha(self.get_alpha())
+                gc.set_url(self.get_url())
+                gc.set_antialiased(self.get_antialiased())
+                gc.set_linewidth(0)
+                self._set_gc_clip(gc)  # type: ignore[attr-defined]
+                agg.open_group("text", self.get_gid())
+                face = to_rgba(self.get_color(), self.get_alpha())
+                agg.draw_path(gc, path, IdentityTransform(), face)
+                agg.close_group("text")
+                gc.restore()
+            self.stale = False
+
+    return Label
 
 
 def wrap_to_width(

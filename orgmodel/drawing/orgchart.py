@@ -17,6 +17,7 @@ from orgmodel.drawing._style import (
     QUIET,
     TextMeasure,
     kind_colours,
+    label_text,
     lighten,
     text_families,
     wrap_to_width,
@@ -638,10 +639,12 @@ def _draw_tree(
         ax.add_artist(patch)
         chart.boxes[uid] = patch
         room = MARKER_ROOM if style.marker else 0.0
-        chart.labels[uid] = ax.text(
+        chart.labels[uid] = label_text(
+            ax,
             box.x + (box.width - room) / 2,
             box.centre[1],
             labels[uid],
+            measure,
             ha="center",
             va="center",
             color=style.text_colour,
