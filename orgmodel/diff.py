@@ -104,6 +104,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
@@ -332,7 +333,15 @@ def diff(
     """
     if not 0.0 <= threshold <= 1.0:
         raise EventError(f"threshold must lie between 0 and 1, not {threshold}")
-    return _Differ(a, b, threshold, history).run()
+    # A diff of a large organisation allocates an index entry per unit, none of it garbage; the
+    # cyclic collector would walk every unit of both snapshots again and again meanwhile.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _Differ(a, b, threshold, history).run()
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class _Past:
@@ -616,7 +625,7 @@ class _Differ:
             before = a.get(uid)
             # Field values only: a third of the cost of pydantic's __eq__, which also checks
             # private and extra attributes that a Unit does not have.
-            if before is None or before.__dict__ == after.__dict__:
+            if before is None or before is after or before.__dict__ == after.__dict__:
                 continue
             self._compare(before, after)
 

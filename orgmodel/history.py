@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from orgmodel.dates import DateLike, parse_date
 from orgmodel.errors import DataError, DateError, Problem, UnknownUnitError
 from orgmodel.model import Source
-from orgmodel.snapshot import Snapshot
+from orgmodel.snapshot import Snapshot, share_unchanged
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -61,6 +61,8 @@ class History:
                 raise DataError(
                     [Problem(later.path, None, f"two snapshots are dated {later.date}")]
                 )
+        for i in range(1, len(ordered)):
+            ordered[i] = share_unchanged(ordered[i - 1], ordered[i])
         self.snapshots: tuple[Snapshot, ...] = tuple(ordered)
         self.dates: tuple[dt.date, ...] = tuple(s.date for s in ordered)
         self.sources: Mapping[str, Source] = MappingProxyType(dict(sources or {}))

@@ -90,3 +90,27 @@ def test_snapshot_tree_queries(example):
 def test_dates_in_the_wrong_order_are_refused(example, call):
     with pytest.raises(DateError, match="2022 is after 2021; give the earlier date first"):
         getattr(example, call)("2022", "2021")
+
+
+def test_unchanged_units_share_one_record_across_snapshots(example):
+    first, second = example.snapshots[0], example.snapshots[1]
+    # Shop did not change from 2020 to 2021: one record serves both snapshots.
+    assert second.units["shop"] is first.units["shop"]
+    # The commerce group was renamed: two records.
+    assert second.units["commerce"] is not first.units["commerce"]
+    assert second.units["commerce"].name == "Commerce & Retail Group"
+
+
+def test_sharing_keeps_snapshots_equal():
+    from orgmodel.snapshot import share_unchanged
+
+    g = Unit(id="g", name="G", kind="holding")
+    a = Snapshot(dt.date(2020, 1, 1), [g, Unit(id="x", name="X", kind="unit", parent="g")])
+    b = Snapshot(
+        dt.date(2021, 1, 1),
+        [Unit(id="g", name="G", kind="holding"), Unit(id="x", name="Y", kind="unit", parent="g")],
+    )
+    shared = share_unchanged(a, b)
+    assert shared == b
+    assert shared.units["g"] is g
+    assert shared.units["x"] is b.units["x"]
