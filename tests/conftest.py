@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,19 @@ kinds:
 sources:
   s1: {title: A report, publisher: A paper, date: 2020-01-01, url: https://example.org/1}
 """
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cache_outside_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Keep the cache of validated snapshot files the tests make out of the user's own cache
+    folder (commands run in subprocesses inherit it too)."""
+    before = os.environ.get("ORGMODEL_CACHE")
+    os.environ["ORGMODEL_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if before is None:
+        del os.environ["ORGMODEL_CACHE"]
+    else:
+        os.environ["ORGMODEL_CACHE"] = before
 
 
 @pytest.fixture
