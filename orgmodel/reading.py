@@ -16,6 +16,7 @@ cache is safe to delete; set ``ORGMODEL_CACHE=off`` to do without it, or to a fo
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import functools
 import gc
@@ -163,8 +164,26 @@ def _to_cache(entry: Path | None, value: BaseModel) -> None:
         partial = entry.with_name(f"{entry.stem}.{os.getpid()}.tmp")
         partial.write_bytes(value.model_dump_json(exclude_unset=True).encode())
         os.replace(partial, entry)
+        _prune(entry.parent)
     except OSError:
         pass  # a cache that cannot be written only costs time
+
+
+CACHE_KEEP = 1000
+
+
+def _prune(folder: Path) -> None:
+    """Keep the cache from growing without end: past ``2 * CACHE_KEEP`` entries, drop all but
+    the ``CACHE_KEEP`` most recently written. Entries are only written for files read for the
+    first time, so this runs rarely."""
+    with os.scandir(folder) as scan:
+        entries = [e for e in scan if e.name.endswith(".json")]
+    if len(entries) <= 2 * CACHE_KEEP:
+        return
+    entries.sort(key=lambda e: e.stat().st_mtime, reverse=True)
+    for stale in entries[CACHE_KEEP:]:
+        with contextlib.suppress(OSError):
+            os.unlink(stale.path)
 
 
 def _read_bytes(path: Path) -> bytes:

@@ -337,3 +337,19 @@ def test_read_snapshot_alone(write_folder):
     snapshot = orgmodel.read_snapshot(folder / "2020-01-01.yaml")
     assert snapshot.date == dt.date(2020, 1, 1)
     assert snapshot.children("g") == ("a",)
+
+
+def test_cache_is_pruned(tmp_path: Path, monkeypatch):
+    import os
+
+    from orgmodel import reading
+
+    monkeypatch.setattr(reading, "CACHE_KEEP", 3)
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    for i in range(7):
+        entry = folder / f"{i}.json"
+        entry.write_text("{}")
+        os.utime(entry, (1000 + i, 1000 + i))
+    reading._prune(folder)
+    assert sorted(p.name for p in folder.iterdir()) == ["4.json", "5.json", "6.json"]
