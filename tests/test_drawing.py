@@ -239,6 +239,18 @@ def test_save_figure_writes_the_format_of_the_suffix(
     assert os.listdir(tmp_path) == [f"chart{suffix}"]
 
 
+def test_save_figure_caps_the_pixels_of_a_large_png(tmp_path: Path) -> None:
+    from PIL import Image
+
+    figure = plt.figure(figsize=(50, 30), dpi=100)
+    with Image.open(save_figure(figure, tmp_path / "large.png")) as image:
+        assert image.size == (4472, 2683)  # 12 megapixels at 89 dpi, not 15 at 100
+    with Image.open(save_figure(figure, tmp_path / "asked.png", dpi=40)) as image:
+        assert image.size == (2000, 1200)  # a dpi asked for is a dpi given
+    with Image.open(save_figure(plt.figure(figsize=(5, 3)), tmp_path / "small.png")) as image:
+        assert image.size == (500, 300)
+
+
 def test_save_figure_refuses_other_suffixes(tmp_path: Path) -> None:
     figure = plt.figure()
     with pytest.raises(orgmodel.OutputError, match=r"use one of \.png, \.svg, \.pdf"):

@@ -7,6 +7,7 @@ importing :mod:`orgmodel.drawing` costs nothing until something is drawn.
 from __future__ import annotations
 
 import functools
+import math
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ __all__ = [
     "find_cjk_font",
     "kind_colours",
     "lighten",
+    "png_dpi",
     "save_figure",
 ]
 
@@ -435,8 +437,33 @@ def wrap_to_width(
     return lines
 
 
+#: The most pixels :func:`save_figure` gives a PNG unless told a ``dpi``.
+MAX_PIXELS = 12e6
+#: The fewest dots per inch it lowers a PNG to: text of 9 pt is still 9 pixels high.
+MIN_DPI = 72.0
+
+
+def png_dpi(inches: Iterable[float], dpi: float) -> float:
+    """The resolution :func:`save_figure` gives a PNG of a figure ``inches`` wide and high whose
+    own resolution is ``dpi``.
+
+    >>> png_dpi((10, 5), 100), png_dpi((50, 30), 100), png_dpi((200, 100), 100)
+    (100, 89.44271909999159, 72.0)
+    """
+    width, height = (float(side) for side in inches)
+    if width * height * dpi**2 <= MAX_PIXELS:
+        return dpi
+    return max(MIN_DPI, math.sqrt(MAX_PIXELS / (width * height)))
+
+
 def save_figure(figure: Figure, path: str | Path, *, dpi: float | None = None) -> Path:
     """Save ``figure`` to ``path`` in the format its suffix names: ``.png``, ``.svg`` or ``.pdf``.
+
+    A PNG is drawn at ``dpi`` if given, else at the figure's own; but a figure so large that this
+    makes more than :data:`MAX_PIXELS` pixels (an org chart of a thousand units is some 40 by 30
+    inches) is drawn at the resolution that fits, though never below :data:`MIN_DPI`. Time to
+    draw and write a PNG grows with its pixels, and at 72 dpi a 9 pt label is still legible. SVG
+    and PDF are vector and keep the figure's size.
 
     The file is written under a temporary name in the same folder and renamed into place once
     complete, so a failure never leaves a half-written file. Raises :class:`OutputError` for any
@@ -459,7 +486,9 @@ def save_figure(figure: Figure, path: str | Path, *, dpi: float | None = None) -
     if fmt == "svg":
         options["metadata"] = {"Date": None}
     if fmt == "png":
-        width, height = figure.get_size_inches() * (dpi or figure.dpi)
+        if dpi is None:
+            options["dpi"] = png_dpi(figure.get_size_inches(), figure.dpi)
+        width, height = figure.get_size_inches() * options.get("dpi", figure.dpi)
         if width * height > 8e6:
             # A chart of a thousand units is tens of megapixels: light compression saves
             # seconds and costs little on flat colours.
