@@ -179,13 +179,14 @@ def draw_org_chart(
 
         raise UnknownUnitError(f"unit '{top}' is not in the snapshot of {snapshot.date}")
     units = _select(snapshot.children, top, depth)
+    drawn = set(units)  # the layout asks for children many times: look them up in a set
     families, chinese = text_families(lang, (snapshot.units[uid].name for uid in units))
     colours = kind_colours(kinds, (snapshot.units[uid].kind for uid in units))
     labels = {uid: _name(snapshot.units[uid], chinese) for uid in units}
     styles = {uid: _unit_style(snapshot.units[uid], colours) for uid in units}
 
     def children(uid: str) -> Sequence[str]:
-        return [kid for kid in snapshot.children(uid) if kid in units]
+        return [kid for kid in snapshot.children(uid) if kid in drawn]
 
     legend = _kind_legend(colours, [snapshot.units[uid].kind for uid in units])
     statuses: set[str] = {snapshot.units[uid].status for uid in units}
@@ -295,9 +296,10 @@ def draw_change_chart(
 
     top = root or b.root
     units = _select(all_children, top, depth)
+    drawn = set(units)
 
     def children(uid: str) -> Sequence[str]:
-        return [kid for kid in kids.get(uid, ()) if kid in units]
+        return [kid for kid in kids.get(uid, ()) if kid in drawn]
 
     rank = {kind: index for index, kind in enumerate(CHANGE_STYLE)}
     change: dict[str, str] = {}
@@ -620,6 +622,7 @@ def _draw_tree(
         chart.connectors.append(link_lines)
 
     font = measure.font(FONT_SIZE * scale)
+    marks: dict[tuple[str, str, bool], list[tuple[float, float]]] = {}
     for uid, box in layout.boxes.items():
         style = styles[uid]
         patch = Rectangle(
@@ -654,18 +657,23 @@ def _draw_tree(
             zorder=3,
         )
         if style.marker:
-            (mark,) = ax.plot(
-                [box.right - MARKER_ROOM / 2 - 1],
-                [box.centre[1]],
-                marker=style.marker,
-                markersize=6.5 * scale,
-                markeredgewidth=1.0 * scale,
-                color=style.marker_colour,
-                markerfacecolor=style.marker_colour if style.marker_filled else "white",
-                linestyle="none",
-                zorder=3,
-            )
-            chart.markers.append(mark)
+            key = (style.marker, style.marker_colour, style.marker_filled)
+            marks.setdefault(key, []).append((box.right - MARKER_ROOM / 2 - 1, box.centre[1]))
+    # One line of markers per symbol and colour, rather than an artist per box.
+    for (marker, colour, filled), centres in marks.items():
+        xs, ys = zip(*centres, strict=True)
+        (mark,) = ax.plot(
+            xs,
+            ys,
+            marker=marker,
+            markersize=6.5 * scale,
+            markeredgewidth=1.0 * scale,
+            color=colour,
+            markerfacecolor=colour if filled else "white",
+            linestyle="none",
+            zorder=3,
+        )
+        chart.markers.append(mark)
 
     # matplotlib fills a legend column by column; order the entries so that they read row by
     # row, each group (kinds, standings, changes) starting on a row of its own.
