@@ -197,8 +197,10 @@ def show(
 
 @app.command()
 def diff(
-    a: DateArg,
-    b: DateArg,
+    a: Annotated[
+        str, typer.Argument(help="The earlier date: YYYY-MM-DD, YYYY-MM or YYYY.", metavar="A")
+    ],
+    b: Annotated[str, typer.Argument(help="The later date.", metavar="B")],
     data: DataOption = None,
     steps: Annotated[
         bool,
@@ -245,10 +247,12 @@ def diff(
 @app.command()
 def log(
     a: Annotated[
-        str | None, typer.Argument(help="From this date (default: the first snapshot).")
+        str | None,
+        typer.Argument(help="From this date (default: the first snapshot).", metavar="A"),
     ] = None,
     b: Annotated[
-        str | None, typer.Argument(help="To this date (default: the last snapshot).")
+        str | None,
+        typer.Argument(help="To this date (default: the last snapshot).", metavar="B"),
     ] = None,
     data: DataOption = None,
     unit: UnitOption = None,
