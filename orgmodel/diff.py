@@ -344,6 +344,9 @@ def diff(
             gc.enable()
 
 
+_END: Final[tuple[None, None]] = (None, None)
+
+
 class _Past:
     """The snapshots before ``a`` (from the history), then ``a``: where returns are looked up."""
 
@@ -406,8 +409,12 @@ class _Differ:
         self.history = history
         self.events: list[Event] = []
         self.arrived: list[str] = []
-        self.pos_a = {uid: i for i, uid in enumerate(a.units)}
-        self.pos_b = {uid: i for i, uid in enumerate(b.units)}
+        # Ranks that sort like positions, for the units events name: in b (pos_b), and only
+        # in a (pos_a, the vanished units). Filled by run, which touches each unit once.
+        self.pos_a: dict[str, int] = {}
+        self.pos_b: dict[str, int] = {}
+        self.in_order = True  # b's kept units are in a's order (see _finish)
+        self.new: list[str] = []  # b's arrivals, in b's order
         # How a unit left is declared in the snapshot where it left. Across several steps that
         # is a snapshot between a and b, which only the history can show; the latest
         # declaration wins, as it describes the last departure.
@@ -423,37 +430,95 @@ class _Differ:
 
     def run(self) -> Diff:
         a, b = self.a.units, self.b.units
-        gone = [uid for uid in a if uid not in b]
-        new = [uid for uid in b if uid not in a]
+        a_get = a.get
+
+        # One walk over b, and alongside it over a: b mostly keeps a's units in a's order, so
+        # the unit of a at the cursor is usually the one sought, found without a lookup, and
+        # the units of a skipped on the way are the vanished ones. An unchanged unit (the
+        # same record on both sides) is passed over without being looked into: its lineage
+        # is not news and it has nothing to compare.
+        new: list[str] = []
+        gone: list[str] = []
+        changed: list[tuple[Unit, Unit]] = []  # (before, after), in b's order
+        links: list[tuple[str, str, bool]] = []  # (unit, predecessor, unit is new), in b's order
+        pos_b = self.pos_b
+        in_order = True
+        a_items = iter(a.items())
+        a_id, a_unit = next(a_items, _END)
+        for index, (uid, after) in enumerate(b.items()):
+            if a_id is uid:
+                before: Unit | None = a_unit
+                a_id, a_unit = next(a_items, _END)
+                if before is after:
+                    continue
+            else:
+                before = a_get(uid)
+                if before is None:
+                    new.append(uid)
+                    pos_b[uid] = index
+                    for pred in after.lineage:
+                        if pred in a:
+                            links.append((uid, pred, True))
+                    continue
+                if in_order:
+                    while a_id is not None and a_id != uid and a_id not in b:
+                        gone.append(a_id)
+                        a_id, a_unit = next(a_items, _END)
+                    if a_id == uid:
+                        a_id, a_unit = next(a_items, _END)
+                    else:
+                        in_order = False
+                if before is after:
+                    continue
+            assert before is not None
+            pos_b[uid] = index
+            if after.lineage:
+                old = before.lineage
+                for pred in after.lineage:
+                    if pred in a and pred not in old:
+                        links.append((uid, pred, False))
+            # Field values only: a third of the cost of pydantic's __eq__, which also checks
+            # private and extra attributes that a Unit does not have.
+            if before.__dict__ != after.__dict__:
+                changed.append((before, after))
+        if in_order:
+            while a_id is not None:
+                if a_id in b:
+                    in_order = False
+                    break
+                gone.append(a_id)
+                a_id, a_unit = next(a_items, _END)
+        if not in_order:
+            gone = [uid for uid in a if uid not in b]
+        self.in_order = in_order
+        self.new = new
         gone_set = set(gone)
+        self.pos_a = {uid: i for i, uid in enumerate(gone)}
 
         # Declared lineage: edges (predecessor in a) -> (unit in b) that are news in b.
         succ_of: dict[str, list[str]] = {}  # vanished predecessor -> units naming it
         preds_of: dict[str, list[str]] = {}  # unit -> vanished predecessors it names
         split_off: dict[str, list[str]] = {}  # staying predecessor -> new units naming it
         declared: set[str] = set()  # new units with lineage into a
-        for uid, unit in b.items():
-            if not unit.lineage:
-                continue
-            before = a.get(uid)
-            old = set(before.lineage) if before is not None else set()
-            for pred in unit.lineage:
-                if pred not in a or pred in old:
-                    continue
-                if before is None:
-                    declared.add(uid)
-                if pred in gone_set:
-                    succ_of.setdefault(pred, []).append(uid)
-                    preds_of.setdefault(uid, []).append(pred)
-                elif before is None:
-                    split_off.setdefault(pred, []).append(uid)
+        for uid, pred, is_new in links:
+            if is_new:
+                declared.add(uid)
+            if pred in gone_set:
+                succ_of.setdefault(pred, []).append(uid)
+                preds_of.setdefault(uid, []).append(pred)
+            elif is_new:
+                split_off.setdefault(pred, []).append(uid)
+        # A staying predecessor is the main unit of its split: it needs a place in b too.
+        missing = {pred for pred in split_off if pred not in pos_b}
+        if missing:
+            for index, uid in enumerate(b):
+                if uid in missing:
+                    pos_b[uid] = index
 
         # Overlap of sub-units, for the vanished and new units lineage leaves unexplained.
         undeclared_new = [uid for uid in new if uid not in declared]
         undeclared_gone = [uid for uid in gone if uid not in self.declared and uid not in succ_of]
         matches_gone, matches_new = self._match(undeclared_gone, undeclared_new)
-
-        pos_b = self.pos_b
 
         def first_in_b(ids: Iterable[str]) -> list[str]:
             return sorted(ids, key=pos_b.__getitem__)
@@ -621,12 +686,7 @@ class _Differ:
                 )
 
         # Units on both sides.
-        for uid, after in b.items():
-            before = a.get(uid)
-            # Field values only: a third of the cost of pydantic's __eq__, which also checks
-            # private and extra attributes that a Unit does not have.
-            if before is None or before is after or before.__dict__ == after.__dict__:
-                continue
+        for before, after in changed:
             self._compare(before, after)
 
         return self._finish()
@@ -807,7 +867,7 @@ class _Differ:
 
     def _finish(self) -> Diff:
         pos_a, pos_b = self.pos_a, self.pos_b
-        after = len(pos_b)
+        after = len(self.b.units)
 
         def key(item: tuple[int, Event]) -> tuple[int, int, int]:
             index, event = item
@@ -823,8 +883,14 @@ class _Differ:
             for e in events
             if isinstance(e, Added) or (isinstance(e, Returned) and e.record is not None)
         ]
-        natural = _natural_order(self.a, self.b.units, arrived)
-        order = None if natural == list(self.b.units) else tuple(self.b.units)
+        # b is in the natural order (see Diff.order) when its kept units are in a's order and
+        # the arrivals come last, in event order.
+        units = self.b.units
+        new = self.new
+        natural = self.in_order and (
+            not new or (pos_b[new[0]] == len(units) - len(new) and new == arrived)
+        )
+        order = None if natural else tuple(units)
         return Diff(
             a=self.a.date,
             b=self.b.date,
