@@ -6,8 +6,10 @@ importing :mod:`orgmodel.drawing` costs nothing until something is drawn.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
+import re
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -89,11 +91,29 @@ def find_cjk_font() -> str | None:
     """The family name of the first of :data:`CJK_FONTS` that matplotlib can find, or None."""
     from matplotlib import font_manager
 
-    available = {entry.name for entry in font_manager.fontManager.ttflist}
-    for name in CJK_FONTS:
-        if name in available:
-            return name
-    return None
+    found = _first_cjk_family(font_manager.fontManager)
+    if found is None:
+        # matplotlib keeps its list of fonts in a cache that a font installed later does not
+        # reach; look on the system once more for files that may hold a CJK family.
+        for path in font_manager.findSystemFonts():
+            if _CJK_FILE.search(Path(path).name):
+                with contextlib.suppress(Exception):
+                    font_manager.fontManager.addfont(path)
+        found = _first_cjk_family(font_manager.fontManager)
+    return found
+
+
+#: File names of the fonts that may hold a family of :data:`CJK_FONTS`.
+_CJK_FILE = re.compile(
+    r"cjk|sourcehan|wqy|wenquanyi|droidsansfallback|ukai|uming|yahei|"
+    r"simhei|msyh|pingfang|hiragino",
+    re.IGNORECASE,
+)
+
+
+def _first_cjk_family(manager: Any) -> str | None:
+    available = {entry.name for entry in manager.ttflist}
+    return next((name for name in CJK_FONTS if name in available), None)
 
 
 def text_families(lang: str, texts: Iterable[str] = ()) -> tuple[list[str] | None, bool]:
