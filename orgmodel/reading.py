@@ -399,7 +399,10 @@ def _read_snapshot(path: Path) -> tuple[Snapshot | None, list[Problem]]:
                 )
             )
     if findings:
-        return None, _locate(path, findings)
+        # Still hand the snapshot on, so that the checks across files (sources, lineage, dates)
+        # report their problems in the same run; a duplicate id would shift every unit's place.
+        whole = len(unit_ids) == len(model.units)
+        return (_snapshot(model, path) if whole else None), _locate(path, findings)
     _to_cache(entry, model)
     return _snapshot(model, path), []
 

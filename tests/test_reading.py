@@ -309,6 +309,34 @@ def test_problems_in_several_files_are_reported_together(write_folder):
     ]
 
 
+def test_a_file_with_a_structure_problem_still_gets_the_checks_across_files(write_folder):
+    folder = write_folder(
+        {
+            "2020-01-01.yaml": """\
+            date: 2020-01-02
+            title: T
+            units:
+              - {id: g, name: Group, kind: holding, sources: [s1]}
+              - {id: a, name: A, kind: business_group, parent: gg, lineage: [zz], sources: [s9]}
+            """,
+            "2020-01-02.yaml": GOOD.replace("2020-01-01", "2020-01-02"),
+        }
+    )
+    with pytest.raises(DataError) as caught:
+        orgmodel.read_history(folder)
+    assert [str(p) for p in caught.value.problems] == [
+        f"{folder}/2020-01-01.yaml:1: the date inside (2020-01-02) differs from the file name; "
+        "rename the file to 2020-01-02.yaml or fix the date",
+        f"{folder}/2020-01-01.yaml:5: unit 'a': lineage names 'zz', which is in no snapshot up "
+        "to this date",
+        f"{folder}/2020-01-01.yaml:5: unit 'a': parent 'gg' does not exist in this snapshot "
+        "(did you mean 'g'?)",
+        f"{folder}/2020-01-01.yaml:5: unit 'a': source 's9' is not in "
+        f"{folder}/sources.yaml; add it there or fix the key",
+        f"{folder}/2020-01-02.yaml: has the same date as 2020-01-01.yaml; keep one file per date",
+    ]
+
+
 def test_good_folder_loads_in_date_order(write_folder):
     later = GOOD.replace("2020-01-01", "2019-06-30")
     folder = write_folder({"2020-01-01.yaml": GOOD, "2019-06-30.yaml": later})
