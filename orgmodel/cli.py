@@ -72,7 +72,6 @@ DataOption = Annotated[
     typer.Option(
         "--data",
         "-d",
-        envvar=DATA_ENV,
         help=f"Folder of snapshot files to use instead of the bundled data (or set ${DATA_ENV}).",
         show_default=False,
     ),
@@ -107,10 +106,19 @@ ThresholdOption = Annotated[
 ]
 
 
+#: The folder given before the command (``orgmodel --data DIR show ...``) or by $ORGMODEL_DATA.
+_data_before_command: Path | None = None
+
+
+def _data(data: Path | None) -> Path | None:
+    """The folder a command reads: its own --data first, then the one given before it."""
+    return data if data is not None else _data_before_command
+
+
 def _history(data: Path | None) -> History:
     from orgmodel.reading import load_history
 
-    return load_history(data)
+    return load_history(_data(data))
 
 
 def _echo(text: str) -> None:
@@ -131,8 +139,21 @@ def _root(
             "--version", callback=_version, is_eager=True, help="Print the version and exit."
         ),
     ] = False,
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            "--data",
+            "-d",
+            envvar=DATA_ENV,
+            help="Folder of snapshot files for the command that follows, instead of the bundled "
+            f"data (or set ${DATA_ENV}); the command's own --data comes first.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Model how an organisation's structure changes over time."""
+    global _data_before_command
+    _data_before_command = data
 
 
 @app.command()
@@ -409,7 +430,7 @@ def validate(
     """Check a folder of snapshot files; print one line per problem (exit status 2 if any)."""
     from orgmodel.reading import bundled_path, read_history
 
-    target = folder or data or bundled_path()
+    target = folder or _data(data) or bundled_path()
     history = read_history(target)
     units = sum(len(s.units) for s in history.snapshots)
     ids = len(history.unit_ids())

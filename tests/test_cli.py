@@ -74,6 +74,27 @@ def test_data_from_environment(capsys, monkeypatch):
     assert out.startswith("Example Group: 4 snapshots")
 
 
+@pytest.mark.parametrize(
+    ("env", "args", "expected"),
+    [
+        (None, ["--data", EXAMPLE, "dates"], "Example Group: 4 snapshots"),
+        (None, ["-d", EXAMPLE, "validate"], f"{EXAMPLE}: OK: 4 snapshots"),
+        # A command's own --data wins over one given ahead of it, and over $ORGMODEL_DATA.
+        (None, ["--data", "/nowhere", "dates", "--data", EXAMPLE], "Example Group: 4 snapshots"),
+        ("/nowhere", ["dates", "--data", EXAMPLE], "Example Group: 4 snapshots"),
+        ("/nowhere", ["--data", EXAMPLE, "dates"], "Example Group: 4 snapshots"),
+    ],
+)
+def test_data_before_or_after_the_command(capsys, monkeypatch, env, args, expected):
+    if env:
+        monkeypatch.setenv("ORGMODEL_DATA", env)
+    else:
+        monkeypatch.delenv("ORGMODEL_DATA", raising=False)
+    code, out, err = run(capsys, *args)
+    assert (code, err) == (0, "")
+    assert out.startswith(expected)
+
+
 def test_show_says_which_snapshot_it_used(capsys):
     code, out, _ = run(capsys, "show", "2021-06", "--data", EXAMPLE, "--depth", "1")
     assert code == 0
