@@ -293,6 +293,28 @@ def test_change_chart_shows_both_snapshots_and_what_happened(example: orgmodel.H
     assert_tidy(chart)
 
 
+def test_change_chart_marks_a_merger_on_both_sides() -> None:
+    def unit(uid: str, parent: str | None = None, lineage: tuple[str, ...] = ()) -> Unit:
+        kind = "division" if parent else "holding"
+        return Unit(id=uid, name=uid.title(), kind=kind, parent=parent, lineage=lineage)
+
+    a = Snapshot(
+        dt.date(2022, 1, 1), [unit("group"), unit("retail", "group"), unit("web", "group")]
+    )
+    b = Snapshot(dt.date(2023, 1, 1), [unit("group"), unit("shop", "group", ("retail", "web"))])
+    chart = draw_change_chart(a, b, orgmodel.diff(a, b))
+    # The merged units carry the merger's marker, not only 'added' and 'removed'.
+    (merged,) = [line for line in chart.markers if line.get_marker() == ">"]
+    assert len(merged.get_xdata()) == 3
+    assert not [line for line in chart.markers if line.get_marker() in ("P", "X")]
+    # The vanished units still look removed: dashed boxes.
+    assert [uid for uid, box in chart.boxes.items() if box.get_linestyle() == "--"] == [
+        "retail",
+        "web",
+    ]
+    assert_tidy(chart)
+
+
 def test_change_chart_links_moved_units_to_their_old_parent(example: orgmodel.History) -> None:
     a, b = example.at("2021-01-01"), example.at("2022-01-01")
     chart = draw_change_chart(a, b, orgmodel.diff(a, b))

@@ -227,6 +227,14 @@ CHANGE_STYLE: Mapping[str, tuple[str, str]] = {
     "status_changed": ("#762a83", "h"),
     "kind_changed": ("#4d4d4d", "p"),
 }
+#: Which change a unit shows when it has several, first first.
+MARK_FIRST: tuple[str, ...] = (
+    "split",
+    "merged",
+    "spun_off",
+    "returned",
+    *(kind for kind in CHANGE_STYLE if kind not in ("split", "merged", "spun_off", "returned")),
+)
 CHANGE_LABELS: Mapping[str, str] = {
     "added": "added",
     "removed": "removed",
@@ -301,7 +309,9 @@ def draw_change_chart(
     def children(uid: str) -> Sequence[str]:
         return [kid for kid in kids.get(uid, ()) if kid in drawn]
 
-    rank = {kind: index for index, kind in enumerate(CHANGE_STYLE)}
+    # A unit that took part in a split, merger, spin-off or return shows that, rather than the
+    # plain 'added' or 'removed' which the same step also makes of it.
+    rank = {kind: index for index, kind in enumerate(MARK_FIRST)}
     change: dict[str, str] = {}
     counts: dict[str, int] = {}
     for event in events:
@@ -330,14 +340,15 @@ def draw_change_chart(
         colour, marker = CHANGE_STYLE.get(kind, ("#bbbbbb", "o"))
         if kind == "unchanged":
             styles[uid] = BoxStyle(face="#f4f4f4", text_colour="#444444", edge="#999999")
-        elif kind == "removed":
+        elif uid not in b.units:
+            gone_colour = CHANGE_STYLE["removed"][0]
             styles[uid] = BoxStyle(
-                face=lighten(colour, 0.8),
+                face=lighten(gone_colour, 0.8),
                 linestyle="--",
                 text_colour="#7a1f1a",
                 marker=marker,
                 marker_colour=colour,
-                edge=colour,
+                edge=gone_colour,
             )
         else:
             styles[uid] = BoxStyle(
