@@ -40,6 +40,12 @@ def check_output_path(path: str | Path, protected: Iterable[Path] = ()) -> Path:
                 f"{target}: would overwrite a file of the snapshot folder {guarded}; "
                 "write the output somewhere else"
             )
+    if resolved.suffix.lower() in (".yaml", ".yml") and resolved.is_file():
+        # orgmodel writes no YAML: an existing YAML file is someone's snapshot or settings.
+        raise OutputError(
+            f"{target}: would overwrite an existing YAML file (a snapshot file?); "
+            "write the output somewhere else"
+        )
     return target
 
 

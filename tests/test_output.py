@@ -32,6 +32,15 @@ def test_refuses_to_write_into_the_snapshot_folder(tmp_path: Path):
     assert snapshot.read_text() == "keep me"
 
 
+def test_refuses_to_overwrite_any_yaml_file(tmp_path: Path):
+    settings = tmp_path / "sources.yaml"
+    settings.write_text("keep me")
+    with pytest.raises(OutputError, match="would overwrite an existing YAML file"):
+        write_atomic(settings, "{}")
+    assert settings.read_text() == "keep me"
+    assert write_atomic(tmp_path / "new.yaml", "{}").read_text() == "{}"
+
+
 @pytest.mark.parametrize(
     ("name", "message"),
     [("missing/out.png", "the folder .* does not exist"), (".", "is a folder")],
