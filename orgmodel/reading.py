@@ -599,6 +599,17 @@ def read_history(path: str | Path) -> History:
         by_date[snapshot.date] = file
         snapshots.append(snapshot)
     snapshots.sort(key=lambda s: s.date)
+    if bib_path is None and any(_cites(s) for s in snapshots):
+        # One line for the missing file, rather than one for every citation.
+        problems.append(
+            Problem(
+                folder / BIBLIOGRAPHY_NAME,
+                None,
+                "does not exist, but the snapshots cite sources; add it with a title, "
+                "publisher, date and url for each source key",
+            )
+        )
+        bibliography_ok = False
     problems.extend(_cross_file_findings(snapshots, bibliography, bib_path, bibliography_ok))
     if problems:
         raise DataError(problems)
@@ -608,6 +619,13 @@ def read_history(path: str | Path) -> History:
         kinds=bibliography.kinds,
         title=bibliography.title,
         path=folder,
+    )
+
+
+def _cites(snapshot: Snapshot) -> bool:
+    return bool(snapshot.sources) or any(
+        unit.sources or any(leader.sources for leader in unit.leaders)
+        for unit in snapshot.units.values()
     )
 
 

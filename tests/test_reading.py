@@ -277,6 +277,14 @@ CASES = [
         ["{dir}/2020-01-01.yaml:1: is empty; it must be a mapping of keys to values"],
     ),
     (
+        "no-bibliography",
+        {"2020-01-01.yaml": GOOD, "sources.yaml": None},
+        [
+            "{dir}/sources.yaml: does not exist, but the snapshots cite sources; add it with a "
+            "title, publisher, date and url for each source key"
+        ],
+    ),
+    (
         "stray-file",
         {"2020-01-01.yaml": GOOD, "notes.yaml": "a: 1\n"},
         [
