@@ -344,9 +344,6 @@ def diff(
             gc.enable()
 
 
-_END: Final[tuple[None, None]] = (None, None)
-
-
 class _Past:
     """The snapshots before ``a`` (from the history), then ``a``: where returns are looked up."""
 
@@ -430,47 +427,56 @@ class _Differ:
 
     def run(self) -> Diff:
         a, b = self.a.units, self.b.units
-        a_get = a.get
 
-        # One walk over b, and alongside it over a: b mostly keeps a's units in a's order, so
-        # the unit of a at the cursor is usually the one sought, found without a lookup, and
-        # the units of a skipped on the way are the vanished ones. An unchanged unit (the
-        # same record on both sides) is passed over without being looked into: its lineage
-        # is not news and it has nothing to compare.
+        # One walk over b with a cursor on a: b mostly keeps a's units in a's order, so the unit
+        # of a at the cursor is usually the one sought, found without a lookup (at a million
+        # units a lookup is a cache miss, and costs more than the rest of the walk). Where b
+        # breaks a's order (a unit that vanished, a subtree moved elsewhere), the cursor jumps
+        # to the unit b has: found a few places on when only a few units vanished, else through
+        # a map of a's positions, made at the first such jump. The runs of a the cursor went
+        # over are kept; the units of a outside all of them are the vanished ones. An unchanged
+        # unit (the same record on both sides) is passed over without being looked into: its
+        # lineage is not news and it has nothing to compare.
+        a_ids = list(a)
+        a_units = list(a.values())
+        size = len(a_ids)
+        a_ids.append("")  # the end of a: no unit has an empty id
+        position: dict[str, int] | None = None
+        runs: list[tuple[int, int]] = []  # [start, end) of a, one for each run of the cursor
         new: list[str] = []
-        gone: list[str] = []
         changed: list[tuple[Unit, Unit]] = []  # (before, after), in b's order
         links: list[tuple[str, str, bool]] = []  # (unit, predecessor, unit is new), in b's order
         pos_b = self.pos_b
         in_order = True
-        a_items = iter(a.items())
-        a_id, a_unit = next(a_items, _END)
+        start = i = 0  # the cursor: a_ids[i] is the next unit of a
+        a_id = a_ids[0]
         for index, (uid, after) in enumerate(b.items()):
-            if a_id is uid:
-                before: Unit | None = a_unit
-                a_id, a_unit = next(a_items, _END)
-                if before is after:
-                    continue
+            if a_id is uid or a_id == uid:
+                before = a_units[i]
             else:
-                before = a_get(uid)
-                if before is None:
-                    new.append(uid)
-                    pos_b[uid] = index
-                    for pred in after.lineage:
-                        if pred in a:
-                            links.append((uid, pred, True))
-                    continue
-                if in_order:
-                    while a_id is not None and a_id != uid and a_id not in b:
-                        gone.append(a_id)
-                        a_id, a_unit = next(a_items, _END)
-                    if a_id == uid:
-                        a_id, a_unit = next(a_items, _END)
-                    else:
-                        in_order = False
-                if before is after:
-                    continue
-            assert before is not None
+                try:
+                    at = a_ids.index(uid, i + 1, i + 9)
+                except ValueError:
+                    if position is None:
+                        position = dict(zip(a_ids, range(size), strict=False))
+                    place = position.get(uid)
+                    if place is None:
+                        new.append(uid)
+                        pos_b[uid] = index
+                        for pred in after.lineage:
+                            if pred in a:
+                                links.append((uid, pred, True))
+                        continue
+                    at = place
+                if at < i:
+                    in_order = False
+                runs.append((start, i))
+                start = i = at
+                before = a_units[i]
+            i += 1
+            a_id = a_ids[i]
+            if before is after:
+                continue
             pos_b[uid] = index
             if after.lineage:
                 old = before.lineage
@@ -481,15 +487,14 @@ class _Differ:
             # private and extra attributes that a Unit does not have.
             if before.__dict__ != after.__dict__:
                 changed.append((before, after))
-        if in_order:
-            while a_id is not None:
-                if a_id in b:
-                    in_order = False
-                    break
-                gone.append(a_id)
-                a_id, a_unit = next(a_items, _END)
-        if not in_order:
-            gone = [uid for uid in a if uid not in b]
+        runs.append((start, i))
+        runs.sort()
+        gone: list[str] = []  # in a's order
+        end = 0
+        for first, last in runs:
+            gone.extend(a_ids[end:first])
+            end = max(end, last)
+        gone.extend(a_ids[end:size])
         self.in_order = in_order
         self.new = new
         gone_set = set(gone)
