@@ -50,6 +50,10 @@ __all__ = [
 
 Point = tuple[float, float]
 
+#: The widest drawing, in points (25 inches), that :func:`tree_layout` takes with the least
+#: stacking that keeps it within its aspect; a wider one stacks more while its area shrinks.
+SEARCH_WIDTH = 1800.0
+
 
 @dataclass(frozen=True, slots=True)
 class Box:
@@ -234,7 +238,9 @@ def tree_layout(
         The largest subtree (in units) that counts as small enough to stack: 1 stacks leaves
         only; more stacks small families as indented lists (and any family made only of small
         subtrees). By default the smallest of 1, 2, 4, 8, ... that keeps the drawing no wider
-        than ``max_aspect`` times its height.
+        than ``max_aspect`` times its height; if that drawing is wider than
+        :data:`SEARCH_WIDTH`, the next sizes are tried while the area of the drawing shrinks
+        (and its height stays within half of ``max_aspect`` times its width).
     max_aspect : float
         The widest drawing, as a multiple of its height, that the automatic ``stack_size``
         accepts.
@@ -295,11 +301,30 @@ def tree_layout(
     if stack_size is not None:
         return run(stack_size, tallest=stack_height)
     counts = _subtree_sizes(root, get_children)
-    size = 1
+    below = sorted(count for uid, count in counts.items() if uid != root)
+    best: TreeLayout | None = None
+    size, previous = 1, 0
     while True:
-        layout = run(size, counts, stack_height)
-        if layout.width <= max_aspect * layout.height or size >= len(counts) or not stack_leaves:
-            return layout
+        # A size that no subtree falls in since the last one tried stacks the same.
+        if size == 1 or bisect.bisect_right(below, size) > bisect.bisect_right(below, previous):
+            layout = run(size, counts, stack_height)
+            previous = size
+            fits = layout.width <= max_aspect * layout.height
+            if best is None:
+                if fits:
+                    best = layout
+                    if layout.width <= SEARCH_WIDTH:
+                        return layout
+            elif (
+                fits
+                and 2 * layout.height <= max_aspect * layout.width  # nor twice as tall as that
+                and layout.width * layout.height < best.width * best.height
+            ):
+                best = layout
+            else:
+                return best
+        if size >= len(counts) or not stack_leaves:
+            return best or layout
         size *= 2
 
 
