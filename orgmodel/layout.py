@@ -240,13 +240,14 @@ def tree_layout(
         subtrees). By default the smallest of 1, 2, 4, 8, ... that keeps the drawing no wider
         than ``max_aspect`` times its height; if that drawing is wider than
         :data:`SEARCH_WIDTH`, the next sizes are tried while the area of the drawing shrinks
-        (and its height stays within half of ``max_aspect`` times its width).
+        (and its height stays within half of ``max_aspect`` times its width), with stacks about
+        twice, then four times as tall as they are wide.
     max_aspect : float
         The widest drawing, as a multiple of its height, that the automatic ``stack_size``
         accepts.
     stack_columns : int, optional
-        How many columns a stack has; by default as many as make the stack about as wide as it
-        is tall.
+        How many columns a stack has; by default as many as make the stack about twice (for a
+        large chart, perhaps four times) as tall as it is wide.
     stack_height : float, optional
         The tallest a stack may be, in points: a taller one gets more columns (a family of
         small subtrees is never split across columns, so one long family can still exceed it).
@@ -280,7 +281,10 @@ def tree_layout(
     get_children = children if callable(children) else _getter(children)
 
     def run(
-        size: int, counts: Mapping[str, int] | None = None, tallest: float | None = None
+        size: int,
+        counts: Mapping[str, int] | None = None,
+        tallest: float | None = None,
+        shape: float = 2.0,
     ) -> TreeLayout:
         return _tree_layout(
             root,
@@ -296,36 +300,52 @@ def tree_layout(
             indent=indent,
             stack_height=tallest,
             counts=counts,
+            stack_shape=shape,
         )
 
     if stack_size is not None:
         return run(stack_size, tallest=stack_height)
     counts = _subtree_sizes(root, get_children)
     below = sorted(count for uid, count in counts.items() if uid != root)
-    best: TreeLayout | None = None
-    size, previous = 1, 0
-    while True:
-        # A size that no subtree falls in since the last one tried stacks the same.
-        if size == 1 or bisect.bisect_right(below, size) > bisect.bisect_right(below, previous):
-            layout = run(size, counts, stack_height)
-            previous = size
-            fits = layout.width <= max_aspect * layout.height
-            if best is None:
-                if fits:
+
+    def search(shape: float) -> TreeLayout:
+        best: TreeLayout | None = None
+        size, previous = 1, 0
+        while True:
+            # A size that no subtree falls in since the last one tried stacks the same.
+            if size == 1 or bisect.bisect_right(below, size) > bisect.bisect_right(below, previous):
+                layout = run(size, counts, stack_height, shape)
+                previous = size
+                fits = layout.width <= max_aspect * layout.height
+                if best is None:
+                    if fits:
+                        best = layout
+                        if layout.width <= SEARCH_WIDTH:
+                            return layout
+                elif (
+                    fits
+                    and 2 * layout.height <= max_aspect * layout.width  # nor twice as tall
+                    and _area(layout) < _area(best)
+                ):
                     best = layout
-                    if layout.width <= SEARCH_WIDTH:
-                        return layout
-            elif (
-                fits
-                and 2 * layout.height <= max_aspect * layout.width  # nor twice as tall as that
-                and layout.width * layout.height < best.width * best.height
-            ):
-                best = layout
-            else:
-                return best
-        if size >= len(counts) or not stack_leaves:
-            return best or layout
-        size *= 2
+                else:
+                    return best
+            if size >= len(counts) or not stack_leaves:
+                return best or layout
+            size *= 2
+
+    layout = search(2.0)
+    if layout.width <= SEARCH_WIDTH or stack_columns is not None or not stack_leaves:
+        return layout
+    # A large chart: stacks twice as tall for their width may leave less room empty, since
+    # the row they stand in is what makes the chart wide.
+    other = search(4.0)
+    fits = other.width <= max_aspect * other.height and 2 * other.height <= max_aspect * other.width
+    return other if fits and _area(other) < _area(layout) else layout
+
+
+def _area(layout: TreeLayout) -> float:
+    return layout.width * layout.height
 
 
 def _tree_layout(
@@ -343,6 +363,7 @@ def _tree_layout(
     indent: float,
     stack_height: float | None = None,
     counts: Mapping[str, int] | None = None,
+    stack_shape: float = 2.0,
 ) -> TreeLayout:
 
     # 1. Build the tree to lay out. Small subtrees hanging from one parent, when there are
@@ -375,6 +396,7 @@ def _tree_layout(
                     stack_gap,
                     indent,
                     stack_height,
+                    stack_shape,
                 )
                 child = _Node(None, stack.width, stack.height, node.depth + 1)
                 child.leaves = small
@@ -507,6 +529,7 @@ def _arrange_stack(
     gap: float,
     indent: float,
     tallest: float | None = None,
+    shape: float = 2.0,
 ) -> _Stack:
     """Lay small subtrees out as indented lists in columns; a subtree never breaks a column."""
     lines: list[list[tuple[str, str, int]]] = []  # per item: (id, parent, level) in pre-order
@@ -521,9 +544,10 @@ def _arrange_stack(
     column_width = max((level + 1) * indent + sizes[uid][0] for uid, _, level in every)
     row_height = max(sizes[uid][1] for uid, _, _ in every)
     if columns is None:
-        # As many columns as make the stack about twice as tall as it is wide: the width of
-        # the whole chart is what grows fastest, so a stack spends height rather than width.
-        columns = round(math.sqrt(len(every) * (row_height + gap) / (2 * (column_width + gap))))
+        # As many columns as make the stack about ``shape`` times as tall as it is wide: the
+        # width of the whole chart is what grows fastest, so a stack spends height rather than
+        # width.
+        columns = round(math.sqrt(len(every) * (row_height + gap) / (shape * (column_width + gap))))
         if tallest is not None:
             columns = max(columns, math.ceil(len(every) * (row_height + gap) / tallest))
     columns = min(max(columns, 1), len(items))
