@@ -278,7 +278,8 @@ def tree_layout(
     >>> layout.connectors[6].points
     ((65.0, 16.0), (65.0, 30.0), (74.0, 30.0), (74.0, 52.0), (80.0, 52.0))
     """
-    get_children = children if callable(children) else _getter(children)
+    get_children = _remembered(children) if callable(children) else _getter(children)
+    arranged: dict[tuple[str, int, float], _Stack] = {}
 
     def run(
         size: int,
@@ -301,6 +302,7 @@ def tree_layout(
             stack_height=tallest,
             counts=counts,
             stack_shape=shape,
+            arranged=arranged,
         )
 
     if stack_size is not None:
@@ -364,6 +366,7 @@ def _tree_layout(
     stack_height: float | None = None,
     counts: Mapping[str, int] | None = None,
     stack_shape: float = 2.0,
+    arranged: dict[tuple[str, int, float], _Stack] | None = None,
 ) -> TreeLayout:
 
     # 1. Build the tree to lay out. Small subtrees hanging from one parent, when there are
@@ -387,17 +390,23 @@ def _tree_layout(
                 if placed_stack:
                     continue
                 placed_stack = True
-                stack = _arrange_stack(
-                    node.id,
-                    small,
-                    get_children,
-                    sizes,
-                    stack_columns,
-                    stack_gap,
-                    indent,
-                    stack_height,
-                    stack_shape,
-                )
+                # The same family stacks the same in every run of the search: keep it.
+                key = (node.id, len(small), stack_shape)
+                stack = arranged.get(key) if arranged is not None else None
+                if stack is None:
+                    stack = _arrange_stack(
+                        node.id,
+                        small,
+                        get_children,
+                        sizes,
+                        stack_columns,
+                        stack_gap,
+                        indent,
+                        stack_height,
+                        stack_shape,
+                    )
+                    if arranged is not None:
+                        arranged[key] = stack
                 child = _Node(None, stack.width, stack.height, node.depth + 1)
                 child.leaves = small
                 stacks[id(child)] = stack
@@ -496,6 +505,19 @@ def _tree_layout(
 def _getter(children: Mapping[str, Sequence[str]]) -> Callable[[str], Sequence[str]]:
     def get(uid: str) -> Sequence[str]:
         return children.get(uid, ())
+
+    return get
+
+
+def _remembered(children: Callable[[str], Sequence[str]]) -> Callable[[str], Sequence[str]]:
+    """``children``, asked once per unit: the search lays the tree out several times."""
+    found: dict[str, Sequence[str]] = {}
+
+    def get(uid: str) -> Sequence[str]:
+        kids = found.get(uid)
+        if kids is None:
+            kids = found[uid] = children(uid)
+        return kids
 
     return get
 
