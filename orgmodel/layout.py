@@ -53,6 +53,8 @@ Point = tuple[float, float]
 #: The widest drawing, in points (25 inches), that :func:`tree_layout` takes with the least
 #: stacking that keeps it within its aspect; a wider one stacks more while its area shrinks.
 SEARCH_WIDTH = 1800.0
+#: The share of its area that boxes cover in a drawing dense enough to need no more search.
+DENSE = 0.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,7 +241,8 @@ def tree_layout(
         only; more stacks small families as indented lists (and any family made only of small
         subtrees). By default the smallest of 1, 2, 4, 8, ... that keeps the drawing no wider
         than ``max_aspect`` times its height; if that drawing is wider than
-        :data:`SEARCH_WIDTH`, the next sizes are tried while the area of the drawing shrinks
+        :data:`SEARCH_WIDTH` and less than :data:`DENSE` of it is covered by boxes, the
+        next sizes are tried while the area of the drawing shrinks
         (and its height stays within half of ``max_aspect`` times its width), with stacks about
         twice, then four times as tall as they are wide.
     max_aspect : float
@@ -322,7 +325,7 @@ def tree_layout(
                 if best is None:
                     if fits:
                         best = layout
-                        if layout.width <= SEARCH_WIDTH:
+                        if layout.width <= SEARCH_WIDTH or _fill(layout, sizes) >= DENSE:
                             return layout
                 elif (
                     fits
@@ -337,7 +340,12 @@ def tree_layout(
             size *= 2
 
     layout = search(2.0)
-    if layout.width <= SEARCH_WIDTH or stack_columns is not None or not stack_leaves:
+    if (
+        layout.width <= SEARCH_WIDTH
+        or _fill(layout, sizes) >= DENSE
+        or stack_columns is not None
+        or not stack_leaves
+    ):
         return layout
     # A large chart: stacks twice as tall for their width may leave less room empty, since
     # the row they stand in is what makes the chart wide.
@@ -348,6 +356,12 @@ def tree_layout(
 
 def _area(layout: TreeLayout) -> float:
     return layout.width * layout.height
+
+
+def _fill(layout: TreeLayout, sizes: Mapping[str, tuple[float, float]]) -> float:
+    """The share of the drawing that its boxes cover."""
+    boxes = sum(sizes[uid][0] * sizes[uid][1] for uid in layout.boxes)
+    return boxes / max(_area(layout), 1e-9)
 
 
 def _tree_layout(
