@@ -50,6 +50,12 @@ __all__ = [
 
 Point = tuple[float, float]
 
+#: The widest drawing, in points (25 inches), that :func:`tree_layout` takes with the least
+#: stacking that keeps it within its aspect; a wider one stacks more while its area shrinks.
+SEARCH_WIDTH = 1800.0
+#: The share of its area that boxes cover in a drawing dense enough to need no more search.
+DENSE = 0.25
+
 
 @dataclass(frozen=True, slots=True)
 class Box:
@@ -234,13 +240,17 @@ def tree_layout(
         The largest subtree (in units) that counts as small enough to stack: 1 stacks leaves
         only; more stacks small families as indented lists (and any family made only of small
         subtrees). By default the smallest of 1, 2, 4, 8, ... that keeps the drawing no wider
-        than ``max_aspect`` times its height.
+        than ``max_aspect`` times its height; if that drawing is wider than
+        :data:`SEARCH_WIDTH` and less than :data:`DENSE` of it is covered by boxes, the
+        next sizes are tried while the area of the drawing shrinks
+        (and its height stays within half of ``max_aspect`` times its width), with stacks about
+        twice, then four times as tall as they are wide.
     max_aspect : float
         The widest drawing, as a multiple of its height, that the automatic ``stack_size``
         accepts.
     stack_columns : int, optional
-        How many columns a stack has; by default as many as make the stack about as wide as it
-        is tall.
+        How many columns a stack has; by default as many as make the stack about twice (for a
+        large chart, perhaps four times) as tall as it is wide.
     stack_height : float, optional
         The tallest a stack may be, in points: a taller one gets more columns (a family of
         small subtrees is never split across columns, so one long family can still exceed it).
@@ -271,10 +281,14 @@ def tree_layout(
     >>> layout.connectors[6].points
     ((65.0, 16.0), (65.0, 30.0), (74.0, 30.0), (74.0, 52.0), (80.0, 52.0))
     """
-    get_children = children if callable(children) else _getter(children)
+    get_children = _remembered(children) if callable(children) else _getter(children)
+    arranged: dict[tuple[str, int, float], _Stack] = {}
 
     def run(
-        size: int, counts: Mapping[str, int] | None = None, tallest: float | None = None
+        size: int,
+        counts: Mapping[str, int] | None = None,
+        tallest: float | None = None,
+        shape: float = 2.0,
     ) -> TreeLayout:
         return _tree_layout(
             root,
@@ -290,17 +304,64 @@ def tree_layout(
             indent=indent,
             stack_height=tallest,
             counts=counts,
+            stack_shape=shape,
+            arranged=arranged,
         )
 
     if stack_size is not None:
         return run(stack_size, tallest=stack_height)
     counts = _subtree_sizes(root, get_children)
-    size = 1
-    while True:
-        layout = run(size, counts, stack_height)
-        if layout.width <= max_aspect * layout.height or size >= len(counts) or not stack_leaves:
-            return layout
-        size *= 2
+    below = sorted(count for uid, count in counts.items() if uid != root)
+
+    def search(shape: float) -> TreeLayout:
+        best: TreeLayout | None = None
+        size, previous = 1, 0
+        while True:
+            # A size that no subtree falls in since the last one tried stacks the same.
+            if size == 1 or bisect.bisect_right(below, size) > bisect.bisect_right(below, previous):
+                layout = run(size, counts, stack_height, shape)
+                previous = size
+                fits = layout.width <= max_aspect * layout.height
+                if best is None:
+                    if fits:
+                        best = layout
+                        if layout.width <= SEARCH_WIDTH or _fill(layout, sizes) >= DENSE:
+                            return layout
+                elif (
+                    fits
+                    and 2 * layout.height <= max_aspect * layout.width  # nor twice as tall
+                    and _area(layout) < _area(best)
+                ):
+                    best = layout
+                else:
+                    return best
+            if size >= len(counts) or not stack_leaves:
+                return best or layout
+            size *= 2
+
+    layout = search(2.0)
+    if (
+        layout.width <= SEARCH_WIDTH
+        or _fill(layout, sizes) >= DENSE
+        or stack_columns is not None
+        or not stack_leaves
+    ):
+        return layout
+    # A large chart: stacks twice as tall for their width may leave less room empty, since
+    # the row they stand in is what makes the chart wide.
+    other = search(4.0)
+    fits = other.width <= max_aspect * other.height and 2 * other.height <= max_aspect * other.width
+    return other if fits and _area(other) < _area(layout) else layout
+
+
+def _area(layout: TreeLayout) -> float:
+    return layout.width * layout.height
+
+
+def _fill(layout: TreeLayout, sizes: Mapping[str, tuple[float, float]]) -> float:
+    """The share of the drawing that its boxes cover."""
+    boxes = sum(sizes[uid][0] * sizes[uid][1] for uid in layout.boxes)
+    return boxes / max(_area(layout), 1e-9)
 
 
 def _tree_layout(
@@ -318,6 +379,8 @@ def _tree_layout(
     indent: float,
     stack_height: float | None = None,
     counts: Mapping[str, int] | None = None,
+    stack_shape: float = 2.0,
+    arranged: dict[tuple[str, int, float], _Stack] | None = None,
 ) -> TreeLayout:
 
     # 1. Build the tree to lay out. Small subtrees hanging from one parent, when there are
@@ -341,16 +404,23 @@ def _tree_layout(
                 if placed_stack:
                     continue
                 placed_stack = True
-                stack = _arrange_stack(
-                    node.id,
-                    small,
-                    get_children,
-                    sizes,
-                    stack_columns,
-                    stack_gap,
-                    indent,
-                    stack_height,
-                )
+                # The same family stacks the same in every run of the search: keep it.
+                key = (node.id, len(small), stack_shape)
+                stack = arranged.get(key) if arranged is not None else None
+                if stack is None:
+                    stack = _arrange_stack(
+                        node.id,
+                        small,
+                        get_children,
+                        sizes,
+                        stack_columns,
+                        stack_gap,
+                        indent,
+                        stack_height,
+                        stack_shape,
+                    )
+                    if arranged is not None:
+                        arranged[key] = stack
                 child = _Node(None, stack.width, stack.height, node.depth + 1)
                 child.leaves = small
                 stacks[id(child)] = stack
@@ -453,6 +523,19 @@ def _getter(children: Mapping[str, Sequence[str]]) -> Callable[[str], Sequence[s
     return get
 
 
+def _remembered(children: Callable[[str], Sequence[str]]) -> Callable[[str], Sequence[str]]:
+    """``children``, asked once per unit: the search lays the tree out several times."""
+    found: dict[str, Sequence[str]] = {}
+
+    def get(uid: str) -> Sequence[str]:
+        kids = found.get(uid)
+        if kids is None:
+            kids = found[uid] = children(uid)
+        return kids
+
+    return get
+
+
 def _clean(points: Iterable[Point]) -> tuple[Point, ...]:
     """Drop repeated points so that a connector has no zero-length segments."""
     kept: list[Point] = []
@@ -482,6 +565,7 @@ def _arrange_stack(
     gap: float,
     indent: float,
     tallest: float | None = None,
+    shape: float = 2.0,
 ) -> _Stack:
     """Lay small subtrees out as indented lists in columns; a subtree never breaks a column."""
     lines: list[list[tuple[str, str, int]]] = []  # per item: (id, parent, level) in pre-order
@@ -496,9 +580,10 @@ def _arrange_stack(
     column_width = max((level + 1) * indent + sizes[uid][0] for uid, _, level in every)
     row_height = max(sizes[uid][1] for uid, _, _ in every)
     if columns is None:
-        # As many columns as make the stack about twice as tall as it is wide: the width of
-        # the whole chart is what grows fastest, so a stack spends height rather than width.
-        columns = round(math.sqrt(len(every) * (row_height + gap) / (2 * (column_width + gap))))
+        # As many columns as make the stack about ``shape`` times as tall as it is wide: the
+        # width of the whole chart is what grows fastest, so a stack spends height rather than
+        # width.
+        columns = round(math.sqrt(len(every) * (row_height + gap) / (shape * (column_width + gap))))
         if tallest is not None:
             columns = max(columns, math.ceil(len(every) * (row_height + gap) / tallest))
     columns = min(max(columns, 1), len(items))

@@ -220,6 +220,7 @@ class TextMeasure:
         self._advances: dict[tuple[str, str], float] = {}  # at 1 pt
         self._heights: dict[tuple[float, str], tuple[float, float]] = {}
         self._outlines: dict[str, _Outline | None] = {}  # of the normal weight, at 1 pt
+        self._line_height: float | None = None
 
     def font(self, size: float, weight: str = "normal") -> FontProperties:
         """The font properties used for ``size`` and ``weight``."""
@@ -283,6 +284,11 @@ class TextMeasure:
     def line_height(self) -> float:
         """The ascent plus descent of the first face at 1 pt, from its tables, as matplotlib
         spaces lines."""
+        if self._line_height is None:
+            self._line_height = self._read_line_height()
+        return self._line_height
+
+    def _read_line_height(self) -> float:
         face = self._font_faces("normal")[0]
         for table, ascent, descent in (
             ("OS/2", "sTypoAscender", "sTypoDescender"),

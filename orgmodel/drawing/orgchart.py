@@ -7,6 +7,8 @@ picks colours and line styles, and draws. matplotlib is imported inside the func
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import math
 import textwrap
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,7 +24,7 @@ from orgmodel.drawing._style import (
     text_families,
     wrap_to_width,
 )
-from orgmodel.layout import TreeLayout, tree_layout
+from orgmodel.layout import Connector, TreeLayout, tree_layout
 from orgmodel.model import Source, Unit
 from orgmodel.snapshot import Snapshot
 
@@ -608,8 +610,9 @@ def _draw_tree(
         figure=figure, ax=ax, layout=layout, dates=dates, scale=scale, own_figure=own_figure
     )
 
-    segments = [list(connector.points) for connector in layout.connectors]
-    lines = LineCollection(segments, colors=QUIET, linewidths=0.8 * scale, zorder=1)
+    lines = LineCollection(
+        _merged_segments(layout.connectors), colors=QUIET, linewidths=0.8 * scale, zorder=1
+    )
     ax.add_collection(lines, autolim=False)
     chart.connectors.append(lines)
     if links:
@@ -776,6 +779,46 @@ def _draw_tree(
                 parse_math=False,
             )
     return chart
+
+
+def _merged_segments(connectors: Iterable[Connector]) -> list[list[tuple[float, float]]]:
+    """The lines of ``connectors`` with each stretch drawn once.
+
+    The connectors of a family share their first stretches (down from the parent, along its
+    line); drawn once per child, the edges of those stretches darken and they look bold. The
+    layout's lines run across or down, so the stretches on one line merge into intervals.
+
+    >>> from orgmodel.layout import Connector
+    >>> _merged_segments([
+    ...     Connector("p", "a", ((5, 0), (5, 2), (0, 2), (0, 4))),
+    ...     Connector("p", "b", ((5, 0), (5, 2), (9, 2), (9, 4))),
+    ... ])
+    [[(0, 2), (9, 2)], [(0, 2), (0, 4)], [(5, 0), (5, 2)], [(9, 2), (9, 4)]]
+    """
+    across: dict[float, list[tuple[float, float]]] = {}
+    down: dict[float, list[tuple[float, float]]] = {}
+    slanted: list[list[tuple[float, float]]] = []
+    for connector in connectors:
+        for (x0, y0), (x1, y1) in itertools.pairwise(connector.points):
+            if y0 == y1:
+                across.setdefault(y0, []).append((min(x0, x1), max(x0, x1)))
+            elif x0 == x1:
+                down.setdefault(x0, []).append((min(y0, y1), max(y0, y1)))
+            else:
+                slanted.append([(x0, y0), (x1, y1)])
+    segments: list[list[tuple[float, float]]] = []
+    for lines, horizontal in ((across, True), (down, False)):
+        for at, spans in sorted(lines.items()):
+            spans.sort()
+            start, end = spans[0]
+            for low, high in [*spans[1:], (math.inf, math.inf)]:
+                if low <= end:
+                    end = max(end, high)
+                    continue
+                ends = [(start, at), (end, at)] if horizontal else [(at, start), (at, end)]
+                segments.append(ends)
+                start, end = low, high
+    return segments + slanted
 
 
 def _groups(legend: Sequence[tuple[str, Any]]) -> list[list[tuple[str, Any]]]:
