@@ -7,6 +7,7 @@ import datetime as dt
 import networkx as nx
 import pytest
 
+import orgmodel
 from orgmodel import DateError, History, Snapshot, Unit, UnknownUnitError, parse_date
 
 
@@ -58,6 +59,18 @@ def test_graph_has_every_unit_field_and_the_date(example):
     assert node["depth"] == 1
     assert set(Unit.model_fields) - {"id"} <= set(node)
     assert nx.is_tree(graph)
+
+
+def test_graph_attributes_are_the_unit_fields_as_plain_values():
+    history = orgmodel.load_history()
+    for date in history.dates:
+        snapshot, graph = history.at(date), history.graph(date)
+        for uid, unit in snapshot.units.items():
+            expected = {**unit.model_dump(exclude={"id"}), "depth": snapshot.depth(uid)}
+            assert graph.nodes[uid] == expected, (date, uid)
+    # A node's attributes are its own: changing them leaves the unit as it was.
+    graph.nodes[uid]["field_confidence"]["scratch"] = "unconfirmed"
+    assert "scratch" not in snapshot.units[uid].field_confidence
 
 
 def test_unknown_unit_suggests_close_ids(example):
