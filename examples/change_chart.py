@@ -17,7 +17,8 @@ out.mkdir(parents=True, exist_ok=True)
 
 history = orgmodel.load_history()
 a, b = history.at("2023-01-01"), history.at("2023-12-31")
-diff = orgmodel.diff(a, b)
+# Through the history, so that a unit going back where it was before counts as returned.
+diff = history.diff(a.date, b.date)
 chart = draw_change_chart(a, b, diff, sources=history.sources, heading=history.title)
 path = save_figure(chart.figure, out / "changes-2023.png")
 print(f"{path}: from the snapshot of {a.date} to that of {b.date}")

@@ -324,6 +324,10 @@ def test_change_chart_links_moved_units_to_their_old_parent(example: orgmodel.Hi
     assert len(moves) == 1
     assert tuple(moves[0][-1]) == (lab.centre[0], lab.y)
     assert moves[0][0][1] == platform.centre[1]
+    # Curved up, so that it does not run along a row of boxes, and kept inside the drawing.
+    middle = moves[0][len(moves[0]) // 2]
+    assert middle[1] < (moves[0][0][1] + moves[0][-1][1]) / 2
+    assert all(0.0 <= y <= chart.layout.height for _, y in moves[0])
     assert_tidy(chart)
 
 

@@ -399,6 +399,24 @@ def draw_change_chart(
     return chart
 
 
+def _arc(
+    start: tuple[float, float], end: tuple[float, float], points: int = 24
+) -> list[tuple[float, float]]:
+    """A curve from ``start`` to ``end`` that bows up (towards the root), so that a long link
+    does not run along a row of boxes and read as part of the tree."""
+    (x0, y0), (x1, y1) = start, end
+    rise = min(0.2 * abs(x1 - x0), 60.0)
+    # No higher than the top of the tree, where the drawing ends.
+    cx, cy = (x0 + x1) / 2, max(min(y0, y1) - rise, 0.0)
+    return [
+        (
+            (1 - t) ** 2 * x0 + 2 * (1 - t) * t * cx + t**2 * x1,
+            (1 - t) ** 2 * y0 + 2 * (1 - t) * t * cy + t**2 * y1,
+        )
+        for t in (k / (points - 1) for k in range(points))
+    ]
+
+
 def _event_units(event: Any) -> list[str]:
     """The units an event marks: both sides of a split or merger, else its main unit."""
     kind = str(event.kind)
@@ -619,11 +637,12 @@ def _draw_tree(
         moves = []
         for old, new in links:
             source, target = layout.boxes[old], layout.boxes[new]
-            moves.append(
-                [(source.right, source.centre[1]), (target.centre[0], target.y)]
+            origin = (
+                (source.right, source.centre[1])
                 if source.right < target.x
-                else [(source.x, source.centre[1]), (target.centre[0], target.y)]
+                else (source.x, source.centre[1])
             )
+            moves.append(_arc(origin, (target.centre[0], target.y)))
         link_lines = LineCollection(
             moves,
             colors=CHANGE_STYLE["moved"][0],
