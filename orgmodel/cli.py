@@ -309,6 +309,7 @@ def lineage(
             fmt.value,
             a_date=history.dates[0],
             b_date=history.dates[-1],
+            present=history.presence(unit),
         )
     )
 

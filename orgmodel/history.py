@@ -114,6 +114,14 @@ class History:
             ids.update(snapshot.units)
         return ids
 
+    def presence(self, unit_id: str) -> tuple[dt.date, ...]:
+        """The dates of the snapshots that hold ``unit_id``, in order; a gap is an absence.
+
+        Raises :class:`UnknownUnitError` if no snapshot has it.
+        """
+        self.check_unit(unit_id)
+        return tuple(s.date for s in self.snapshots if unit_id in s.units)
+
     def check_unit(self, unit_id: str) -> None:
         """Raise :class:`UnknownUnitError` naming the closest ids if no snapshot has ``unit_id``."""
         for snapshot in self.snapshots:

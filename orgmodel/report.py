@@ -377,22 +377,33 @@ def lineage_report(
     *,
     a_date: dt.date | None = None,
     b_date: dt.date | None = None,
+    present: Sequence[dt.date] = (),
 ) -> str:
     """A unit's life (:func:`orgmodel.diff.lineage`) in time order, one line per event.
 
     ``a_date`` and ``b_date`` are the first and last snapshot dates looked at; they default to
-    the dates the events span.
+    the dates the events span. ``present`` (:meth:`History.presence`) are the dates of the
+    snapshots that hold the unit: the report says how many, and from when to when.
     """
     style = _check(fmt)
     first = a_date or (events[0].since if events else None)
     last = b_date or (events[-1].date if events else None)
     dates = {"a": first.isoformat() if first else None, "b": last.isoformat() if last else None}
     if style == "json":
-        return _json({"unit": unit_id, **dates}, events)
+        seen = {"present_in": [day.isoformat() for day in present]} if present else {}
+        return _json({"unit": unit_id, **dates, **seen}, events)
     markdown = style == "markdown"
     when = last or dt.date.max
     title = _Writer(names, markdown).unit(unit_id, when)
     used = [_used(first, last)] if first and last else []
+    if present:
+        count = f"{len(present)} snapshot" + ("s" if len(present) != 1 else "")
+        span = (
+            f"of {present[0].isoformat()}"
+            if len(present) == 1
+            else f"from {present[0].isoformat()} to {present[-1].isoformat()}"
+        )
+        used += ["", f"In {count}, {span}."] if markdown else [f"In {count}, {span}"]
     lines = [f"# Lineage of {title}", "", *used] if markdown else [f"Lineage of {title}", *used]
     if not events:
         lines.append("No changes.")

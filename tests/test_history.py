@@ -73,6 +73,16 @@ def test_graph_attributes_are_the_unit_fields_as_plain_values():
     assert "scratch" not in snapshot.units[uid].field_confidence
 
 
+def test_presence_lists_the_snapshots_that_hold_a_unit(example):
+    assert example.presence("group") == example.dates
+    assert example.presence("streaming") == tuple(
+        s.date for s in example.snapshots if "streaming" in s.units
+    )
+    assert example.presence("streaming")[0] == dt.date(2021, 1, 1)
+    with pytest.raises(UnknownUnitError):
+        example.presence("nowhere")
+
+
 def test_unknown_unit_suggests_close_ids(example):
     with pytest.raises(UnknownUnitError, match=r"unit 'serch' is in no snapshot \(did you mean"):
         example.check_unit("serch")

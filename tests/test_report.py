@@ -119,6 +119,29 @@ def test_lineage_report_text(example: orgmodel.History) -> None:
     assert lineage_report("streaming", events, history_names(example)) == LINEAGE_STREAMING
 
 
+@pytest.mark.parametrize(
+    ("unit", "fmt", "line"),
+    [
+        ("streaming", "text", "In 3 snapshots, from 2021-01-01 to 2023-06-30"),
+        ("streaming", "markdown", "In 3 snapshots, from 2021-01-01 to 2023-06-30."),
+        ("group", "text", "In 4 snapshots, from 2020-01-01 to 2023-06-30"),
+    ],
+)
+def test_lineage_report_says_where_the_unit_is(
+    example: orgmodel.History, unit: str, fmt: str, line: str
+) -> None:
+    report = lineage_report(
+        unit, example.lineage(unit), history_names(example), fmt, present=example.presence(unit)
+    )
+    assert line in report.splitlines()
+
+
+def test_lineage_json_lists_the_snapshots_that_hold_the_unit(example: orgmodel.History) -> None:
+    present = example.presence("streaming")
+    life = json.loads(lineage_report("streaming", [], None, "json", present=present))
+    assert life["present_in"] == [day.isoformat() for day in present]
+
+
 # One line per kind, as the text report writes it (first step of the example unless noted).
 LINES = [
     ("2020", "2021", "added", "Search Co [search-co] under Example Group [group] (standalone)"),
