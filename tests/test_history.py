@@ -75,10 +75,13 @@ def test_graph_attributes_are_the_unit_fields_as_plain_values():
 
 def test_presence_lists_the_snapshots_that_hold_a_unit(example):
     assert example.presence("group") == example.dates
-    assert example.presence("streaming") == tuple(
-        s.date for s in example.snapshots if "streaming" in s.units
+    # Formed in 2021 from video and music, which it replaced.
+    assert example.presence("streaming") == (
+        dt.date(2021, 1, 1),
+        dt.date(2022, 1, 1),
+        dt.date(2023, 6, 30),
     )
-    assert example.presence("streaming")[0] == dt.date(2021, 1, 1)
+    assert example.presence("video") == (dt.date(2020, 1, 1),)
     with pytest.raises(UnknownUnitError):
         example.presence("nowhere")
 
