@@ -86,7 +86,7 @@ Examples
 --------
 >>> import datetime as dt
 >>> from orgmodel.model import Unit
->>> from orgmodel.snapshot import Snapshot
+>>> from orgmodel.snapshot import Snapshot, step_between, walk
 >>> group = Unit(id="g", name="Group", kind="holding")
 >>> a = Snapshot(dt.date(2022, 1, 1), [group,
 ...     Unit(id="cloud", name="Cloud", kind="business_group", parent="g"),
@@ -131,7 +131,7 @@ from orgmodel.events import (
     check_kinds,
 )
 from orgmodel.model import STANDING, STANDING_RANK, Removal, Standing, Unit
-from orgmodel.snapshot import Snapshot
+from orgmodel.snapshot import Snapshot, step_between, walk
 
 if TYPE_CHECKING:
     from orgmodel.history import History
@@ -428,56 +428,25 @@ class _Differ:
     def run(self) -> Diff:
         a, b = self.a.units, self.b.units
 
-        # One walk over b with a cursor on a: b mostly keeps a's units in a's order, so the unit
-        # of a at the cursor is usually the one sought, found without a lookup (at a million
-        # units a lookup is a cache miss, and costs more than the rest of the walk). Where b
-        # breaks a's order (a unit that vanished, a subtree moved elsewhere), the cursor jumps
-        # to the unit b has: found a few places on when only a few units vanished, else through
-        # a map of a's positions, made at the first such jump. The runs of a the cursor went
-        # over are kept; the units of a outside all of them are the vanished ones. An unchanged
-        # unit (the same record on both sides) is passed over without being looked into: its
-        # lineage is not news and it has nothing to compare.
-        a_ids = list(a)
-        a_units = list(a.values())
-        size = len(a_ids)
-        a_ids.append("")  # the end of a: no unit has an empty id
-        position: dict[str, int] | None = None
-        runs: list[tuple[int, int]] = []  # [start, end) of a, one for each run of the cursor
+        # The units to look into: those a history's steps name between a and b (every other
+        # unit has the same record on both sides), or else those a walk over b finds. An
+        # unchanged unit (the same record on both sides) is passed over: its lineage is not
+        # news and it has nothing to compare.
+        stepped = step_between(self.a, self.b)
+        touched, gone, in_order = stepped if stepped is not None else walk(self.a, self.b)
         new: list[str] = []
         changed: list[tuple[Unit, Unit]] = []  # (before, after), in b's order
         links: list[tuple[str, str, bool]] = []  # (unit, predecessor, unit is new), in b's order
         pos_b = self.pos_b
-        in_order = True
-        start = i = 0  # the cursor: a_ids[i] is the next unit of a
-        a_id = a_ids[0]
-        for index, (uid, after) in enumerate(b.items()):
-            if a_id is uid or a_id == uid:
-                before = a_units[i]
-            else:
-                try:
-                    at = a_ids.index(uid, i + 1, i + 9)
-                except ValueError:
-                    if position is None:
-                        position = dict(zip(a_ids, range(size), strict=False))
-                    place = position.get(uid)
-                    if place is None:
-                        new.append(uid)
-                        pos_b[uid] = index
-                        for pred in after.lineage:
-                            if pred in a:
-                                links.append((uid, pred, True))
-                        continue
-                    at = place
-                if at < i:
-                    in_order = False
-                runs.append((start, i))
-                start = i = at
-                before = a_units[i]
-            i += 1
-            a_id = a_ids[i]
-            if before is after:
-                continue
+        for index, uid, before in touched:
+            after = b[uid]
             pos_b[uid] = index
+            if before is None:
+                new.append(uid)
+                for pred in after.lineage:
+                    if pred in a:
+                        links.append((uid, pred, True))
+                continue
             if after.lineage:
                 old = before.lineage
                 for pred in after.lineage:
@@ -487,14 +456,6 @@ class _Differ:
             # private and extra attributes that a Unit does not have.
             if before.__dict__ != after.__dict__:
                 changed.append((before, after))
-        runs.append((start, i))
-        runs.sort()
-        gone: list[str] = []  # in a's order
-        end = 0
-        for first, last in runs:
-            gone.extend(a_ids[end:first])
-            end = max(end, last)
-        gone.extend(a_ids[end:size])
         self.in_order = in_order
         self.new = new
         gone_set = set(gone)
@@ -514,11 +475,10 @@ class _Differ:
             elif is_new:
                 split_off.setdefault(pred, []).append(uid)
         # A staying predecessor is the main unit of its split: it needs a place in b too.
-        missing = {pred for pred in split_off if pred not in pos_b}
-        if missing:
-            for index, uid in enumerate(b):
-                if uid in missing:
-                    pos_b[uid] = index
+        places = self.b.positions if any(pred not in pos_b for pred in split_off) else {}
+        for pred in split_off:
+            if pred not in pos_b:
+                pos_b[pred] = places[pred]
 
         # Overlap of sub-units, for the vanished and new units lineage leaves unexplained.
         undeclared_new = [uid for uid in new if uid not in declared]

@@ -18,6 +18,8 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import weakref
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cached_property
 from pathlib import Path
@@ -26,7 +28,7 @@ from types import MappingProxyType
 from orgmodel.errors import DataError, Problem
 from orgmodel.model import Removal, Unit
 
-__all__ = ["Snapshot", "share_unchanged", "structure_problems"]
+__all__ = ["Snapshot", "Step", "share_unchanged", "step_between", "structure_problems", "walk"]
 
 
 class Snapshot:
@@ -38,6 +40,8 @@ class Snapshot:
 
     __slots__ = (
         "__dict__",
+        "__weakref__",
+        "_step",
         "date",
         "path",
         "removed",
@@ -65,6 +69,7 @@ class Snapshot:
         self.sources = sources
         self.removed: Mapping[str, Removal] = MappingProxyType(dict(removed or {}))
         self.path = path
+        self._step: Step | None = None
 
     @classmethod
     def build(cls, date: dt.date, units: Iterable[Unit], **kwargs: object) -> Snapshot:
@@ -146,6 +151,151 @@ class Snapshot:
         """How many levels ``unit_id`` sits below the root (the root is 0)."""
         return self._depths[unit_id]
 
+    @cached_property
+    def positions(self) -> Mapping[str, int]:
+        """Each unit's place in file order (0 for the first), made on first use and kept."""
+        return dict(zip(self.units, itertools.count()))
+
+
+# What a walk finds: the units of b that are new or whose record is not a's, as (place in b, id,
+# a's record or None), in b's order; the ids of a that b lacks, in a's order; and whether b
+# keeps a's units in a's order.
+Touched = list[tuple[int, str, Unit | None]]
+Walked = tuple[Touched, list[str], bool]
+
+
+class Step:
+    """How a snapshot differs from the one before it in a history, by record identity.
+
+    A history shares every unchanged record between neighbouring snapshots (see
+    :func:`share_unchanged`), so a unit not named here has the very same record on both sides.
+    A diff of neighbours, or of snapshots a few steps apart, then looks only at the units named
+    in the steps between them, not at every unit. The earlier snapshot is held weakly: a step
+    does not keep it alive.
+    """
+
+    __slots__ = ("_base", "gone", "in_order", "touched")
+
+    def __init__(self, base: Snapshot, touched: Touched, gone: list[str], in_order: bool) -> None:
+        self._base = weakref.ref(base)
+        self.touched = touched
+        self.gone = gone
+        self.in_order = in_order
+
+    @property
+    def base(self) -> Snapshot | None:
+        """The snapshot this step starts from, if it still exists."""
+        return self._base()
+
+
+def walk(a: Snapshot, b: Snapshot) -> Walked:
+    """Compare every unit of ``b`` with ``a``'s by identity: what :class:`Step` records.
+
+    One pass over b with a cursor on a: b mostly keeps a's units in a's order, so the unit of a
+    at the cursor is usually the one sought, found without a lookup (at a million units a lookup
+    is a cache miss, and costs more than the rest of the walk). Where b breaks a's order (a unit
+    that vanished, a subtree moved elsewhere), the cursor jumps to the unit b has: found a few
+    places on when only a few units vanished, else through a's :attr:`Snapshot.positions`. The
+    runs of a the cursor went over are kept; the units of a outside all of them are the
+    vanished ones.
+    """
+    a_ids = list(a.units)
+    a_units = list(a.units.values())
+    size = len(a_ids)
+    a_ids.append("")  # the end of a: no unit has an empty id
+    position: Mapping[str, int] | None = None
+    runs: list[tuple[int, int]] = []  # [start, end) of a, one for each run of the cursor
+    touched: Touched = []
+    in_order = True
+    start = i = 0  # the cursor: a_ids[i] is the next unit of a
+    a_id = a_ids[0]
+    for index, (uid, after) in enumerate(b.units.items()):
+        if a_id is uid or a_id == uid:
+            before = a_units[i]
+        else:
+            try:
+                at = a_ids.index(uid, i + 1, i + 9)
+            except ValueError:
+                if position is None:
+                    position = a.positions
+                place = position.get(uid)
+                if place is None:
+                    touched.append((index, uid, None))
+                    continue
+                at = place
+            if at < i:
+                in_order = False
+            runs.append((start, i))
+            start = i = at
+            before = a_units[i]
+        i += 1
+        a_id = a_ids[i]
+        if before is not after:
+            touched.append((index, uid, before))
+    runs.append((start, i))
+    runs.sort()
+    gone: list[str] = []
+    end = 0
+    for first, last in runs:
+        gone.extend(a_ids[end:first])
+        end = max(end, last)
+    gone.extend(a_ids[end:size])
+    return touched, gone, in_order
+
+
+def step_between(a: Snapshot, b: Snapshot) -> Walked | None:
+    """What :func:`walk` would find, from the steps a history recorded between ``a`` and
+    ``b``; None if ``b`` does not follow from ``a`` through such steps.
+
+    The cost is that of the units the steps name, not of the snapshots' size; except that
+    across several steps, when one of them broke the order, the order is checked unit by unit.
+    """
+    steps: list[Step] = []
+    current = b
+    while current is not a:
+        step = current._step
+        if step is None or current.date <= a.date:
+            return None
+        base = step.base
+        if base is None:
+            return None
+        steps.append(step)
+        current = base
+    if len(steps) == 1:
+        (step,) = steps
+        return list(step.touched), list(step.gone), step.in_order
+    if not steps:
+        return [], [], True
+    before, after = a.units, b.units
+    seen: dict[str, None] = {}
+    left: set[str] = set()  # units that vanished in some step
+    for step in steps:
+        seen.update(dict.fromkeys(uid for _, uid, _ in step.touched))
+        seen.update(dict.fromkeys(step.gone))
+        left.update(step.gone)
+    touched: Touched = []
+    gone: list[str] = []
+    places = b.positions
+    for uid in seen:
+        old = before.get(uid)
+        new = after.get(uid)
+        if new is not None:
+            if new is not old:
+                touched.append((places[uid], uid, old))
+        elif old is not None:
+            gone.append(uid)
+    touched.sort(key=lambda item: item[0])
+    gone.sort(key=a.positions.__getitem__)
+    # Units never gone keep their order through steps that each kept it; a unit that left and
+    # came back may stand anywhere, and a step that broke the order may have been undone.
+    in_order = all(step.in_order for step in steps) and not any(
+        uid in before and uid in after for uid in left
+    )
+    if not in_order:
+        ranks = [r for r in map(a.positions.get, after) if r is not None]
+        in_order = all(x < y for x, y in itertools.pairwise(ranks))
+    return touched, gone, in_order
+
 
 def share_unchanged(previous: Snapshot, snapshot: Snapshot) -> Snapshot:
     """``snapshot`` with every unit record equal to ``previous``'s taken from ``previous``.
@@ -164,17 +314,18 @@ def share_unchanged(previous: Snapshot, snapshot: Snapshot) -> Snapshot:
             changed = True
         else:
             shared.append(unit)
-    if not changed:
-        return snapshot
-    return Snapshot(
-        snapshot.date,
-        shared,
-        title=snapshot.title,
-        summary=snapshot.summary,
-        sources=snapshot.sources,
-        removed=snapshot.removed,
-        path=snapshot.path,
-    )
+    if changed:
+        snapshot = Snapshot(
+            snapshot.date,
+            shared,
+            title=snapshot.title,
+            summary=snapshot.summary,
+            sources=snapshot.sources,
+            removed=snapshot.removed,
+            path=snapshot.path,
+        )
+    snapshot._step = Step(previous, *walk(previous, snapshot))
+    return snapshot
 
 
 def structure_problems(units: list[Unit]) -> list[tuple[int, str | None, str | None, str]]:

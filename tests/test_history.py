@@ -140,3 +140,85 @@ def test_sharing_keeps_snapshots_equal():
     assert shared == b
     assert shared.units["g"] is g
     assert shared.units["x"] is b.units["x"]
+
+
+def _units(*ids: str) -> list[Unit]:
+    top = Unit(id="g", name="G", kind="holding")
+    return [top, *(Unit(id=uid, name=uid.upper(), kind="unit", parent="g") for uid in ids)]
+
+
+def _plain(s: Snapshot) -> Snapshot:
+    return Snapshot(s.date, s.units.values(), title=s.title, removed=s.removed)
+
+
+def test_a_history_records_each_step_by_identity():
+    from orgmodel.snapshot import step_between
+
+    days = [dt.date(2020 + i, 1, 1) for i in range(3)]
+    h = History(
+        [
+            Snapshot(days[0], _units("x", "y", "z")),
+            Snapshot(
+                days[1], [*_units("y", "z")[:2], Unit(id="z", name="Zed", kind="unit", parent="g")]
+            ),
+            Snapshot(days[2], _units("y")),
+        ]
+    )
+    first, second, third = h.snapshots
+    touched, gone, in_order = step_between(first, second)
+    assert [(i, uid, before is first.units["z"]) for i, uid, before in touched] == [(2, "z", True)]
+    assert (gone, in_order) == (["x"], True)
+    # Across two steps: z was renamed, then left; y never changed.
+    touched, gone, in_order = step_between(first, third)
+    assert (touched, gone, in_order) == ([], ["x", "z"], True)
+    # A snapshot the steps do not lead from.
+    assert step_between(third, first) is None
+    assert step_between(_plain(first), second) is None
+
+
+def test_a_unit_that_left_and_came_back_elsewhere_breaks_the_order():
+    # x leaves, then comes back first in line: over both steps, b's order is not a's, though
+    # each step kept the order of the units it kept.
+    days = [dt.date(2020 + i, 1, 1) for i in range(3)]
+    units = _units("x", "y")
+    h = History(
+        [
+            Snapshot(days[0], units),
+            Snapshot(days[1], [units[0], units[2]]),
+            Snapshot(days[2], [units[1], units[0], units[2]]),
+        ]
+    )
+    first, _, third = h.snapshots
+    d = orgmodel.diff(first, third)
+    assert d.events == [] and d.order == ("x", "g", "y")
+    assert d == orgmodel.diff(_plain(first), _plain(third))
+    assert list(d.apply(first).units) == ["x", "g", "y"]
+
+
+def test_an_order_broken_and_mended_again_is_the_natural_order():
+    days = [dt.date(2020 + i, 1, 1) for i in range(3)]
+    g, x, y = _units("x", "y")
+    h = History(
+        [Snapshot(days[0], [g, x, y]), Snapshot(days[1], [g, y, x]), Snapshot(days[2], [g, x, y])]
+    )
+    first, second, third = h.snapshots
+    assert orgmodel.diff(first, second).order == ("g", "y", "x")
+    d = orgmodel.diff(first, third)
+    assert d.order is None
+    assert d == orgmodel.diff(_plain(first), _plain(third))
+
+
+def test_a_step_does_not_keep_the_earlier_snapshot_alive():
+    import gc
+    import weakref
+
+    days = [dt.date(2020, 1, 1), dt.date(2021, 1, 1)]
+    h = History([Snapshot(days[0], _units("x")), Snapshot(days[1], _units("y"))])
+    first, second = h.snapshots
+    gone = weakref.ref(first)
+    del h, first
+    gc.collect()
+    assert gone() is None
+    # Without its base the step is not used; a diff still walks every unit.
+    other = Snapshot(days[0], _units("x"))
+    assert [e.kind for e in orgmodel.diff(other, second).events] == ["added", "removed"]
