@@ -104,7 +104,6 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
@@ -333,15 +332,10 @@ def diff(
     """
     if not 0.0 <= threshold <= 1.0:
         raise EventError(f"threshold must lie between 0 and 1, not {threshold}")
-    # A diff of a large organisation allocates an index entry per unit, none of it garbage; the
-    # cyclic collector would walk every unit of both snapshots again and again meanwhile.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return _Differ(a, b, threshold, history).run()
-    finally:
-        if enabled:
-            gc.enable()
+    # The cyclic collector is left running. Paused, it would walk every event made here at once
+    # on its next run, when they are no longer in the processor's caches: with the events
+    # kept, as callers do, that costs more than the short runs it makes meanwhile.
+    return _Differ(a, b, threshold, history).run()
 
 
 class _Past:
@@ -433,13 +427,12 @@ class _Differ:
         # unchanged unit (the same record on both sides) is passed over: its lineage is not
         # news and it has nothing to compare.
         stepped = step_between(self.a, self.b)
-        touched, gone, in_order = stepped if stepped is not None else walk(self.a, self.b)
+        touched, gone, in_order, differ = stepped if stepped is not None else walk(self.a, self.b)
         new: list[str] = []
         changed: list[tuple[Unit, Unit]] = []  # (before, after), in b's order
         links: list[tuple[str, str, bool]] = []  # (unit, predecessor, unit is new), in b's order
         pos_b = self.pos_b
-        for index, uid, before in touched:
-            after = b[uid]
+        for index, uid, before, after in touched:
             pos_b[uid] = index
             if before is None:
                 new.append(uid)
@@ -454,7 +447,7 @@ class _Differ:
                         links.append((uid, pred, False))
             # Field values only: a third of the cost of pydantic's __eq__, which also checks
             # private and extra attributes that a Unit does not have.
-            if before.__dict__ != after.__dict__:
+            if differ or before.__dict__ != after.__dict__:
                 changed.append((before, after))
         self.in_order = in_order
         self.new = new
@@ -856,7 +849,9 @@ class _Differ:
             not new or (pos_b[new[0]] == len(units) - len(new) and new == arrived)
         )
         order = None if natural else tuple(units)
-        return Diff(
+        # Every value is already of its field's type: validating them again (a million ids in
+        # ``order`` for a large organisation) would check nothing.
+        return Diff.model_construct(
             a=self.a.date,
             b=self.b.date,
             threshold=self.threshold,

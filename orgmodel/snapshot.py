@@ -158,17 +158,19 @@ class Snapshot:
 
 
 # What a walk finds: the units of b that are new or whose record is not a's, as (place in b, id,
-# a's record or None), in b's order; the ids of a that b lacks, in a's order; and whether b
-# keeps a's units in a's order.
-Touched = list[tuple[int, str, Unit | None]]
-Walked = tuple[Touched, list[str], bool]
+# a's record or None, b's record), in b's order; the ids of a that b lacks, in a's order;
+# whether b keeps a's units in a's order; and whether every record named that is on both sides
+# is known to hold other values there (else only its identity differs, as far as is known).
+Touched = list[tuple[int, str, Unit | None, Unit]]
+Walked = tuple[Touched, list[str], bool, bool]
 
 
 class Step:
     """How a snapshot differs from the one before it in a history, by record identity.
 
     A history shares every unchanged record between neighbouring snapshots (see
-    :func:`share_unchanged`), so a unit not named here has the very same record on both sides.
+    :func:`share_unchanged`), so a unit not named here has the very same record on both sides,
+    and a unit named here that is on both sides has other field values.
     A diff of neighbours, or of snapshots a few steps apart, then looks only at the units named
     in the steps between them, not at every unit. The earlier snapshot is held weakly: a step
     does not keep it alive.
@@ -220,7 +222,7 @@ def walk(a: Snapshot, b: Snapshot) -> Walked:
                     position = a.positions
                 place = position.get(uid)
                 if place is None:
-                    touched.append((index, uid, None))
+                    touched.append((index, uid, None, after))
                     continue
                 at = place
             if at < i:
@@ -231,7 +233,7 @@ def walk(a: Snapshot, b: Snapshot) -> Walked:
         i += 1
         a_id = a_ids[i]
         if before is not after:
-            touched.append((index, uid, before))
+            touched.append((index, uid, before, after))
     runs.append((start, i))
     runs.sort()
     gone: list[str] = []
@@ -240,12 +242,13 @@ def walk(a: Snapshot, b: Snapshot) -> Walked:
         gone.extend(a_ids[end:first])
         end = max(end, last)
     gone.extend(a_ids[end:size])
-    return touched, gone, in_order
+    return touched, gone, in_order, False
 
 
 def step_between(a: Snapshot, b: Snapshot) -> Walked | None:
     """What :func:`walk` would find, from the steps a history recorded between ``a`` and
-    ``b``; None if ``b`` does not follow from ``a`` through such steps.
+    ``b``; None if ``b`` does not follow from ``a`` through such steps. The lists returned may
+    be the step's own: do not change them.
 
     The cost is that of the units the steps name, not of the snapshots' size; except that
     across several steps, when one of them broke the order, the order is checked unit by unit.
@@ -263,14 +266,14 @@ def step_between(a: Snapshot, b: Snapshot) -> Walked | None:
         current = base
     if len(steps) == 1:
         (step,) = steps
-        return list(step.touched), list(step.gone), step.in_order
+        return step.touched, step.gone, step.in_order, True
     if not steps:
-        return [], [], True
+        return [], [], True, True
     before, after = a.units, b.units
     seen: dict[str, None] = {}
     left: set[str] = set()  # units that vanished in some step
     for step in steps:
-        seen.update(dict.fromkeys(uid for _, uid, _ in step.touched))
+        seen.update(dict.fromkeys(item[1] for item in step.touched))
         seen.update(dict.fromkeys(step.gone))
         left.update(step.gone)
     touched: Touched = []
@@ -281,7 +284,7 @@ def step_between(a: Snapshot, b: Snapshot) -> Walked | None:
         new = after.get(uid)
         if new is not None:
             if new is not old:
-                touched.append((places[uid], uid, old))
+                touched.append((places[uid], uid, old, new))
         elif old is not None:
             gone.append(uid)
     touched.sort(key=lambda item: item[0])
@@ -294,7 +297,8 @@ def step_between(a: Snapshot, b: Snapshot) -> Walked | None:
     if not in_order:
         ranks = [r for r in map(a.positions.get, after) if r is not None]
         in_order = all(x < y for x, y in itertools.pairwise(ranks))
-    return touched, gone, in_order
+    # A unit changed in one step and changed back in another has equal values on new records.
+    return touched, gone, in_order, False
 
 
 def share_unchanged(previous: Snapshot, snapshot: Snapshot) -> Snapshot:
@@ -324,7 +328,8 @@ def share_unchanged(previous: Snapshot, snapshot: Snapshot) -> Snapshot:
             removed=snapshot.removed,
             path=snapshot.path,
         )
-    snapshot._step = Step(previous, *walk(previous, snapshot))
+    touched, gone, in_order, _ = walk(previous, snapshot)
+    snapshot._step = Step(previous, touched, gone, in_order)
     return snapshot
 
 

@@ -165,12 +165,14 @@ def test_a_history_records_each_step_by_identity():
         ]
     )
     first, second, third = h.snapshots
-    touched, gone, in_order = step_between(first, second)
-    assert [(i, uid, before is first.units["z"]) for i, uid, before in touched] == [(2, "z", True)]
-    assert (gone, in_order) == (["x"], True)
+    touched, gone, in_order, differ = step_between(first, second)
+    assert [
+        (i, uid, old is first.units["z"], new is second.units["z"]) for i, uid, old, new in touched
+    ] == [(2, "z", True, True)]
+    assert (gone, in_order, differ) == (["x"], True, True)
     # Across two steps: z was renamed, then left; y never changed.
-    touched, gone, in_order = step_between(first, third)
-    assert (touched, gone, in_order) == ([], ["x", "z"], True)
+    touched, gone, in_order, differ = step_between(first, third)
+    assert (touched, gone, in_order, differ) == ([], ["x", "z"], True, False)
     # A snapshot the steps do not lead from.
     assert step_between(third, first) is None
     assert step_between(_plain(first), second) is None
