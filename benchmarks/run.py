@@ -288,40 +288,61 @@ def bench_diff(ctx: Context) -> None:
     measures the same work, the first diff of each pair is timed on its own (the ``first diff``
     row, which pays for the maps) and the rows after it are medians of runs that all find the
     maps made (at least 3 runs, also at 1M units).
+
+    The snapshots come through a History, as users get them: it records what changed at each
+    step, and a diff of its snapshots looks only at the units named there. The ``outside a
+    history`` row diffs copies that know nothing of the history, so every unit is walked. Two
+    floors: one dict pass over each side by id (what any walk costs), and one read of the
+    records of each unit a step names (what a diff of the steps cannot do without).
     """
     if not _diff_available():
         ctx.add("diff", "orgmodel.diff / History.changes not there yet", float("nan"), "")
         return
     import orgmodel
+    from orgmodel.snapshot import step_between
 
     sizes = [1000, 10000] if ctx.quick else [1000, 10000, 100000, 1000000]
-    per_unit: dict[str, dict[int, float]] = {"diff": {}, "changes": {}, "keyed floor": {}}
+    names = ["diff", "changes", "diff, outside a history", "keyed floor", "changed-records floor"]
+    targets = {"diff", "changes"}
+    per_unit: dict[str, dict[int, float]] = {name: {} for name in names}
     for units in sizes:
         start = time.perf_counter()
         before, after = synthetic.snapshots(synthetic.generate(units, 2, 0.02, seed=1))
         built = time.perf_counter() - start
-        # As users get them: through a History, which shares unchanged unit records.
         history = orgmodel.History([before, after])
         before, after = history.snapshots
         first = median_time(partial(orgmodel.diff, before, after), 1) / units * 1e6
         ctx.add("diff", f"first diff, {units} units, 2% churn", first, "us/unit")
+        plain_a, plain_b = (
+            orgmodel.Snapshot(s.date, s.units.values(), title=s.title, removed=s.removed)
+            for s in (before, after)
+        )
+        orgmodel.diff(plain_a, plain_b)  # its maps too
+        stepped = step_between(before, after)
+        assert stepped is not None
+        named = [uid for _, uid, _, _ in stepped[0]] + stepped[1]
         repeat = max(3, min(15, 100_000 // units))
         cases: dict[str, Callable[[], object]] = {
             "diff": partial(orgmodel.diff, before, after),
             "changes": partial(history.changes, before.date, after.date),
-            # The least any keyed diff does: one pass over each side's units by id.
+            "diff, outside a history": partial(orgmodel.diff, plain_a, plain_b),
             "keyed floor": partial(_keyed_floor, before.units, after.units),
+            "changed-records floor": partial(_named_floor, before.units, after.units, named),
         }
         for name, fn in cases.items():
             value = median_time(fn, repeat) / units * 1e6
             per_unit[name][units] = value
             ctx.add("diff", f"{name}, {units} units, 2% churn", value, "us/unit")
         ctx.details.setdefault("diff_build_s", {})[units] = built
-        del before, after, history
+        ctx.details.setdefault("diff_named", {})[units] = len(named)
+        del before, after, history, plain_a, plain_b, stepped
     base = 10000
+    if sizes[-1] == base:  # --quick: no larger size to compare with
+        ctx.details["diff"] = {"per_unit_us": per_unit}
+        return
     for name, values in per_unit.items():
         growth = values[sizes[-1]] / values[base]
-        target = name != "keyed floor"
+        target = name in targets
         ctx.add(
             "diff",
             f"{name}: per-unit cost {sizes[-1]} / {base} units",
@@ -329,17 +350,6 @@ def bench_diff(ctx: Context) -> None:
             "x",
             "<= 1.5" if target else "",
             (growth <= 1.5) if target else None,
-        )
-    # How much of the growth is the machine's: the floor slows down with size too, as its
-    # dictionaries outgrow the processor's caches.
-    floor_growth = per_unit["keyed floor"][sizes[-1]] / per_unit["keyed floor"][base]
-    for name in ("diff", "changes"):
-        growth = per_unit[name][sizes[-1]] / per_unit[name][base]
-        ctx.add(
-            "diff",
-            f"{name}: growth {sizes[-1]} / {base} units against the keyed floor's",
-            growth / floor_growth,
-            "x",
         )
     ctx.details["diff"] = {"per_unit_us": per_unit}
 
@@ -349,6 +359,17 @@ def _keyed_floor(a: Mapping[str, object], b: Mapping[str, object]) -> tuple[list
     gone = [uid for uid in a if uid not in b]
     changed = [uid for uid, unit in b.items() if a.get(uid) is not unit]
     return gone, changed
+
+
+def _named_floor(a: Mapping[str, Any], b: Mapping[str, Any], named: list[str]) -> int:
+    """Read each named unit's fields on both sides, once."""
+    fields = 0
+    for uid in named:
+        for side in (a, b):
+            unit = side.get(uid)
+            if unit is not None:
+                fields += len(unit.__dict__)
+    return fields
 
 
 MEMORY_SCRIPT = """
