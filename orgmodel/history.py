@@ -72,6 +72,14 @@ class History:
         self.title = title
         self.path = path
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # For pickle and copy: rebuilt from its parts, so the copy shares its own records.
+        kinds = dict(self.kinds) if self.kinds is not None else None
+        return (
+            _rebuild,
+            (self.snapshots, dict(self.sources), kinds, self.title, self.path),
+        )
+
     def __repr__(self) -> str:
         span = f"{self.dates[0]} .. {self.dates[-1]}"
         return f"<History {self.title or ''} {len(self.dates)} snapshots {span}>".replace("  ", " ")
@@ -170,6 +178,16 @@ class History:
         from orgmodel.diff import lineage
 
         return lineage(self, unit_id)
+
+
+def _rebuild(
+    snapshots: tuple[Snapshot, ...],
+    sources: dict[str, Source],
+    kinds: dict[str, str] | None,
+    title: str | None,
+    path: Path | None,
+) -> History:
+    return History(snapshots, sources=sources, kinds=kinds, title=title, path=path)
 
 
 def to_graph(snapshot: Snapshot) -> nx.DiGraph:

@@ -92,6 +92,19 @@ class Snapshot:
 
     __hash__ = None  # type: ignore[assignment]
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # For pickle and copy (to hand a snapshot to another process, say): the fields, without
+        # the maps made on use or the step from a history, which the copy has no part in.
+        return (
+            _rebuild,
+            (self.date, tuple(self.units.values()), self.title, self.summary, self.sources),
+            {"removed": dict(self.removed), "path": self.path},
+        )
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.removed = MappingProxyType(dict(state["removed"]))  # type: ignore[call-overload]
+        self.path = state["path"]  # type: ignore[assignment]
+
     def __iter__(self) -> Iterator[Unit]:
         return iter(self.units.values())
 
@@ -155,6 +168,16 @@ class Snapshot:
     def positions(self) -> Mapping[str, int]:
         """Each unit's place in file order (0 for the first), made on first use and kept."""
         return dict(zip(self.units, itertools.count()))
+
+
+def _rebuild(
+    date: dt.date,
+    units: tuple[Unit, ...],
+    title: str,
+    summary: str | None,
+    sources: tuple[str, ...],
+) -> Snapshot:
+    return Snapshot(date, units, title=title, summary=summary, sources=sources)
 
 
 # What a walk finds: the units of b that are new or whose record is not a's, as (place in b, id,

@@ -224,3 +224,21 @@ def test_a_step_does_not_keep_the_earlier_snapshot_alive():
     # Without its base the step is not used; a diff still walks every unit.
     other = Snapshot(days[0], _units("x"))
     assert [e.kind for e in orgmodel.diff(other, second).events] == ["added", "removed"]
+
+
+def test_snapshots_and_histories_survive_pickle_and_copy(example):
+    import copy
+    import pickle
+
+    h = pickle.loads(pickle.dumps(example))
+    assert h.dates == example.dates and h.title == example.title
+    assert all(x == y for x, y in zip(h.snapshots, example.snapshots, strict=True))
+    assert [s.removed for s in h.snapshots] == [s.removed for s in example.snapshots]
+    assert dict(h.sources) == dict(example.sources) and h.kinds == example.kinds
+    # The copy is a history in its own right: shared records, steps, the same diffs.
+    first, second = h.snapshots[:2]
+    assert second.units["shop"] is first.units["shop"]
+    assert h.diff(h.dates[0], h.dates[-1]) == example.diff(example.dates[0], example.dates[-1])
+    s = copy.deepcopy(example.snapshots[1])
+    assert s == example.snapshots[1] and s.path == example.snapshots[1].path
+    assert copy.copy(s).title == s.title
