@@ -104,7 +104,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -339,20 +339,49 @@ def diff(
 
 
 class _Past:
-    """The snapshots before ``a`` (from the history), then ``a``: where returns are looked up."""
+    """The snapshots before ``a`` (from the history), then ``a``: where returns are looked up.
+
+    When ``a`` is one of the history's snapshots, a unit's past is read from the history's
+    record of the snapshots where the unit's record changed (:meth:`History.record_changes`):
+    the cost of a question follows the unit's changes, not the length of the history. Else
+    the snapshots are searched one by one.
+    """
 
     def __init__(self, a: Snapshot, history: History | None) -> None:
         self.known = history is not None
         earlier: list[Snapshot] = []
+        self.points: Mapping[str, list[tuple[int, Unit | None]]] | None = None
         if history is not None:
             earlier = [s for s in history.snapshots if s.date < a.date]
+            if len(earlier) < len(history.snapshots) and history.snapshots[len(earlier)] is a:
+                self.points = history.record_changes()
         self.seq: list[Snapshot] = [*earlier, a]
 
     def _after(self, index: int) -> dt.date:
         return self.seq[index + 1].date
 
+    def _last(self, unit_id: str, limit: int, test: Callable[[Unit | None], bool]) -> int | None:
+        """The latest snapshot index up to ``limit`` where the unit's record (None: absent)
+        passes ``test``; None if there is none."""
+        assert self.points is not None
+        points = self.points.get(unit_id)
+        if points is None:  # never in any snapshot
+            return limit if limit >= 0 and test(None) else None
+        top = limit
+        for index, record in reversed(points):
+            if index > limit:
+                continue
+            if test(record):
+                return top
+            top = index - 1
+        # Before its first record the unit was not there.
+        return top if top >= 0 and test(None) else None
+
     def left_group(self, unit_id: str) -> dt.date | None:
         """When an id absent from ``a`` was last left out: None if it was never there."""
+        if self.points is not None:
+            found = self._last(unit_id, len(self.seq) - 2, lambda r: r is not None)
+            return None if found is None else self._after(found)
         for index in range(len(self.seq) - 2, -1, -1):
             if unit_id in self.seq[index].units:
                 return self._after(index)
@@ -360,10 +389,26 @@ class _Past:
 
     def left_parent(self, unit_id: str, parent: str) -> dt.date | None:
         """When the unit last stopped being under ``parent`` before ``a``: None if never."""
+        if self.points is not None:
+            found = self._last(
+                unit_id, len(self.seq) - 2, lambda r: r is not None and r.parent == parent
+            )
+            return None if found is None else self._after(found)
         for index in range(len(self.seq) - 2, -1, -1):
             unit = self.seq[index].units.get(unit_id)
             if unit is not None and unit.parent == parent:
                 return self._after(index)
+        return None
+
+    def _had_standing(self, unit_id: str, standing: Standing, limit: int) -> int | None:
+        if self.points is not None:
+            return self._last(
+                unit_id, limit, lambda r: r is not None and STANDING[r.status] == standing
+            )
+        for index in range(limit, -1, -1):
+            unit = self.seq[index].units.get(unit_id)
+            if unit is not None and STANDING[unit.status] == standing:
+                return index
         return None
 
     def left_standing(
@@ -371,13 +416,13 @@ class _Past:
     ) -> tuple[bool, dt.date | None]:
         """Whether the unit (or a unit of its lineage) had ``standing`` before, and when it
         left it (None when unknown)."""
-        for index in range(len(self.seq) - 1, -1, -1):
-            unit = self.seq[index].units.get(unit_id)
-            if unit is not None and STANDING[unit.status] == standing:
-                return True, self._after(index) if index + 1 < len(self.seq) else None
+        last = len(self.seq) - 1
+        index = self._had_standing(unit_id, standing, last)
+        if index is not None:
+            return True, self._after(index) if index < last else None
         had = any(
-            (p := s.units.get(pred)) is not None and STANDING[p.status] == standing
-            for s in (*self.seq, b)
+            self._had_standing(pred, standing, last) is not None
+            or ((p := b.units.get(pred)) is not None and STANDING[p.status] == standing)
             for pred in lineage
         )
         if not had:
@@ -385,7 +430,11 @@ class _Past:
         if not self.known:
             return True, None
         # It never had the standing itself: it left with the run of snapshots it is in.
-        first = len(self.seq) - 1
+        if self.points is not None:
+            absent = self._last(unit_id, last - 1, lambda r: r is None)
+            first = 0 if absent is None else absent + 1
+            return True, self.seq[first].date
+        first = last
         while first > 0 and unit_id in self.seq[first - 1].units:
             first -= 1
         return True, self.seq[first].date

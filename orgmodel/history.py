@@ -29,8 +29,8 @@ from typing import TYPE_CHECKING, Any
 
 from orgmodel.dates import DateLike, parse_date
 from orgmodel.errors import DataError, DateError, Problem, UnknownUnitError
-from orgmodel.model import Source
-from orgmodel.snapshot import Snapshot, share_unchanged
+from orgmodel.model import Source, Unit
+from orgmodel.snapshot import Snapshot, share_unchanged, step_between, walk
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -71,6 +71,7 @@ class History:
         )
         self.title = title
         self.path = path
+        self._points: dict[str, list[tuple[int, Unit | None]]] | None = None
 
     def __reduce__(self) -> tuple[object, ...]:
         # For pickle and copy: rebuilt from its parts, so the copy shares its own records.
@@ -121,6 +122,27 @@ class History:
         for snapshot in self.snapshots:
             ids.update(snapshot.units)
         return ids
+
+    def record_changes(self) -> Mapping[str, list[tuple[int, Unit | None]]]:
+        """For each unit id, the snapshots where its record changed, in time order: (index in
+        :attr:`snapshots`, the record from there on, or None where the unit is gone). Made
+        from the steps between snapshots on first use, and kept.
+        """
+        if self._points is None:
+            first = self.snapshots[0]
+            points: dict[str, list[tuple[int, Unit | None]]] = {
+                uid: [(0, unit)] for uid, unit in first.units.items()
+            }
+            for index in range(1, len(self.snapshots)):
+                before, after = self.snapshots[index - 1], self.snapshots[index]
+                found = step_between(before, after) or walk(before, after)
+                touched, gone = found[0], found[1]
+                for _, uid, _, record in touched:
+                    points.setdefault(uid, []).append((index, record))
+                for uid in gone:
+                    points[uid].append((index, None))
+            self._points = points
+        return self._points
 
     def presence(self, unit_id: str) -> tuple[dt.date, ...]:
         """The dates of the snapshots that hold ``unit_id``, in order; a gap is an absence.

@@ -242,3 +242,42 @@ def test_snapshots_and_histories_survive_pickle_and_copy(example):
     s = copy.deepcopy(example.snapshots[1])
     assert s == example.snapshots[1] and s.path == example.snapshots[1].path
     assert copy.copy(s).title == s.title
+
+
+def test_returns_are_dated_from_the_last_snapshot_before_the_unit_left():
+    # x sits under p for three snapshots, under q for one, then back under p; y is listed for
+    # two, then in line, then listed again; z is there for two, gone for one, then back.
+    def unit(uid, parent="g", status="active"):
+        return Unit(id=uid, name=uid.upper(), kind="unit", parent=parent, status=status)
+
+    g = Unit(id="g", name="G", kind="holding")
+    rows = [
+        ("p", "active", True),
+        ("p", "active", True),
+        ("p", "listed", True),
+        ("q", "listed", False),
+        ("p", "active", True),
+    ]
+    snapshots = []
+    for i, (x_parent, y_status, z_there) in enumerate(rows):
+        units = [g, unit("p"), unit("q"), unit("x", x_parent), unit("y", status=y_status)]
+        snapshots.append(
+            Snapshot(dt.date(2020 + i, 1, 1), units + ([unit("z")] if z_there else []))
+        )
+    h = History(snapshots)
+    returned = {
+        e.unit: (e.date.year, e.back_to, e.left_on.year) for e in h.changes(kinds=["returned"])
+    }
+    # y was listed in 2022, after two years in line: its return is dated from then.
+    assert returned == {
+        "x": (2024, "parent", 2023),
+        "z": (2024, "group", 2023),
+        "y": (2024, "standing", 2022),
+    }
+    spun = [(e.date.year, e.unit) for e in h.changes(kinds=["spun_off"])]
+    assert spun == [(2022, "y")]
+    # The same answers when the snapshots are searched one by one.
+    plain = [Snapshot(s.date, s.units.values()) for s in h.snapshots]
+    for a, b in zip(h.snapshots, h.snapshots[1:], strict=False):
+        i = h.snapshots.index(a)
+        assert orgmodel.diff(a, b, history=h) == orgmodel.diff(plain[i], plain[i + 1], history=h)
