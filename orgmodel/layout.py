@@ -198,6 +198,10 @@ class _Stack:
     column_width: float
     width: float
     height: float
+    right_edges: tuple[tuple[int, int, float], ...] = ()
+    """(column, level, width) of the widest box at each level of each column."""
+    bottom_edges: tuple[tuple[float, float], ...] = ()
+    """(top, height) of the boxes that no box both below it and taller than it hides."""
 
 
 def tree_layout(
@@ -284,13 +288,13 @@ def tree_layout(
     get_children = _remembered(children) if callable(children) else _getter(children)
     arranged: dict[tuple[str, int, float], _Stack] = {}
 
-    def run(
+    def place(
         size: int,
         counts: Mapping[str, int] | None = None,
         tallest: float | None = None,
         shape: float = 2.0,
-    ) -> TreeLayout:
-        return _tree_layout(
+    ) -> _Placed:
+        return _place(
             root,
             get_children,
             sizes,
@@ -309,28 +313,31 @@ def tree_layout(
         )
 
     if stack_size is not None:
-        return run(stack_size, tallest=stack_height)
+        return _draw(place(stack_size, tallest=stack_height), sizes)
     counts = _subtree_sizes(root, get_children)
     below = sorted(count for uid, count in counts.items() if uid != root)
+    # Measuring a candidate without drawing it gives the same width and height only if every
+    # unit gets one box: a unit listed under two parents would have its first box replaced.
+    is_tree = counts[root] == len(counts)
 
-    def search(shape: float) -> TreeLayout:
-        best: TreeLayout | None = None
+    def search(shape: float) -> _Candidate:
+        best: _Candidate | None = None
         size, previous = 1, 0
         while True:
             # A size that no subtree falls in since the last one tried stacks the same.
             if size == 1 or bisect.bisect_right(below, size) > bisect.bisect_right(below, previous):
-                layout = run(size, counts, stack_height, shape)
+                layout = _Candidate(place(size, counts, stack_height, shape), sizes, is_tree)
                 previous = size
                 fits = layout.width <= max_aspect * layout.height
                 if best is None:
                     if fits:
                         best = layout
-                        if layout.width <= SEARCH_WIDTH or _fill(layout, sizes) >= DENSE:
+                        if layout.width <= SEARCH_WIDTH or layout.fill() >= DENSE:
                             return layout
                 elif (
                     fits
                     and 2 * layout.height <= max_aspect * layout.width  # nor twice as tall
-                    and _area(layout) < _area(best)
+                    and layout.area < best.area
                 ):
                     best = layout
                 else:
@@ -342,16 +349,44 @@ def tree_layout(
     layout = search(2.0)
     if (
         layout.width <= SEARCH_WIDTH
-        or _fill(layout, sizes) >= DENSE
+        or layout.fill() >= DENSE
         or stack_columns is not None
         or not stack_leaves
     ):
-        return layout
+        return layout.drawn()
     # A large chart: stacks twice as tall for their width may leave less room empty, since
     # the row they stand in is what makes the chart wide.
     other = search(4.0)
     fits = other.width <= max_aspect * other.height and 2 * other.height <= max_aspect * other.width
-    return other if fits and _area(other) < _area(layout) else layout
+    return other.drawn() if fits and other.area < layout.area else layout.drawn()
+
+
+class _Candidate:
+    """A layout the search tries: measured at once, but drawn (boxes and connectors made) only
+    if it is needed, since the search tries several layouts and returns one."""
+
+    __slots__ = ("_layout", "area", "height", "placed", "sizes", "width")
+
+    def __init__(
+        self, placed: _Placed, sizes: Mapping[str, tuple[float, float]], is_tree: bool
+    ) -> None:
+        self.placed = placed
+        self.sizes = sizes
+        self._layout: TreeLayout | None = None
+        if is_tree:
+            self.width, self.height = _extent(placed, sizes)
+        else:
+            drawn = self.drawn()
+            self.width, self.height = drawn.width, drawn.height
+        self.area = self.width * self.height
+
+    def drawn(self) -> TreeLayout:
+        if self._layout is None:
+            self._layout = _draw(self.placed, self.sizes)
+        return self._layout
+
+    def fill(self) -> float:
+        return _fill(self.drawn(), self.sizes)
 
 
 def _area(layout: TreeLayout) -> float:
@@ -364,7 +399,7 @@ def _fill(layout: TreeLayout, sizes: Mapping[str, tuple[float, float]]) -> float
     return boxes / max(_area(layout), 1e-9)
 
 
-def _tree_layout(
+def _place(
     root: str,
     get_children: Callable[[str], Sequence[str]],
     sizes: Mapping[str, tuple[float, float]],
@@ -381,7 +416,8 @@ def _tree_layout(
     counts: Mapping[str, int] | None = None,
     stack_shape: float = 2.0,
     arranged: dict[tuple[str, int, float], _Stack] | None = None,
-) -> TreeLayout:
+) -> _Placed:
+    """The tree to draw, with each node's x from the walks and each level's top."""
 
     # 1. Build the tree to lay out. Small subtrees hanging from one parent, when there are
     #    enough of them, go into one stack that takes part in the layout as a single box.
@@ -466,8 +502,58 @@ def _tree_layout(
     _first_walk(order, separation)
     _second_walk(top)
 
-    # 4. Boxes and connectors, shifted so that the drawing starts at x = 0.
+    # 4. The drawing starts at x = 0.
     left_edge = min(node.x - node.width / 2 for node in order)
+    return _Placed(
+        order, stacks, tops, left_edge, h_gap=h_gap, v_gap=v_gap, stack_gap=stack_gap, indent=indent
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Placed:
+    """A tree after the walks: its nodes (parents before children), the arrangement of each
+    stack (by the id() of its node), the top of each level and the leftmost x of any box."""
+
+    order: list[_Node]
+    stacks: dict[int, _Stack]
+    tops: dict[int, float]
+    left_edge: float
+    h_gap: float
+    v_gap: float
+    stack_gap: float
+    indent: float
+
+
+def _extent(placed: _Placed, sizes: Mapping[str, tuple[float, float]]) -> tuple[float, float]:
+    """The width and height of the drawing of ``placed``, without making its boxes.
+
+    Each edge is computed with the same operations as in :func:`_draw`, so the numbers are equal
+    to the last bit; of the boxes in a stack only those that may stick out furthest are looked
+    at (rounding never makes a sum smaller when one of its terms grows)."""
+    left_edge, tops, gap, indent = placed.left_edge, placed.tops, placed.stack_gap, placed.indent
+    width = height = -math.inf
+    for node in placed.order:
+        if node.id is None and not node.leaves:
+            continue  # a filler
+        left = node.x - node.width / 2 - left_edge
+        top_y = tops[node.depth]
+        if node.id is not None:
+            width = max(width, left + node.width)
+            height = max(height, top_y + node.height)
+            continue
+        stack = placed.stacks[id(node)]
+        for column, level, box_width in stack.right_edges:
+            column_left = left + column * (stack.column_width + gap)
+            width = max(width, column_left + (level + 1) * indent + box_width)
+        for offset, box_height in stack.bottom_edges:
+            height = max(height, top_y + offset + box_height)
+    return width, height
+
+
+def _draw(placed: _Placed, sizes: Mapping[str, tuple[float, float]]) -> TreeLayout:
+    """The boxes and connectors of ``placed``."""
+    order, stacks, tops, left_edge = placed.order, placed.stacks, placed.tops, placed.left_edge
+    v_gap, stack_gap, indent = placed.v_gap, placed.stack_gap, placed.indent
     boxes: dict[str, Box] = {}
     connectors: list[Connector] = []
     for node in order:
@@ -511,9 +597,8 @@ def _tree_layout(
             connectors.append(Connector(parent_uid, uid, _clean(points)))
     width = max(box.right for box in boxes.values())
     height = max(box.bottom for box in boxes.values())
-    return TreeLayout(
-        boxes, tuple(connectors), width, height, (min(h_gap, stack_gap), min(v_gap, stack_gap))
-    )
+    gaps = (min(placed.h_gap, stack_gap), min(v_gap, stack_gap))
+    return TreeLayout(boxes, tuple(connectors), width, height, gaps)
 
 
 def _getter(children: Mapping[str, Sequence[str]]) -> Callable[[str], Sequence[str]]:
@@ -601,8 +686,20 @@ def _arrange_stack(
             top += sizes[uid][1] + gap
             row += 1
     used_columns = column + 1
+    widest: dict[tuple[int, int], float] = {}
+    for uid, _, column, _, level in rows:
+        widest[column, level] = max(widest.get((column, level), -math.inf), sizes[uid][0])
+    lowest: list[tuple[float, float]] = []
+    for top, height in sorted(((top, sizes[uid][1]) for uid, _, _, top, _ in rows), reverse=True):
+        if not lowest or height > lowest[-1][1]:
+            lowest.append((top, height))
     return _Stack(
-        rows, column_width, used_columns * column_width + (used_columns - 1) * gap, bottom
+        rows,
+        column_width,
+        used_columns * column_width + (used_columns - 1) * gap,
+        bottom,
+        tuple((column, level, box_width) for (column, level), box_width in widest.items()),
+        tuple(lowest),
     )
 
 
