@@ -175,9 +175,11 @@ class _Node:
         self.width = width
         self.height = height
         self.depth = depth
-        self.children: list[_Node] = []
+        # Shared empty tuples rather than a list per node: most nodes have no children and all
+        # but stacks hold no leaves, and fewer objects make the collector's passes shorter.
+        self.children: Sequence[_Node] = ()
         self.parent: _Node | None = None
-        self.leaves: list[str] = []  # for a stack: the leaves it holds, in order
+        self.leaves: Sequence[str] = ()  # for a stack: the leaves it holds, in order
         self.index = 0  # position among its siblings
         self.prelim = 0.0
         self.mod = 0.0
@@ -287,6 +289,7 @@ def tree_layout(
     """
     get_children = _remembered(children) if callable(children) else _getter(children)
     arranged: dict[tuple[str, int, float], _Stack] = {}
+    families: dict[tuple[str, str], _Family] = {}
 
     def place(
         size: int,
@@ -310,6 +313,7 @@ def tree_layout(
             counts=counts,
             stack_shape=shape,
             arranged=arranged,
+            families=families,
         )
 
     if stack_size is not None:
@@ -416,6 +420,7 @@ def _place(
     counts: Mapping[str, int] | None = None,
     stack_shape: float = 2.0,
     arranged: dict[tuple[str, int, float], _Stack] | None = None,
+    families: dict[tuple[str, str], _Family] | None = None,
 ) -> _Placed:
     """The tree to draw, with each node's x from the walks and each level's top."""
 
@@ -435,6 +440,7 @@ def _place(
             len(small) >= max(stack_leaves, 1) or (stack_size > 1 and len(small) == len(kids))
         )
         placed_stack = False
+        family: list[_Node] = []
         for kid in kids:
             if stacked and sizes_below[kid] <= stack_size:
                 if placed_stack:
@@ -454,6 +460,7 @@ def _place(
                         indent,
                         stack_height,
                         stack_shape,
+                        families,
                     )
                     if arranged is not None:
                         arranged[key] = stack
@@ -464,9 +471,11 @@ def _place(
                 child = _Node(kid, *sizes[kid], node.depth + 1)
                 pending.append(child)
             child.parent = node
-            child.index = len(node.children)
-            node.children.append(child)
+            child.index = len(family)
+            family.append(child)
             order.append(child)
+        if family:
+            node.children = family
 
     # 2. Level heights from the ordinary boxes; a stack spans as many levels as it needs, and a
     #    chain of fillers below it keeps other subtrees out of the space it takes.
@@ -484,7 +493,7 @@ def _place(
                 reach += v_gap + levels.setdefault(depth, default_level)
                 filler = _Node(None, node.width, 0.0, depth)
                 filler.parent = below
-                below.children.append(filler)
+                below.children = [filler]
                 order.append(filler)
                 below = filler
             levels.setdefault(node.depth, default_level)
@@ -641,6 +650,34 @@ def _subtree_sizes(root: str, get_children: Callable[[str], Sequence[str]]) -> d
     return counts
 
 
+@dataclass(frozen=True, slots=True)
+class _Family:
+    """A small subtree as a stack lists it: its (id, parent, level) in pre-order, the width of
+    its widest line (indent included) and the height of its tallest box."""
+
+    lines: list[tuple[str, str, int]]
+    width: float
+    height: float
+
+
+def _family(
+    item: str,
+    parent: str,
+    get_children: Callable[[str], Sequence[str]],
+    sizes: Mapping[str, tuple[float, float]],
+    indent: float,
+) -> _Family:
+    lines: list[tuple[str, str, int]] = []
+    walk = [(item, parent, 0)]
+    while walk:
+        uid, above, level = walk.pop()
+        lines.append((uid, above, level))
+        walk.extend((kid, uid, level + 1) for kid in reversed(get_children(uid)))
+    width = max((level + 1) * indent + sizes[uid][0] for uid, _, level in lines)
+    height = max(sizes[uid][1] for uid, _, _ in lines)
+    return _Family(lines, width, height)
+
+
 def _arrange_stack(
     parent: str,
     items: Sequence[str],
@@ -651,46 +688,52 @@ def _arrange_stack(
     indent: float,
     tallest: float | None = None,
     shape: float = 2.0,
+    families: dict[tuple[str, str], _Family] | None = None,
 ) -> _Stack:
-    """Lay small subtrees out as indented lists in columns; a subtree never breaks a column."""
-    lines: list[list[tuple[str, str, int]]] = []  # per item: (id, parent, level) in pre-order
+    """Lay small subtrees out as indented lists in columns; a subtree never breaks a column.
+
+    ``families`` keeps each subtree's list, by parent and id, for the next stack it is in: the
+    search stacks the same subtrees again and again, in stacks of different sizes."""
+    if families is None:
+        families = {}
+    listed: list[_Family] = []
     for item in items:
-        walk = [(item, parent, 0)]
-        lines.append([])
-        while walk:
-            uid, above, level = walk.pop()
-            lines[-1].append((uid, above, level))
-            walk.extend((kid, uid, level + 1) for kid in reversed(get_children(uid)))
-    every = [line for item in lines for line in item]
-    column_width = max((level + 1) * indent + sizes[uid][0] for uid, _, level in every)
-    row_height = max(sizes[uid][1] for uid, _, _ in every)
+        family = families.get((parent, item))
+        if family is None:
+            family = families[parent, item] = _family(item, parent, get_children, sizes, indent)
+        listed.append(family)
+    count = sum(len(family.lines) for family in listed)
+    column_width = max(family.width for family in listed)
+    row_height = max(family.height for family in listed)
     if columns is None:
         # As many columns as make the stack about ``shape`` times as tall as it is wide: the
         # width of the whole chart is what grows fastest, so a stack spends height rather than
         # width.
-        columns = round(math.sqrt(len(every) * (row_height + gap) / (shape * (column_width + gap))))
+        columns = round(math.sqrt(count * (row_height + gap) / (shape * (column_width + gap))))
         if tallest is not None:
-            columns = max(columns, math.ceil(len(every) * (row_height + gap) / tallest))
+            columns = max(columns, math.ceil(count * (row_height + gap) / tallest))
     columns = min(max(columns, 1), len(items))
-    per_column = math.ceil(len(every) / columns)
+    per_column = math.ceil(count / columns)
     rows: list[tuple[str, str, int, float, int]] = []
+    widest: dict[tuple[int, int], float] = {}
+    edges: list[tuple[float, float]] = []
     column = row = 0
     top = 0.0
     bottom = 0.0
-    for family in lines:
-        if row and row + len(family) > per_column:
+    for family in listed:
+        if row and row + len(family.lines) > per_column:
             column, row, top = column + 1, 0, 0.0
-        for uid, above, level in family:
+        for uid, above, level in family.lines:
             rows.append((uid, above, column, top, level))
-            bottom = max(bottom, top + sizes[uid][1])
-            top += sizes[uid][1] + gap
+            width, height = sizes[uid]
+            bottom = max(bottom, top + height)
+            widest[column, level] = max(widest.get((column, level), -math.inf), width)
+            edges.append((top, height))
+            top += height + gap
             row += 1
     used_columns = column + 1
-    widest: dict[tuple[int, int], float] = {}
-    for uid, _, column, _, level in rows:
-        widest[column, level] = max(widest.get((column, level), -math.inf), sizes[uid][0])
     lowest: list[tuple[float, float]] = []
-    for top, height in sorted(((top, sizes[uid][1]) for uid, _, _, top, _ in rows), reverse=True):
+    for top, height in sorted(edges, reverse=True):
         if not lowest or height > lowest[-1][1]:
             lowest.append((top, height))
     return _Stack(
