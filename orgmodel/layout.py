@@ -149,43 +149,74 @@ def _is_wide(ch: str) -> bool:
     return ord(ch) >= 0x2E80
 
 
-class _Node:
-    """A node of the tree being laid out: a unit, a stack of leaves, or a filler below a stack."""
+class _Tree:
+    """The tree being laid out, one list per field, indexed by node (parents before children).
+
+    A node is a unit, a stack of small subtrees, or a filler below a stack. The children of a
+    node are the ``count`` nodes from ``first`` on. Lists of numbers rather than an object per
+    node: the search lays large trees out many times, and objects by the ten thousand make the
+    garbage collector's full passes, which grow with everything alive, cost more than the walks.
+    """
 
     __slots__ = (
         "ancestor",
         "change",
-        "children",
-        "depth",
-        "height",
-        "id",
+        "count",
+        "depths",
+        "first",
+        "heights",
+        "ids",
         "index",
-        "leaves",
         "mod",
-        "parent",
+        "parents",
         "prelim",
         "shift",
         "thread",
-        "width",
+        "widths",
         "x",
     )
 
-    def __init__(self, uid: str | None, width: float, height: float, depth: int) -> None:
-        self.id = uid
-        self.width = width
-        self.height = height
-        self.depth = depth
-        self.children: list[_Node] = []
-        self.parent: _Node | None = None
-        self.leaves: list[str] = []  # for a stack: the leaves it holds, in order
-        self.index = 0  # position among its siblings
-        self.prelim = 0.0
-        self.mod = 0.0
-        self.shift = 0.0
-        self.change = 0.0
-        self.thread: _Node | None = None
-        self.ancestor: _Node = self
-        self.x = 0.0
+    def __init__(self) -> None:
+        self.ids: list[str | None] = []  # None for a stack or a filler
+        self.widths: list[float] = []
+        self.heights: list[float] = []
+        self.depths: list[int] = []
+        self.parents: list[int] = []  # -1 for the root
+        self.index: list[int] = []  # position among its siblings
+        self.first: list[int] = []
+        self.count: list[int] = []
+        # The fields of the walks, made in one go by start_walks once the tree is built.
+        self.prelim: list[float] = []
+        self.mod: list[float] = []
+        self.shift: list[float] = []
+        self.change: list[float] = []
+        self.thread: list[int] = []  # -1 for none
+        self.ancestor: list[int] = []
+        self.x: list[float] = []
+
+    def add(
+        self, uid: str | None, width: float, height: float, depth: int, parent: int, index: int
+    ) -> int:
+        node = len(self.ids)
+        self.ids.append(uid)
+        self.widths.append(width)
+        self.heights.append(height)
+        self.depths.append(depth)
+        self.parents.append(parent)
+        self.index.append(index)
+        self.first.append(-1)
+        self.count.append(0)
+        return node
+
+    def start_walks(self) -> None:
+        size = len(self.ids)
+        self.prelim = [0.0] * size
+        self.mod = [0.0] * size
+        self.shift = [0.0] * size
+        self.change = [0.0] * size
+        self.thread = [-1] * size
+        self.ancestor = list(range(size))
+        self.x = [0.0] * size
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,6 +229,10 @@ class _Stack:
     column_width: float
     width: float
     height: float
+    right_edges: tuple[tuple[int, int, float], ...] = ()
+    """(column, level, width) of the widest box at each level of each column."""
+    bottom_edges: tuple[tuple[float, float], ...] = ()
+    """(top, height) of the boxes that no box both below it and taller than it hides."""
 
 
 def tree_layout(
@@ -283,14 +318,15 @@ def tree_layout(
     """
     get_children = _remembered(children) if callable(children) else _getter(children)
     arranged: dict[tuple[str, int, float], _Stack] = {}
+    families: dict[tuple[str, str], _Family] = {}
 
-    def run(
+    def place(
         size: int,
         counts: Mapping[str, int] | None = None,
         tallest: float | None = None,
         shape: float = 2.0,
-    ) -> TreeLayout:
-        return _tree_layout(
+    ) -> _Placed:
+        return _place(
             root,
             get_children,
             sizes,
@@ -306,31 +342,35 @@ def tree_layout(
             counts=counts,
             stack_shape=shape,
             arranged=arranged,
+            families=families,
         )
 
     if stack_size is not None:
-        return run(stack_size, tallest=stack_height)
+        return _draw(place(stack_size, tallest=stack_height), sizes)
     counts = _subtree_sizes(root, get_children)
     below = sorted(count for uid, count in counts.items() if uid != root)
+    # Measuring a candidate without drawing it gives the same width and height only if every
+    # unit gets one box: a unit listed under two parents would have its first box replaced.
+    is_tree = counts[root] == len(counts)
 
-    def search(shape: float) -> TreeLayout:
-        best: TreeLayout | None = None
+    def search(shape: float) -> _Candidate:
+        best: _Candidate | None = None
         size, previous = 1, 0
         while True:
             # A size that no subtree falls in since the last one tried stacks the same.
             if size == 1 or bisect.bisect_right(below, size) > bisect.bisect_right(below, previous):
-                layout = run(size, counts, stack_height, shape)
+                layout = _Candidate(place(size, counts, stack_height, shape), sizes, is_tree)
                 previous = size
                 fits = layout.width <= max_aspect * layout.height
                 if best is None:
                     if fits:
                         best = layout
-                        if layout.width <= SEARCH_WIDTH or _fill(layout, sizes) >= DENSE:
+                        if layout.width <= SEARCH_WIDTH or layout.fill() >= DENSE:
                             return layout
                 elif (
                     fits
                     and 2 * layout.height <= max_aspect * layout.width  # nor twice as tall
-                    and _area(layout) < _area(best)
+                    and layout.area < best.area
                 ):
                     best = layout
                 else:
@@ -342,16 +382,44 @@ def tree_layout(
     layout = search(2.0)
     if (
         layout.width <= SEARCH_WIDTH
-        or _fill(layout, sizes) >= DENSE
+        or layout.fill() >= DENSE
         or stack_columns is not None
         or not stack_leaves
     ):
-        return layout
+        return layout.drawn()
     # A large chart: stacks twice as tall for their width may leave less room empty, since
     # the row they stand in is what makes the chart wide.
     other = search(4.0)
     fits = other.width <= max_aspect * other.height and 2 * other.height <= max_aspect * other.width
-    return other if fits and _area(other) < _area(layout) else layout
+    return other.drawn() if fits and other.area < layout.area else layout.drawn()
+
+
+class _Candidate:
+    """A layout the search tries: measured at once, but drawn (boxes and connectors made) only
+    if it is needed, since the search tries several layouts and returns one."""
+
+    __slots__ = ("_layout", "area", "height", "placed", "sizes", "width")
+
+    def __init__(
+        self, placed: _Placed, sizes: Mapping[str, tuple[float, float]], is_tree: bool
+    ) -> None:
+        self.placed = placed
+        self.sizes = sizes
+        self._layout: TreeLayout | None = None
+        if is_tree:
+            self.width, self.height = _extent(placed, sizes)
+        else:
+            drawn = self.drawn()
+            self.width, self.height = drawn.width, drawn.height
+        self.area = self.width * self.height
+
+    def drawn(self) -> TreeLayout:
+        if self._layout is None:
+            self._layout = _draw(self.placed, self.sizes)
+        return self._layout
+
+    def fill(self) -> float:
+        return _fill(self.drawn(), self.sizes)
 
 
 def _area(layout: TreeLayout) -> float:
@@ -364,7 +432,7 @@ def _fill(layout: TreeLayout, sizes: Mapping[str, tuple[float, float]]) -> float
     return boxes / max(_area(layout), 1e-9)
 
 
-def _tree_layout(
+def _place(
     root: str,
     get_children: Callable[[str], Sequence[str]],
     sizes: Mapping[str, tuple[float, float]],
@@ -381,35 +449,41 @@ def _tree_layout(
     counts: Mapping[str, int] | None = None,
     stack_shape: float = 2.0,
     arranged: dict[tuple[str, int, float], _Stack] | None = None,
-) -> TreeLayout:
+    families: dict[tuple[str, str], _Family] | None = None,
+) -> _Placed:
+    """The tree to draw, with each node's x from the walks and each level's top."""
 
     # 1. Build the tree to lay out. Small subtrees hanging from one parent, when there are
     #    enough of them, go into one stack that takes part in the layout as a single box.
     sizes_below = _subtree_sizes(root, get_children) if counts is None else counts
+    tree = _Tree()
     stacks: dict[int, _Stack] = {}
-    top = _Node(root, *sizes[root], 0)
-    order: list[_Node] = [top]  # parents before children
-    pending = [top]
+    tree.add(root, *sizes[root], 0, -1, 0)
+    pending = [0]
     while pending:
         node = pending.pop()
-        assert node.id is not None
-        kids = list(get_children(node.id))
+        uid = tree.ids[node]
+        assert uid is not None
+        kids = get_children(uid)
         small = [kid for kid in kids if sizes_below[kid] <= stack_size]
         stacked = stack_leaves is not None and (
             len(small) >= max(stack_leaves, 1) or (stack_size > 1 and len(small) == len(kids))
         )
         placed_stack = False
+        depth = tree.depths[node] + 1
+        tree.first[node] = len(tree.ids)  # the children come next, one after another
         for kid in kids:
+            index = len(tree.ids) - tree.first[node]
             if stacked and sizes_below[kid] <= stack_size:
                 if placed_stack:
                     continue
                 placed_stack = True
                 # The same family stacks the same in every run of the search: keep it.
-                key = (node.id, len(small), stack_shape)
+                key = (uid, len(small), stack_shape)
                 stack = arranged.get(key) if arranged is not None else None
                 if stack is None:
                     stack = _arrange_stack(
-                        node.id,
+                        uid,
                         small,
                         get_children,
                         sizes,
@@ -418,40 +492,33 @@ def _tree_layout(
                         indent,
                         stack_height,
                         stack_shape,
+                        families,
                     )
                     if arranged is not None:
                         arranged[key] = stack
-                child = _Node(None, stack.width, stack.height, node.depth + 1)
-                child.leaves = small
-                stacks[id(child)] = stack
+                stacks[tree.add(None, stack.width, stack.height, depth, node, index)] = stack
             else:
-                child = _Node(kid, *sizes[kid], node.depth + 1)
-                pending.append(child)
-            child.parent = node
-            child.index = len(node.children)
-            node.children.append(child)
-            order.append(child)
+                pending.append(tree.add(kid, *sizes[kid], depth, node, index))
+        tree.count[node] = len(tree.ids) - tree.first[node]
 
     # 2. Level heights from the ordinary boxes; a stack spans as many levels as it needs, and a
     #    chain of fillers below it keeps other subtrees out of the space it takes.
     levels: dict[int, float] = {}
-    for node in order:
-        if node.id is not None:
-            levels[node.depth] = max(levels.get(node.depth, 0.0), node.height)
+    for uid, depth, height in zip(tree.ids, tree.depths, tree.heights, strict=True):
+        if uid is not None:
+            levels[depth] = max(levels.get(depth, 0.0), height)
     default_level = max(levels.values())
-    for node in list(order):
-        if node.leaves:
-            depth, reach = node.depth, levels.get(node.depth, default_level)
-            below = node
-            while reach < node.height:
-                depth += 1
-                reach += v_gap + levels.setdefault(depth, default_level)
-                filler = _Node(None, node.width, 0.0, depth)
-                filler.parent = below
-                below.children.append(filler)
-                order.append(filler)
-                below = filler
-            levels.setdefault(node.depth, default_level)
+    for node in list(stacks):
+        node_depth, width, height = tree.depths[node], tree.widths[node], tree.heights[node]
+        depth, reach = node_depth, levels.get(node_depth, default_level)
+        below = node
+        while reach < height:
+            depth += 1
+            reach += v_gap + levels.setdefault(depth, default_level)
+            filler = tree.add(None, width, 0.0, depth, below, 0)
+            tree.first[below], tree.count[below] = filler, 1
+            below = filler
+        levels.setdefault(node_depth, default_level)
     tops: dict[int, float] = {}
     y = 0.0
     for depth in range(max(levels) + 1):
@@ -459,46 +526,95 @@ def _tree_layout(
         y += levels.setdefault(depth, default_level) + v_gap
 
     # 3. Walker / Buchheim: preliminary x bottom-up, then absolute x top-down.
-    def separation(left: _Node, right: _Node) -> float:
-        gap = h_gap if left.parent is right.parent else subtree_gap
-        return (left.width + right.width) / 2 + gap
+    tree.start_walks()
+    _first_walk(tree, h_gap, subtree_gap)
+    _second_walk(tree)
 
-    _first_walk(order, separation)
-    _second_walk(top)
+    # 4. The drawing starts at x = 0.
+    left_edge = min(x - width / 2 for x, width in zip(tree.x, tree.widths, strict=True))
+    return _Placed(
+        tree, stacks, tops, left_edge, h_gap=h_gap, v_gap=v_gap, stack_gap=stack_gap, indent=indent
+    )
 
-    # 4. Boxes and connectors, shifted so that the drawing starts at x = 0.
-    left_edge = min(node.x - node.width / 2 for node in order)
+
+@dataclass(frozen=True, slots=True)
+class _Placed:
+    """A tree after the walks: its nodes, the arrangement of each stack (by node), the top of
+    each level and the leftmost x of any box."""
+
+    tree: _Tree
+    stacks: dict[int, _Stack]
+    tops: dict[int, float]
+    left_edge: float
+    h_gap: float
+    v_gap: float
+    stack_gap: float
+    indent: float
+
+
+def _extent(placed: _Placed, sizes: Mapping[str, tuple[float, float]]) -> tuple[float, float]:
+    """The width and height of the drawing of ``placed``, without making its boxes.
+
+    Each edge is computed with the same operations as in :func:`_draw`, so the numbers are equal
+    to the last bit; of the boxes in a stack only those that may stick out furthest are looked
+    at (rounding never makes a sum smaller when one of its terms grows)."""
+    tree, stacks = placed.tree, placed.stacks
+    left_edge, tops, gap, indent = placed.left_edge, placed.tops, placed.stack_gap, placed.indent
+    width = height = -math.inf
+    for node, uid in enumerate(tree.ids):
+        stack = stacks.get(node) if uid is None else None
+        if uid is None and stack is None:
+            continue  # a filler
+        node_width = tree.widths[node]
+        left = tree.x[node] - node_width / 2 - left_edge
+        top_y = tops[tree.depths[node]]
+        if stack is None:
+            width = max(width, left + node_width)
+            height = max(height, top_y + tree.heights[node])
+            continue
+        for column, level, box_width in stack.right_edges:
+            column_left = left + column * (stack.column_width + gap)
+            width = max(width, column_left + (level + 1) * indent + box_width)
+        for offset, box_height in stack.bottom_edges:
+            height = max(height, top_y + offset + box_height)
+    return width, height
+
+
+def _draw(placed: _Placed, sizes: Mapping[str, tuple[float, float]]) -> TreeLayout:
+    """The boxes and connectors of ``placed``."""
+    tree, stacks, tops, left_edge = placed.tree, placed.stacks, placed.tops, placed.left_edge
+    v_gap, stack_gap, indent = placed.v_gap, placed.stack_gap, placed.indent
+    ids, xs, widths, heights, depths = tree.ids, tree.x, tree.widths, tree.heights, tree.depths
     boxes: dict[str, Box] = {}
     connectors: list[Connector] = []
-    for node in order:
-        if node.id is None and not node.leaves:
+    for node, uid in enumerate(ids):
+        if uid is None and node not in stacks:
             continue  # a filler
-        parent = node.parent
-        parent_id = parent.id if parent is not None else None
-        left = node.x - node.width / 2 - left_edge
-        if node.id is not None:
-            boxes[node.id] = Box(
-                node.id, left, tops[node.depth], node.width, node.height, node.depth, parent_id
-            )
-        assert parent is not None or node.id is not None
-        if parent is None:
+        parent = tree.parents[node]
+        parent_id = ids[parent] if parent >= 0 else None
+        depth = depths[node]
+        left = xs[node] - widths[node] / 2 - left_edge
+        if uid is not None:
+            boxes[uid] = Box(uid, left, tops[depth], widths[node], heights[node], depth, parent_id)
+        assert parent >= 0 or uid is not None
+        if parent < 0:
             continue
         assert parent_id is not None
-        start = (parent.x - left_edge, tops[parent.depth] + parent.height)
-        bus = tops[node.depth] - v_gap / 2
-        if node.id is not None:
-            centre = left + node.width / 2
-            line = (start, (start[0], bus), (centre, bus), (centre, tops[node.depth]))
-            connectors.append(Connector(parent_id, node.id, _clean(line)))
+        start = (xs[parent] - left_edge, tops[depths[parent]] + heights[parent])
+        bus = tops[depth] - v_gap / 2
+        if uid is not None:
+            centre = left + widths[node] / 2
+            line = (start, (start[0], bus), (centre, bus), (centre, tops[depth]))
+            connectors.append(Connector(parent_id, uid, _clean(line)))
             continue
-        stack = stacks[id(node)]
-        top_y = tops[node.depth]
-        for uid, parent_uid, column, offset, level in stack.rows:
+        stack = stacks[node]
+        top_y = tops[depth]
+        for leaf, parent_uid, column, offset, level in stack.rows:
             column_left = left + column * (stack.column_width + stack_gap)
             box_x = column_left + (level + 1) * indent
             box_y = top_y + offset
-            width, height = sizes[uid]
-            boxes[uid] = Box(uid, box_x, box_y, width, height, node.depth + level, parent_uid, True)
+            width, height = sizes[leaf]
+            boxes[leaf] = Box(leaf, box_x, box_y, width, height, depth + level, parent_uid, True)
             middle = box_y + height / 2
             points: tuple[Point, ...]
             if level == 0:
@@ -508,12 +624,11 @@ def _tree_layout(
                 above = boxes[parent_uid]
                 spine = above.x + indent / 2
                 points = ((spine, above.bottom), (spine, middle), (box_x, middle))
-            connectors.append(Connector(parent_uid, uid, _clean(points)))
+            connectors.append(Connector(parent_uid, leaf, _clean(points)))
     width = max(box.right for box in boxes.values())
     height = max(box.bottom for box in boxes.values())
-    return TreeLayout(
-        boxes, tuple(connectors), width, height, (min(h_gap, stack_gap), min(v_gap, stack_gap))
-    )
+    gaps = (min(placed.h_gap, stack_gap), min(v_gap, stack_gap))
+    return TreeLayout(boxes, tuple(connectors), width, height, gaps)
 
 
 def _getter(children: Mapping[str, Sequence[str]]) -> Callable[[str], Sequence[str]]:
@@ -556,6 +671,34 @@ def _subtree_sizes(root: str, get_children: Callable[[str], Sequence[str]]) -> d
     return counts
 
 
+@dataclass(frozen=True, slots=True)
+class _Family:
+    """A small subtree as a stack lists it: its (id, parent, level) in pre-order, the width of
+    its widest line (indent included) and the height of its tallest box."""
+
+    lines: list[tuple[str, str, int]]
+    width: float
+    height: float
+
+
+def _family(
+    item: str,
+    parent: str,
+    get_children: Callable[[str], Sequence[str]],
+    sizes: Mapping[str, tuple[float, float]],
+    indent: float,
+) -> _Family:
+    lines: list[tuple[str, str, int]] = []
+    walk = [(item, parent, 0)]
+    while walk:
+        uid, above, level = walk.pop()
+        lines.append((uid, above, level))
+        walk.extend((kid, uid, level + 1) for kid in reversed(get_children(uid)))
+    width = max((level + 1) * indent + sizes[uid][0] for uid, _, level in lines)
+    height = max(sizes[uid][1] for uid, _, _ in lines)
+    return _Family(lines, width, height)
+
+
 def _arrange_stack(
     parent: str,
     items: Sequence[str],
@@ -566,43 +709,61 @@ def _arrange_stack(
     indent: float,
     tallest: float | None = None,
     shape: float = 2.0,
+    families: dict[tuple[str, str], _Family] | None = None,
 ) -> _Stack:
-    """Lay small subtrees out as indented lists in columns; a subtree never breaks a column."""
-    lines: list[list[tuple[str, str, int]]] = []  # per item: (id, parent, level) in pre-order
+    """Lay small subtrees out as indented lists in columns; a subtree never breaks a column.
+
+    ``families`` keeps each subtree's list, by parent and id, for the next stack it is in: the
+    search stacks the same subtrees again and again, in stacks of different sizes."""
+    if families is None:
+        families = {}
+    listed: list[_Family] = []
     for item in items:
-        walk = [(item, parent, 0)]
-        lines.append([])
-        while walk:
-            uid, above, level = walk.pop()
-            lines[-1].append((uid, above, level))
-            walk.extend((kid, uid, level + 1) for kid in reversed(get_children(uid)))
-    every = [line for item in lines for line in item]
-    column_width = max((level + 1) * indent + sizes[uid][0] for uid, _, level in every)
-    row_height = max(sizes[uid][1] for uid, _, _ in every)
+        family = families.get((parent, item))
+        if family is None:
+            family = families[parent, item] = _family(item, parent, get_children, sizes, indent)
+        listed.append(family)
+    count = sum(len(family.lines) for family in listed)
+    column_width = max(family.width for family in listed)
+    row_height = max(family.height for family in listed)
     if columns is None:
         # As many columns as make the stack about ``shape`` times as tall as it is wide: the
         # width of the whole chart is what grows fastest, so a stack spends height rather than
         # width.
-        columns = round(math.sqrt(len(every) * (row_height + gap) / (shape * (column_width + gap))))
+        columns = round(math.sqrt(count * (row_height + gap) / (shape * (column_width + gap))))
         if tallest is not None:
-            columns = max(columns, math.ceil(len(every) * (row_height + gap) / tallest))
+            columns = max(columns, math.ceil(count * (row_height + gap) / tallest))
     columns = min(max(columns, 1), len(items))
-    per_column = math.ceil(len(every) / columns)
+    per_column = math.ceil(count / columns)
     rows: list[tuple[str, str, int, float, int]] = []
+    widest: dict[tuple[int, int], float] = {}
+    edges: list[tuple[float, float]] = []
     column = row = 0
     top = 0.0
     bottom = 0.0
-    for family in lines:
-        if row and row + len(family) > per_column:
+    for family in listed:
+        if row and row + len(family.lines) > per_column:
             column, row, top = column + 1, 0, 0.0
-        for uid, above, level in family:
+        for uid, above, level in family.lines:
             rows.append((uid, above, column, top, level))
-            bottom = max(bottom, top + sizes[uid][1])
-            top += sizes[uid][1] + gap
+            width, height = sizes[uid]
+            bottom = max(bottom, top + height)
+            widest[column, level] = max(widest.get((column, level), -math.inf), width)
+            edges.append((top, height))
+            top += height + gap
             row += 1
     used_columns = column + 1
+    lowest: list[tuple[float, float]] = []
+    for top, height in sorted(edges, reverse=True):
+        if not lowest or height > lowest[-1][1]:
+            lowest.append((top, height))
     return _Stack(
-        rows, column_width, used_columns * column_width + (used_columns - 1) * gap, bottom
+        rows,
+        column_width,
+        used_columns * column_width + (used_columns - 1) * gap,
+        bottom,
+        tuple((column, level, box_width) for (column, level), box_width in widest.items()),
+        tuple(lowest),
     )
 
 
@@ -610,107 +771,115 @@ def _arrange_stack(
 # chain of a thousand units) does not hit Python's recursion limit.
 
 
-def _first_walk(order: Sequence[_Node], separation: Callable[[_Node, _Node], float]) -> None:
-    for node in reversed(order):  # children before parents
-        if not node.children:
+def _first_walk(tree: _Tree, h_gap: float, subtree_gap: float) -> None:
+    prelim, mod, first, count = tree.prelim, tree.mod, tree.first, tree.count
+    widths, parents = tree.widths, tree.parents
+    for node in reversed(range(len(tree.ids))):  # children before parents
+        if not count[node]:
             continue
-        default_ancestor = node.children[0]
-        previous: _Node | None = None
-        for child in node.children:
-            # child.prelim is its own subtree's midpoint (0 for a leaf); place it after its left
+        start = first[node]
+        end = start + count[node]
+        default_ancestor = start
+        for child in range(start + 1, end):
+            # prelim is a subtree's own midpoint (0 for a leaf); place the child after its left
             # sibling and remember the offset for its subtree in mod.
-            if previous is not None:
-                placed = previous.prelim + separation(previous, child)
-                if child.children:
-                    child.mod = placed - child.prelim
-                child.prelim = placed
-            default_ancestor = _apportion(child, default_ancestor, separation)
-            previous = child
-        _execute_shifts(node)
-        node.prelim = (node.children[0].prelim + node.children[-1].prelim) / 2
-
-
-def _next_left(node: _Node) -> _Node | None:
-    return node.children[0] if node.children else node.thread
-
-
-def _next_right(node: _Node) -> _Node | None:
-    return node.children[-1] if node.children else node.thread
+            previous = child - 1
+            gap = h_gap if parents[previous] == parents[child] else subtree_gap
+            placed = prelim[previous] + ((widths[previous] + widths[child]) / 2 + gap)
+            if count[child]:
+                mod[child] = placed - prelim[child]
+            prelim[child] = placed
+            default_ancestor = _apportion(tree, child, default_ancestor, h_gap, subtree_gap)
+        _execute_shifts(tree, start, end)
+        prelim[node] = (prelim[start] + prelim[end - 1]) / 2
 
 
 def _apportion(
-    node: _Node, default_ancestor: _Node, separation: Callable[[_Node, _Node], float]
-) -> _Node:
-    parent = node.parent
-    if parent is None or node.index == 0:
-        return default_ancestor
+    tree: _Tree, node: int, default_ancestor: int, h_gap: float, subtree_gap: float
+) -> int:
+    """Push ``node``'s subtree right of its left siblings' subtrees, level by level along the
+    contours (the threads skip from a contour's end to the next deeper level)."""
+    prelim, mod, first, count = tree.prelim, tree.mod, tree.first, tree.count
+    widths, parents, thread, ancestor = tree.widths, tree.parents, tree.thread, tree.ancestor
+    parent = parents[node]
     inner_right = outer_right = node
-    inner_left = parent.children[node.index - 1]
-    outer_left = parent.children[0]
-    s_inner_right = s_outer_right = node.mod
-    s_inner_left = inner_left.mod
-    s_outer_left = outer_left.mod
-    next_inner_left = _next_right(inner_left)
-    next_inner_right = _next_left(inner_right)
-    while next_inner_left is not None and next_inner_right is not None:
+    inner_left = node - 1  # the left sibling
+    outer_left = first[parent]
+    s_inner_right = s_outer_right = mod[node]
+    s_inner_left = mod[inner_left]
+    s_outer_left = mod[outer_left]
+    # The next node down the right contour of the left subtree, and the left contour of the right.
+    next_inner_left = (
+        first[inner_left] + count[inner_left] - 1 if count[inner_left] else thread[inner_left]
+    )
+    next_inner_right = first[inner_right] if count[inner_right] else thread[inner_right]
+    while next_inner_left >= 0 and next_inner_right >= 0:
         inner_left = next_inner_left
         inner_right = next_inner_right
-        outer_left = _next_left(outer_left)  # type: ignore[assignment]
-        outer_right = _next_right(outer_right)  # type: ignore[assignment]
-        outer_right.ancestor = node
+        outer_left = first[outer_left] if count[outer_left] else thread[outer_left]
+        outer_right = (
+            first[outer_right] + count[outer_right] - 1
+            if count[outer_right]
+            else thread[outer_right]
+        )
+        ancestor[outer_right] = node
+        gap = h_gap if parents[inner_left] == parents[inner_right] else subtree_gap
         shift = (
-            (inner_left.prelim + s_inner_left)
-            - (inner_right.prelim + s_inner_right)
-            + separation(inner_left, inner_right)
+            (prelim[inner_left] + s_inner_left)
+            - (prelim[inner_right] + s_inner_right)
+            + ((widths[inner_left] + widths[inner_right]) / 2 + gap)
         )
         if shift > 0:
-            ancestor = (
-                inner_left.ancestor if inner_left.ancestor.parent is parent else default_ancestor
-            )
-            _move_subtree(ancestor, node, shift)
+            left = ancestor[inner_left]
+            _move_subtree(tree, left if parents[left] == parent else default_ancestor, node, shift)
             s_inner_right += shift
             s_outer_right += shift
-        s_inner_left += inner_left.mod
-        s_inner_right += inner_right.mod
-        s_outer_left += outer_left.mod
-        s_outer_right += outer_right.mod
-        next_inner_left = _next_right(inner_left)
-        next_inner_right = _next_left(inner_right)
-    if next_inner_left is not None and _next_right(outer_right) is None:
-        outer_right.thread = next_inner_left
-        outer_right.mod += s_inner_left - s_outer_right
-    if next_inner_right is not None and _next_left(outer_left) is None:
-        outer_left.thread = next_inner_right
-        outer_left.mod += s_inner_right - s_outer_left
+        s_inner_left += mod[inner_left]
+        s_inner_right += mod[inner_right]
+        s_outer_left += mod[outer_left]
+        s_outer_right += mod[outer_right]
+        next_inner_left = (
+            first[inner_left] + count[inner_left] - 1 if count[inner_left] else thread[inner_left]
+        )
+        next_inner_right = first[inner_right] if count[inner_right] else thread[inner_right]
+    if next_inner_left >= 0 and not count[outer_right] and thread[outer_right] < 0:
+        thread[outer_right] = next_inner_left
+        mod[outer_right] += s_inner_left - s_outer_right
+    if next_inner_right >= 0 and not count[outer_left] and thread[outer_left] < 0:
+        thread[outer_left] = next_inner_right
+        mod[outer_left] += s_inner_right - s_outer_left
         default_ancestor = node
     return default_ancestor
 
 
-def _move_subtree(left: _Node, right: _Node, shift: float) -> None:
-    subtrees = right.index - left.index
-    right.change -= shift / subtrees
-    right.shift += shift
-    left.change += shift / subtrees
-    right.prelim += shift
-    right.mod += shift
+def _move_subtree(tree: _Tree, left: int, right: int, shift: float) -> None:
+    subtrees = tree.index[right] - tree.index[left]
+    tree.change[right] -= shift / subtrees
+    tree.shift[right] += shift
+    tree.change[left] += shift / subtrees
+    tree.prelim[right] += shift
+    tree.mod[right] += shift
 
 
-def _execute_shifts(node: _Node) -> None:
+def _execute_shifts(tree: _Tree, start: int, end: int) -> None:
+    """Spread the shifts of a node's children (``start`` to ``end``) over the ones between."""
+    prelim, mod, shifts, changes = tree.prelim, tree.mod, tree.shift, tree.change
     shift = change = 0.0
-    for child in reversed(node.children):
-        child.prelim += shift
-        child.mod += shift
-        change += child.change
-        shift += child.shift + change
+    for child in reversed(range(start, end)):
+        prelim[child] += shift
+        mod[child] += shift
+        change += changes[child]
+        shift += shifts[child] + change
 
 
-def _second_walk(top: _Node) -> None:
-    pending = [(top, -top.prelim)]
+def _second_walk(tree: _Tree) -> None:
+    prelim, mod, first, count, xs = tree.prelim, tree.mod, tree.first, tree.count, tree.x
+    pending = [(0, -prelim[0])]
     while pending:
         node, offset = pending.pop()
-        node.x = node.prelim + offset
-        for child in node.children:
-            pending.append((child, offset + node.mod))
+        xs[node] = prelim[node] + offset
+        below = offset + mod[node]
+        pending.extend((child, below) for child in range(first[node], first[node] + count[node]))
 
 
 def overlapping_pairs(boxes: Iterable[Box], margin: float = 0.0) -> list[tuple[str, str]]:
