@@ -109,6 +109,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from orgmodel._gc import paused
 from orgmodel.dates import DateLike
 from orgmodel.events import (
     KIND_RANK,
@@ -332,10 +333,8 @@ def diff(
     """
     if not 0.0 <= threshold <= 1.0:
         raise EventError(f"threshold must lie between 0 and 1, not {threshold}")
-    # The cyclic collector is left running. Paused, it would walk every event made here at once
-    # on its next run, when they are no longer in the processor's caches: with the events
-    # kept, as callers do, that costs more than the short runs it makes meanwhile.
-    return _Differ(a, b, threshold, history).run()
+    with paused():
+        return _Differ(a, b, threshold, history).run()
 
 
 class _Past:
@@ -969,9 +968,10 @@ def changes(
     first = 0 if a is None else history.index(a)
     last = len(history.snapshots) - 1 if b is None else history.index(b)
     found: list[Event] = []
-    for step in range(first, last):
-        before, after = history.snapshots[step], history.snapshots[step + 1]
-        found.extend(diff(before, after, threshold=threshold, history=history).events)
+    with paused():
+        for step in range(first, last):
+            before, after = history.snapshots[step], history.snapshots[step + 1]
+            found.extend(diff(before, after, threshold=threshold, history=history).events)
     return select(found, unit=unit, kinds=wanted)
 
 
