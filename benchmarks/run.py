@@ -329,8 +329,14 @@ def bench_diff(ctx: Context) -> None:
             "keyed floor": partial(_keyed_floor, before.units, after.units),
             "changed-records floor": partial(_named_floor, before.units, after.units, named),
         }
-        for name, fn in cases.items():
-            value = median_time(fn, repeat) / units * 1e6
+        # Interleaved, so that a slower spell of the machine or a state of the heap left by one
+        # case hits all of them alike.
+        times: dict[str, list[float]] = {name: [] for name in cases}
+        for _ in range(repeat):
+            for name, fn in cases.items():
+                times[name].append(median_time(fn, 1))
+        for name in cases:
+            value = statistics.median(times[name]) / units * 1e6
             per_unit[name][units] = value
             ctx.add("diff", f"{name}, {units} units, 2% churn", value, "us/unit")
         ctx.details.setdefault("diff_build_s", {})[units] = built

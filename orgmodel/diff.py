@@ -467,7 +467,9 @@ class _Differ:
     def base(self, units: tuple[str, ...], sources: Iterable[str] = ()) -> dict[str, Any]:
         return {"units": units, "since": self.a.date, "date": self.b.date, "sources": sources}
 
-    def run(self) -> Diff:
+    def run(self, *, with_order: bool = True) -> Diff:
+        """The diff; without ``with_order``, its ``order`` is left out (None) even when b's
+        order is not the natural one: for callers that keep only the events."""
         a, b = self.a.units, self.b.units
 
         # The units to look into: those a history's steps name between a and b (every other
@@ -695,7 +697,7 @@ class _Differ:
         for before, after in changed:
             self._compare(before, after)
 
-        return self._finish()
+        return self._finish(with_order)
 
     def add(self, event: Event) -> None:
         self.events.append(event)
@@ -871,7 +873,7 @@ class _Differ:
             found.sort(key=lambda pair: -pair[1])  # stable: gone is in a's order
         return matches_gone, matches_new
 
-    def _finish(self) -> Diff:
+    def _finish(self, with_order: bool) -> Diff:
         pos_a, pos_b = self.pos_a, self.pos_b
         after = len(self.b.units)
 
@@ -896,7 +898,7 @@ class _Differ:
         natural = self.in_order and (
             not new or (pos_b[new[0]] == len(units) - len(new) and new == arrived)
         )
-        order = None if natural else tuple(units)
+        order = None if natural or not with_order else tuple(units)
         # Every value is already of its field's type: validating them again (a million ids in
         # ``order`` for a large organisation) would check nothing.
         return Diff.model_construct(
@@ -968,10 +970,14 @@ def changes(
     first = 0 if a is None else history.index(a)
     last = len(history.snapshots) - 1 if b is None else history.index(b)
     found: list[Event] = []
+    if not 0.0 <= threshold <= 1.0:
+        raise EventError(f"threshold must lie between 0 and 1, not {threshold}")
     with paused():
         for step in range(first, last):
             before, after = history.snapshots[step], history.snapshots[step + 1]
-            found.extend(diff(before, after, threshold=threshold, history=history).events)
+            # Only the events are kept: b's order (a million ids, for a large group) is not.
+            made = _Differ(before, after, threshold, history).run(with_order=False)
+            found.extend(made.events)
     return select(found, unit=unit, kinds=wanted)
 
 

@@ -539,3 +539,26 @@ def test_agreed_sale_is_a_status_change_not_a_spin_off(before: str, after: str) 
     assert [(e.kind, e.old_status, e.new_status) for e in events] == [
         ("status_changed", before, after)
     ]
+
+
+@pytest.mark.parametrize("threshold", [-0.1, 1.5])
+def test_a_threshold_outside_0_1_is_refused_by_diff_and_changes(threshold: float) -> None:
+    g = Unit(id="g", name="G", kind="holding")
+    h = orgmodel.History([Snapshot(dt.date(2020, 1, 1), [g]), Snapshot(dt.date(2021, 1, 1), [g])])
+    with pytest.raises(EventError, match="threshold must lie between 0 and 1"):
+        diff(*h.snapshots, threshold=threshold)
+    with pytest.raises(EventError, match="threshold must lie between 0 and 1"):
+        h.changes(threshold=threshold)
+
+
+def test_changes_leave_the_order_out_but_diff_keeps_it() -> None:
+    # b lists its units in another order than a: the diff says so, so that apply rebuilds b;
+    # the events of changes are the same either way.
+    g, x, y = (Unit(id=u, name=u, kind="unit", parent=None if u == "g" else "g") for u in "gxy")
+    h = orgmodel.History(
+        [Snapshot(dt.date(2020, 1, 1), [g, x, y]), Snapshot(dt.date(2021, 1, 1), [g, y, x])]
+    )
+    d = h.diff("2020", "2021")
+    assert d.order == ("g", "y", "x")
+    assert list(d.apply(h.snapshots[0]).units) == ["g", "y", "x"]
+    assert h.changes() == d.events
