@@ -350,10 +350,12 @@ class _Past:
         self.known = history is not None
         earlier: list[Snapshot] = []
         self.points: Mapping[str, list[tuple[int, Unit | None]]] | None = None
+        self.first: Mapping[str, Unit] = a.units
         if history is not None:
             earlier = [s for s in history.snapshots if s.date < a.date]
             if len(earlier) < len(history.snapshots) and history.snapshots[len(earlier)] is a:
                 self.points = history.record_changes()
+                self.first = history.snapshots[0].units
         self.seq: list[Snapshot] = [*earlier, a]
 
     def _after(self, index: int) -> dt.date:
@@ -364,8 +366,9 @@ class _Past:
         passes ``test``; None if there is none."""
         assert self.points is not None
         points = self.points.get(unit_id)
-        if points is None:  # never in any snapshot
-            return limit if limit >= 0 and test(None) else None
+        if points is None:  # the same record throughout, or never there
+            start = self.first.get(unit_id)
+            points = [(0, start)] if start is not None else []
         top = limit
         for index, record in reversed(points):
             if index > limit:

@@ -124,23 +124,31 @@ class History:
         return ids
 
     def record_changes(self) -> Mapping[str, list[tuple[int, Unit | None]]]:
-        """For each unit id, the snapshots where its record changed, in time order: (index in
-        :attr:`snapshots`, the record from there on, or None where the unit is gone). Made
-        from the steps between snapshots on first use, and kept.
+        """For each unit id that came, went or changed after the first snapshot, the snapshots
+        where its record changed, in time order: (index in :attr:`snapshots`, the record from
+        there on, or None where the unit is gone), starting with its record in the first
+        snapshot if it was there. A unit not listed keeps its first snapshot's record
+        throughout (or was never there). Made from the steps between snapshots on first use,
+        and kept; its size follows the changes, not the units.
         """
         if self._points is None:
-            first = self.snapshots[0]
-            points: dict[str, list[tuple[int, Unit | None]]] = {
-                uid: [(0, unit)] for uid, unit in first.units.items()
-            }
+            first = self.snapshots[0].units
+            points: dict[str, list[tuple[int, Unit | None]]] = {}
+
+            def of(uid: str) -> list[tuple[int, Unit | None]]:
+                found = points.get(uid)
+                if found is None:
+                    start = first.get(uid)
+                    found = points[uid] = [(0, start)] if start is not None else []
+                return found
+
             for index in range(1, len(self.snapshots)):
                 before, after = self.snapshots[index - 1], self.snapshots[index]
-                found = step_between(before, after) or walk(before, after)
-                touched, gone = found[0], found[1]
+                touched, gone, _, _ = step_between(before, after) or walk(before, after)
                 for _, uid, _, record in touched:
-                    points.setdefault(uid, []).append((index, record))
+                    of(uid).append((index, record))
                 for uid in gone:
-                    points[uid].append((index, None))
+                    of(uid).append((index, None))
             self._points = points
         return self._points
 
