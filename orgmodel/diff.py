@@ -86,7 +86,7 @@ Examples
 --------
 >>> import datetime as dt
 >>> from orgmodel.model import Unit
->>> from orgmodel.snapshot import Snapshot, step_between, walk
+>>> from orgmodel.snapshot import Snapshot
 >>> group = Unit(id="g", name="Group", kind="holding")
 >>> a = Snapshot(dt.date(2022, 1, 1), [group,
 ...     Unit(id="cloud", name="Cloud", kind="business_group", parent="g"),
@@ -331,87 +331,79 @@ def diff(
     [('added', ('stream',)), ('removed', ('video', 'stream')),
      ('removed', ('music', 'stream')), ('merged', ('stream', 'video', 'music'))]
     """
-    if not 0.0 <= threshold <= 1.0:
-        raise EventError(f"threshold must lie between 0 and 1, not {threshold}")
+    _check_threshold(threshold)
     with paused():
         return _Differ(a, b, threshold, history).run()
+
+
+def _check_threshold(threshold: float) -> None:
+    if not 0.0 <= threshold <= 1.0:
+        raise EventError(f"threshold must lie between 0 and 1, not {threshold}")
 
 
 class _Past:
     """The snapshots before ``a`` (from the history), then ``a``: where returns are looked up.
 
-    When ``a`` is one of the history's snapshots, a unit's past is read from the history's
-    record of the snapshots where the unit's record changed (:meth:`History.record_changes`):
-    the cost of a question follows the unit's changes, not the length of the history. Else
-    the snapshots are searched one by one.
+    A question about a unit's past walks back over the points where its record changed. When
+    ``a`` is one of the history's snapshots these come from the history's record of changes
+    (:meth:`History.record_changes`), so the cost follows the unit's changes, not the length
+    of the history; else every snapshot is a point.
     """
 
     def __init__(self, a: Snapshot, history: History | None) -> None:
         self.known = history is not None
         earlier: list[Snapshot] = []
-        self.points: Mapping[str, list[tuple[int, Unit | None]]] | None = None
+        self.changes: Mapping[str, list[tuple[int, Unit | None]]] | None = None
         self.first: Mapping[str, Unit] = a.units
         if history is not None:
             earlier = [s for s in history.snapshots if s.date < a.date]
             if len(earlier) < len(history.snapshots) and history.snapshots[len(earlier)] is a:
-                self.points = history.record_changes()
+                self.changes = history.record_changes()
                 self.first = history.snapshots[0].units
         self.seq: list[Snapshot] = [*earlier, a]
 
     def _after(self, index: int) -> dt.date:
         return self.seq[index + 1].date
 
-    def _last(self, unit_id: str, limit: int, test: Callable[[Unit | None], bool]) -> int | None:
-        """The latest snapshot index up to ``limit`` where the unit's record (None: absent)
-        passes ``test``; None if there is none."""
-        assert self.points is not None
-        points = self.points.get(unit_id)
+    def _points(self, unit_id: str) -> list[tuple[int, Unit | None]]:
+        """(index in seq, the unit's record from there on, None where absent), in order."""
+        if self.changes is None:
+            return [(i, s.units.get(unit_id)) for i, s in enumerate(self.seq)]
+        points = self.changes.get(unit_id)
         if points is None:  # the same record throughout, or never there
             start = self.first.get(unit_id)
             points = [(0, start)] if start is not None else []
+        return points
+
+    def _last(self, unit_id: str, limit: int, test: Callable[[Unit | None], bool]) -> int | None:
+        """The latest snapshot index up to ``limit`` where the unit's record (None: absent)
+        passes ``test``; None if there is none."""
         top = limit
-        for index, record in reversed(points):
+        for index, record in reversed(self._points(unit_id)):
             if index > limit:
                 continue
             if test(record):
                 return top
             top = index - 1
-        # Before its first record the unit was not there.
+        # Before its first point the unit was not there.
         return top if top >= 0 and test(None) else None
 
     def left_group(self, unit_id: str) -> dt.date | None:
         """When an id absent from ``a`` was last left out: None if it was never there."""
-        if self.points is not None:
-            found = self._last(unit_id, len(self.seq) - 2, lambda r: r is not None)
-            return None if found is None else self._after(found)
-        for index in range(len(self.seq) - 2, -1, -1):
-            if unit_id in self.seq[index].units:
-                return self._after(index)
-        return None
+        found = self._last(unit_id, len(self.seq) - 2, lambda r: r is not None)
+        return None if found is None else self._after(found)
 
     def left_parent(self, unit_id: str, parent: str) -> dt.date | None:
         """When the unit last stopped being under ``parent`` before ``a``: None if never."""
-        if self.points is not None:
-            found = self._last(
-                unit_id, len(self.seq) - 2, lambda r: r is not None and r.parent == parent
-            )
-            return None if found is None else self._after(found)
-        for index in range(len(self.seq) - 2, -1, -1):
-            unit = self.seq[index].units.get(unit_id)
-            if unit is not None and unit.parent == parent:
-                return self._after(index)
-        return None
+        found = self._last(
+            unit_id, len(self.seq) - 2, lambda r: r is not None and r.parent == parent
+        )
+        return None if found is None else self._after(found)
 
     def _had_standing(self, unit_id: str, standing: Standing, limit: int) -> int | None:
-        if self.points is not None:
-            return self._last(
-                unit_id, limit, lambda r: r is not None and STANDING[r.status] == standing
-            )
-        for index in range(limit, -1, -1):
-            unit = self.seq[index].units.get(unit_id)
-            if unit is not None and STANDING[unit.status] == standing:
-                return index
-        return None
+        return self._last(
+            unit_id, limit, lambda r: r is not None and STANDING[r.status] == standing
+        )
 
     def left_standing(
         self, unit_id: str, standing: Standing, lineage: Sequence[str], b: Snapshot
@@ -432,14 +424,8 @@ class _Past:
         if not self.known:
             return True, None
         # It never had the standing itself: it left with the run of snapshots it is in.
-        if self.points is not None:
-            absent = self._last(unit_id, last - 1, lambda r: r is None)
-            first = 0 if absent is None else absent + 1
-            return True, self.seq[first].date
-        first = last
-        while first > 0 and unit_id in self.seq[first - 1].units:
-            first -= 1
-        return True, self.seq[first].date
+        absent = self._last(unit_id, last - 1, lambda r: r is None)
+        return True, self.seq[0 if absent is None else absent + 1].date
 
 
 class _Differ:
@@ -521,10 +507,9 @@ class _Differ:
             elif is_new:
                 split_off.setdefault(pred, []).append(uid)
         # A staying predecessor is the main unit of its split: it needs a place in b too.
-        places = self.b.positions if any(pred not in pos_b for pred in split_off) else {}
         for pred in split_off:
             if pred not in pos_b:
-                pos_b[pred] = places[pred]
+                pos_b[pred] = self.b.positions[pred]
 
         # Overlap of sub-units, for the vanished and new units lineage leaves unexplained.
         undeclared_new = [uid for uid in new if uid not in declared]
@@ -973,8 +958,7 @@ def changes(
     first = 0 if a is None else history.index(a)
     last = len(history.snapshots) - 1 if b is None else history.index(b)
     found: list[Event] = []
-    if not 0.0 <= threshold <= 1.0:
-        raise EventError(f"threshold must lie between 0 and 1, not {threshold}")
+    _check_threshold(threshold)
     with paused():
         for step in range(first, last):
             before, after = history.snapshots[step], history.snapshots[step + 1]

@@ -95,15 +95,8 @@ class Snapshot:
     def __reduce__(self) -> tuple[object, ...]:
         # For pickle and copy (to hand a snapshot to another process, say): the fields, without
         # the maps made on use or the step from a history, which the copy has no part in.
-        return (
-            _rebuild,
-            (self.date, tuple(self.units.values()), self.title, self.summary, self.sources),
-            {"removed": dict(self.removed), "path": self.path},
-        )
-
-    def __setstate__(self, state: dict[str, object]) -> None:
-        self.removed = MappingProxyType(dict(state["removed"]))  # type: ignore[call-overload]
-        self.path = state["path"]  # type: ignore[assignment]
+        fields = (self.title, self.summary, self.sources, dict(self.removed), self.path)
+        return (_rebuild, (self.date, tuple(self.units.values()), *fields))
 
     def __iter__(self) -> Iterator[Unit]:
         return iter(self.units.values())
@@ -176,8 +169,12 @@ def _rebuild(
     title: str,
     summary: str | None,
     sources: tuple[str, ...],
+    removed: dict[str, Removal],
+    path: Path | None,
 ) -> Snapshot:
-    return Snapshot(date, units, title=title, summary=summary, sources=sources)
+    return Snapshot(
+        date, units, title=title, summary=summary, sources=sources, removed=removed, path=path
+    )
 
 
 # What a walk finds: the units of b that are new or whose record is not a's, as (place in b, id,
@@ -329,30 +326,33 @@ def share_unchanged(previous: Snapshot, snapshot: Snapshot) -> Snapshot:
 
     Most units do not change from one snapshot to the next. Sharing their records halves the
     memory of a long history, and lets a diff tell an unchanged unit by identity (``is``)
-    without looking inside it. The result equals ``snapshot``.
+    without looking inside it. The result equals ``snapshot``, and carries the :class:`Step`
+    from ``previous``.
     """
-    before = previous.units
-    shared = []
-    changed = False
-    for uid, unit in snapshot.units.items():
-        old = before.get(uid)
-        if old is not None and old is not unit and old.__dict__ == unit.__dict__:
-            shared.append(old)
-            changed = True
+    # The walk names every unit whose record is not previous's own; those with equal values
+    # take previous's record, and the rest are what the step records.
+    touched, gone, in_order, _ = walk(previous, snapshot)
+    units: list[Unit] | None = None
+    differ: Touched = []
+    for item in touched:
+        index, _, old, new = item
+        if old is not None and old.__dict__ == new.__dict__:
+            if units is None:
+                units = list(snapshot.units.values())
+            units[index] = old
         else:
-            shared.append(unit)
-    if changed:
+            differ.append(item)
+    if units is not None:
         snapshot = Snapshot(
             snapshot.date,
-            shared,
+            units,
             title=snapshot.title,
             summary=snapshot.summary,
             sources=snapshot.sources,
             removed=snapshot.removed,
             path=snapshot.path,
         )
-    touched, gone, in_order, _ = walk(previous, snapshot)
-    snapshot._step = Step(previous, touched, gone, in_order)
+    snapshot._step = Step(previous, differ, gone, in_order)
     return snapshot
 
 
