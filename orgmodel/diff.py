@@ -57,19 +57,12 @@ Split and merge
     ``split`` among them; a unit naming two or more units that vanished is ``merged`` from
     them.
 
-    Where lineage is absent, split and merge are inferred from the overlap of sub-units, the
-    matching of the dynamic-community literature (Greene, Doyle & Cunningham, "Tracking the
-    evolution of communities in dynamic social networks", ASONAM 2010; tnetwork's event graph):
-    a vanished unit ``x`` whose removal is not declared and a new unit ``y`` without declared
-    lineage match when the Jaccard index of their descendants,
-    ``|D(x) & D(y)| / |D(x) | D(y)|``, is strictly greater than ``threshold`` (default
-    :data:`DEFAULT_THRESHOLD` = 0.3, between Greene's 0.1 and Asur's 0.5; units without
-    descendants never match). ``x`` matched by two or more new units: ``split``; ``y``
-    matched by two or more vanished units: ``merged``; one to one: ``x`` absorbed into ``y``.
-
-    Identity passes to the successor with the largest overlap (tnetwork's rule; ties go to the
-    successor that comes first in ``b``): it is the split's ``heir`` and the ``into`` of the
-    predecessor's ``removed`` event.
+    Where lineage is absent, split and merge are inferred from the overlap of sub-units of
+    the vanished units whose removal is not declared and the new units without declared
+    lineage, by the rule of :mod:`orgmodel.matching` (configurable ``threshold``, default
+    :data:`DEFAULT_THRESHOLD`): it says which unit each went ``into`` (``inferred=True``) and
+    which were split or merged. Between declared successors, identity passes to the one with
+    the largest overlap of descendants (:func:`orgmodel.matching.heir`).
 
 Order
     Events are grouped by kind in the order of :data:`orgmodel.events.KINDS`; within a kind, by
@@ -109,6 +102,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from orgmodel import matching
 from orgmodel._gc import paused
 from orgmodel.dates import DateLike
 from orgmodel.events import (
@@ -130,6 +124,7 @@ from orgmodel.events import (
     Updated,
     check_kinds,
 )
+from orgmodel.matching import DEFAULT_THRESHOLD
 from orgmodel.model import STANDING, STANDING_RANK, Removal, Standing, Unit
 from orgmodel.snapshot import Snapshot, step_between, walk
 
@@ -137,9 +132,6 @@ if TYPE_CHECKING:
     from orgmodel.history import History
 
 __all__ = ["DEFAULT_THRESHOLD", "Diff", "changes", "diff", "lineage", "select"]
-
-#: Default Jaccard threshold for inferring splits and merges from the overlap of sub-units.
-DEFAULT_THRESHOLD: Final = 0.3
 
 #: Fields whose changes are reported as ``updated``.
 UPDATED_FIELDS: Final = (
@@ -514,7 +506,9 @@ class _Differ:
         # Overlap of sub-units, for the vanished and new units lineage leaves unexplained.
         undeclared_new = [uid for uid in new if uid not in declared]
         undeclared_gone = [uid for uid in gone if uid not in self.declared and uid not in succ_of]
-        matches_gone, matches_new = self._match(undeclared_gone, undeclared_new)
+        overlap = matching.infer(
+            self.a, self.b, gone=undeclared_gone, new=undeclared_new, threshold=self.threshold
+        )
 
         def first_in_b(ids: Iterable[str]) -> list[str]:
             return sorted(ids, key=pos_b.__getitem__)
@@ -534,12 +528,12 @@ class _Differ:
                     # Absorbed into a unit that is itself gone by b: say no more than b shows.
                     into = None
                 if declared_removal.how == "absorbed" and into is None and uid in succ_of:
-                    into = self._heir(uid, succ_of[uid])
+                    into = matching.heir(self.a, self.b, uid, succ_of[uid])
                 result = (declared_removal.how, into, None, False)
             elif uid in succ_of:
-                result = ("absorbed", self._heir(uid, succ_of[uid]), None, False)
-            elif uid in matches_gone:
-                result = ("absorbed", matches_gone[uid][0][0], None, True)
+                result = ("absorbed", matching.heir(self.a, self.b, uid, succ_of[uid]), None, False)
+            elif uid in overlap.into:
+                result = ("absorbed", overlap.into[uid][0], None, True)
             elif a[uid].status == "sale_agreed":
                 # Its sale was agreed in a; gone in b, it was sold.
                 result = ("divested", None, None, False)
@@ -641,7 +635,7 @@ class _Differ:
                         **self.base((pred, *ordered), _sources(b, ordered)),
                         predecessor=pred,
                         successors=tuple(ordered),
-                        heir=self._heir(pred, ordered),
+                        heir=matching.heir(self.a, self.b, pred, ordered),
                         inferred=False,
                     )
                 )
@@ -655,31 +649,29 @@ class _Differ:
                         inferred=False,
                     )
                 )
-        for pred, found in matches_gone.items():
-            if len(found) >= 2:
-                ordered = first_in_b(y for y, _ in found)
-                self.add(
-                    Split(
-                        **self.base((pred, *ordered), _sources(b, ordered)),
-                        predecessor=pred,
-                        successors=tuple(ordered),
-                        heir=found[0][0],
-                        inferred=True,
-                        score=round(found[0][1], 6),
-                    )
+        for split in overlap.splits:
+            self.add(
+                Split(
+                    **self.base(
+                        (split.predecessor, *split.successors), _sources(b, split.successors)
+                    ),
+                    predecessor=split.predecessor,
+                    successors=split.successors,
+                    heir=split.heir,
+                    inferred=True,
+                    score=split.score,
                 )
-        for succ, found in matches_new.items():
-            if len(found) >= 2:
-                preds = sorted((x for x, _ in found), key=self.pos_a.__getitem__)
-                self.add(
-                    Merged(
-                        **self.base((succ, *preds), b[succ].sources),
-                        successor=succ,
-                        predecessors=tuple(preds),
-                        inferred=True,
-                        score=round(max(j for _, j in found), 6),
-                    )
+            )
+        for merge in overlap.merges:
+            self.add(
+                Merged(
+                    **self.base((merge.successor, *merge.predecessors), b[merge.successor].sources),
+                    successor=merge.successor,
+                    predecessors=merge.predecessors,
+                    inferred=True,
+                    score=merge.score,
                 )
+            )
 
         # Units on both sides.
         for before, after in changed:
@@ -806,61 +798,6 @@ class _Differ:
                 )
             )
 
-    def _descendants(self, snapshot: Snapshot, uid: str) -> set[str]:
-        return set(snapshot.descendants(uid))
-
-    def _heir(self, pred: str, successors: Sequence[str]) -> str:
-        """The successor with the largest overlap of descendants; the first in b on ties."""
-        if len(successors) == 1:
-            return successors[0]
-        mine = self._descendants(self.a, pred)
-        best, best_score = successors[0], -1.0
-        for succ in sorted(successors, key=self.pos_b.__getitem__):
-            theirs = self._descendants(self.b, succ)
-            score = _jaccard(mine, theirs)
-            if score > best_score:
-                best, best_score = succ, score
-        return best
-
-    def _match(
-        self, gone: Sequence[str], new: Sequence[str]
-    ) -> tuple[dict[str, list[tuple[str, float]]], dict[str, list[tuple[str, float]]]]:
-        """Pairs (vanished, new) whose descendants overlap by more than the threshold; each
-        list best match first (ties: the first in b, or in a)."""
-        if not gone or not new:
-            return {}, {}
-        index: dict[str, list[str]] = {}
-        size_new: dict[str, int] = {}
-        for uid in new:
-            count = 0
-            for d in self.b.descendants(uid):
-                index.setdefault(d, []).append(uid)
-                count += 1
-            size_new[uid] = count
-        matches_gone: dict[str, list[tuple[str, float]]] = {}
-        matches_new: dict[str, list[tuple[str, float]]] = {}
-        pos_b = {uid: i for i, uid in enumerate(new)}
-        for x in gone:
-            shared: dict[str, int] = {}
-            size = 0
-            for d in self.a.descendants(x):
-                size += 1
-                for y in index.get(d, ()):
-                    shared[y] = shared.get(y, 0) + 1
-            found = []
-            for y, common in shared.items():
-                score = common / (size + size_new[y] - common)
-                if score > self.threshold:
-                    found.append((y, score))
-            if found:
-                found.sort(key=lambda pair: (-pair[1], pos_b[pair[0]]))
-                matches_gone[x] = found
-                for y, score in found:
-                    matches_new.setdefault(y, []).append((x, score))
-        for found in matches_new.values():
-            found.sort(key=lambda pair: -pair[1])  # stable: gone is in a's order
-        return matches_gone, matches_new
-
     def _finish(self, with_order: bool) -> Diff:
         pos_a, pos_b = self.pos_a, self.pos_b
         after = len(self.b.units)
@@ -916,13 +853,6 @@ def _sources(units: Mapping[str, Unit], ids: Iterable[str]) -> tuple[str, ...]:
         for key in units[uid].sources:
             seen.setdefault(key, None)
     return tuple(seen)
-
-
-def _jaccard(x: set[str], y: set[str]) -> float:
-    if not x or not y:
-        return 0.0
-    common = len(x & y)
-    return common / (len(x) + len(y) - common)
 
 
 def changes(
