@@ -67,6 +67,14 @@ class Lang(StrEnum):
     zh = "zh"
 
 
+def _data_before(ctx: typer.Context, value: Path | None) -> Path | None:
+    """A command's --data, else the one given before the command (or by $ORGMODEL_DATA)."""
+    if value is not None:
+        return value
+    given = ctx.find_root().params.get("data")
+    return given if isinstance(given, Path) else None
+
+
 DataOption = Annotated[
     Path | None,
     typer.Option(
@@ -74,6 +82,8 @@ DataOption = Annotated[
         "-d",
         help=f"Folder of snapshot files to use instead of the bundled data (or set ${DATA_ENV}).",
         show_default=False,
+        callback=_data_before,
+        metavar="DIR",
     ),
 ]
 DateArg = Annotated[
@@ -106,19 +116,10 @@ ThresholdOption = Annotated[
 ]
 
 
-#: The folder given before the command (``orgmodel --data DIR show ...``) or by $ORGMODEL_DATA.
-_data_before_command: Path | None = None
-
-
-def _data(data: Path | None) -> Path | None:
-    """The folder a command reads: its own --data first, then the one given before it."""
-    return data if data is not None else _data_before_command
-
-
 def _history(data: Path | None) -> History:
     from orgmodel.reading import load_history
 
-    return load_history(_data(data))
+    return load_history(data)
 
 
 def _echo(text: str) -> None:
@@ -152,8 +153,6 @@ def _root(
     ] = None,
 ) -> None:
     """Model how an organisation's structure changes over time."""
-    global _data_before_command
-    _data_before_command = data
 
 
 @app.command()
@@ -314,6 +313,83 @@ def lineage(
     )
 
 
+@app.command()
+def unit(
+    unit_id: Annotated[str, typer.Argument(help="The id of the unit, e.g. aicheng.", metavar="ID")],
+    date: Annotated[
+        str | None,
+        typer.Argument(
+            help="A date: YYYY-MM-DD, YYYY-MM or YYYY (default: the latest snapshot that holds "
+            "the unit).",
+            metavar="DATE",
+            show_default=False,
+        ),
+    ] = None,
+    data: DataOption = None,
+    fmt: ReportFormatOption = ReportFormat.text,
+) -> None:
+    """A unit's record and what it rests on: names, kind, status, plan, parents, leaders,
+    confidence, note, when it is present, and the sources it cites in full.
+
+    \b
+    Examples:
+      orgmodel unit aicheng
+      orgmodel unit cro-line 2023-06 --format markdown
+    """
+    from orgmodel.provenance import format_unit_record, unit_record
+
+    _echo(format_unit_record(unit_record(_history(data), unit_id, date), fmt.value))
+
+
+@app.command()
+def sources(
+    key: Annotated[
+        str | None,
+        typer.Argument(
+            help="The key of one source (default: every source).",
+            metavar="KEY",
+            show_default=False,
+        ),
+    ] = None,
+    data: DataOption = None,
+    fmt: ReportFormatOption = ReportFormat.text,
+) -> None:
+    """The bibliography: every source with title, publisher, date and address, or one source
+    in full with the units that cite it.
+
+    \b
+    Examples:
+      orgmodel sources
+      orgmodel sources scmp-2023-05-10-aicheng
+      orgmodel sources --format json
+    """
+    from orgmodel.provenance import format_sources, source_entries
+
+    _echo(format_sources(source_entries(_history(data), key), fmt.value))
+
+
+@app.command()
+def find(
+    text: Annotated[
+        str, typer.Argument(help="Part of a name (English or Chinese) or an id.", metavar="TEXT")
+    ],
+    data: DataOption = None,
+    fmt: ReportFormatOption = ReportFormat.text,
+) -> None:
+    """Find units by any English or Chinese name they have had, or by id; offers the closest
+    ones when nothing matches.
+
+    \b
+    Examples:
+      orgmodel find hema
+      orgmodel find 菜鸟
+      orgmodel find "cloud intelligence" --format json
+    """
+    from orgmodel.finding import format_found
+
+    _echo(format_found(_history(data).find(text), text, fmt.value))
+
+
 OutputOption = Annotated[
     Path,
     typer.Option(
@@ -431,7 +507,7 @@ def validate(
     """Check a folder of snapshot files; print one line per problem (exit status 2 if any)."""
     from orgmodel.reading import bundled_path, read_history
 
-    target = folder or _data(data) or bundled_path()
+    target = folder or data or bundled_path()
     history = read_history(target)
     units = sum(len(s.units) for s in history.snapshots)
     ids = len(history.unit_ids())

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
     from orgmodel.diff import Diff
     from orgmodel.events import Event
+    from orgmodel.finding import Found
 
 __all__ = ["History", "Snapshot", "to_graph"]
 
@@ -165,11 +166,18 @@ class History:
         for snapshot in self.snapshots:
             if unit_id in snapshot.units:
                 return
-        import difflib
+        from orgmodel.finding import find_units, suggestion
 
-        close = difflib.get_close_matches(unit_id, sorted(self.unit_ids()), n=3)
-        hint = " (did you mean " + ", ".join(f"'{c}'" for c in close) + "?)" if close else ""
-        raise UnknownUnitError(f"unit '{unit_id}' is in no snapshot{hint}")
+        hint = suggestion(find_units(self, unit_id, limit=3))
+        where = f"unit '{unit_id}' is in no snapshot"
+        raise UnknownUnitError(f"{where}; {hint}" if hint else where)
+
+    def find(self, text: str, *, limit: int | None = None) -> list[Found]:
+        """The units whose id, or any English or Chinese name they have had, matches ``text``;
+        the closest ones if none contains it. See :func:`orgmodel.finding.find_units`."""
+        from orgmodel.finding import find_units
+
+        return find_units(self, text, limit=limit)
 
     def diff(self, a: DateLike, b: DateLike, *, threshold: float | None = None) -> Diff:
         """The net change between the snapshots in force on ``a`` and on ``b``, looking back

@@ -24,7 +24,7 @@ Group  holding, listed
 
 from __future__ import annotations
 
-from orgmodel.errors import UnknownUnitError
+from orgmodel.finding import unknown_unit
 from orgmodel.model import Unit
 from orgmodel.snapshot import Snapshot
 
@@ -49,9 +49,7 @@ def format_tree(
     """The snapshot (or the part below ``root``, ``depth`` levels deep) as box-drawn text."""
     start = root if root is not None else snapshot.root
     if start not in snapshot.units:
-        raise UnknownUnitError(
-            f"unit '{start}' is not in the snapshot of {snapshot.date.isoformat()}"
-        )
+        raise unknown_unit(snapshot, start)
     lines: list[str] = []
 
     def describe(unit: Unit) -> str:

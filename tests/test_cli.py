@@ -320,7 +320,7 @@ def test_log_and_lineage(capsys):
         ),
         (
             ["lineage", "strea"],
-            "orgmodel: unit 'strea' is in no snapshot (did you mean 'streaming'?)",
+            "orgmodel: unit 'strea' is in no snapshot; did you mean 'streaming' (Streaming)?",
         ),
         (["diff", "2020", "2021", "-u", "nope"], "orgmodel: unit 'nope' is in no snapshot"),
     ],
@@ -389,7 +389,8 @@ def test_timeline_unknown_unit(capsys, tmp_path: Path):
     )
     assert code == 2
     assert (
-        err == "orgmodel: unit 'serch-co' is in no snapshot (did you mean 'search-co', 'search'?)\n"
+        err
+        == "orgmodel: unit 'serch-co' is in no snapshot; did you mean 'search-co' (Search Co)?\n"
     )
     assert not (tmp_path / "t.png").exists()
 
@@ -405,3 +406,43 @@ def test_diff_json_follows_the_published_schema(capsys):
     broken = [{**events[0], "kind": "teleported"}]
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(broken, schema)
+
+
+@pytest.mark.parametrize(
+    ("args", "first_lines"),
+    [
+        (
+            ["unit", "search-co"],
+            ["Search Co [search-co]", "Snapshot used:    2022-01-01 (in force until 2023-06-30)"],
+        ),
+        (
+            ["find", "search co"],
+            [
+                "Units matching 'search co':",
+                "  Search Co [search-co], in the snapshots of 2021-01-01 to 2022-01-01",
+            ],
+        ),
+        (
+            ["sources"],
+            [
+                "annual-2020: Example Group annual report 2020. Example Group, "
+                "2020-03-31. https://example.org/annual-2020"
+            ],
+        ),
+        (
+            ["sources", "news-2022", "-f", "markdown"],
+            ["- news-2022: Example Group breaks up its platform unit. Example Times, 2022."],
+        ),
+    ],
+)
+def test_provenance_and_finding_commands(capsys, args, first_lines):
+    code, out, err = run(capsys, *args, "--data", EXAMPLE)
+    assert (code, err) == (0, "")
+    assert out.splitlines()[: len(first_lines)] == first_lines
+
+
+@pytest.mark.parametrize("command", [["unit", "search-co"], ["find", "co"], ["sources"]])
+def test_provenance_commands_print_json(capsys, command):
+    code, out, _ = run(capsys, "--data", EXAMPLE, *command, "--format", "json")
+    assert code == 0
+    assert json.loads(out)

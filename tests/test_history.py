@@ -87,7 +87,7 @@ def test_presence_lists_the_snapshots_that_hold_a_unit(example):
 
 
 def test_unknown_unit_suggests_close_ids(example):
-    with pytest.raises(UnknownUnitError, match=r"unit 'serch' is in no snapshot \(did you mean"):
+    with pytest.raises(UnknownUnitError, match=r"unit 'serch' is in no snapshot; did you mean"):
         example.check_unit("serch")
 
 

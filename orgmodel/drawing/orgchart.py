@@ -177,9 +177,9 @@ def draw_org_chart(
     """
     top = root or snapshot.root
     if top not in snapshot.units:
-        from orgmodel.errors import UnknownUnitError
+        from orgmodel.finding import unknown_unit
 
-        raise UnknownUnitError(f"unit '{top}' is not in the snapshot of {snapshot.date}")
+        raise unknown_unit(snapshot, top)
     units = _select(snapshot.children, top, depth)
     drawn = set(units)  # the layout asks for children many times: look them up in a set
     families, chinese = text_families(lang, (snapshot.units[uid].name for uid in units))
