@@ -493,6 +493,45 @@ def timeline(
     _note(f"wrote {output} (snapshots of {first.isoformat()} -> {last.isoformat()})")
 
 
+@app.command("html")
+def html_page(
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output", "-o", help="The page to write (.html or .htm).", show_default=False
+        ),
+    ],
+    data: DataOption = None,
+    lang: Annotated[
+        Lang,
+        typer.Option("--lang", help="The page's words and names in English, or in Chinese."),
+    ] = Lang.en,
+    title: Annotated[
+        str | None, typer.Option("--title", help="The page's heading (default: the history's).")
+    ] = None,
+) -> None:
+    """Write the history as one interactive page that opens from disk, with no network: step
+    through the dates, open branches of the tree in force, see each step's changes, search, and
+    read a unit's record with its sources and lineage.
+
+    Example: orgmodel html -o alibaba.html; orgmodel html --lang zh -o alibaba-zh.html
+    """
+    from orgmodel.html import render_html
+    from orgmodel.output import check_output_path, write_atomic
+
+    history = _history(data)
+    if output.suffix.lower() not in (".html", ".htm"):
+        from orgmodel.errors import OutputError
+
+        fixed = output.with_suffix(".html")
+        raise OutputError(f"{output}: a page is written as .html; give a name such as {fixed}")
+    check_output_path(output, _protected(history))
+    page = render_html(history, lang=lang.value, title=title)
+    write_atomic(output, page, protected=_protected(history))
+    first, last = history.dates[0].isoformat(), history.dates[-1].isoformat()
+    _note(f"wrote {output} (snapshots of {first} -> {last})")
+
+
 @app.command()
 def validate(
     folder: Annotated[
