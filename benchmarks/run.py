@@ -551,6 +551,16 @@ def bench_charts(ctx: Context) -> None:
         )
 
 
+def bench_events(ctx: Context) -> None:
+    """Precision and recall of the events on random histories with known ground truth."""
+    from benchmarks import events_quality, reorgs
+
+    histories = 4 if ctx.quick else 12
+    results = events_quality.run(reorgs.MODES, histories, events_quality.SWEEP)
+    for case, value, target, met in events_quality.rows(results):
+        ctx.add("events", case, value, "", target, met)
+
+
 BENCHMARKS: dict[str, Callable[[Context], None]] = {
     "startup": bench_startup,
     "load": bench_load,
@@ -558,6 +568,7 @@ BENCHMARKS: dict[str, Callable[[Context], None]] = {
     "charts": bench_charts,
     "memory": bench_memory,
     "cache": bench_cache,
+    "events": bench_events,
 }
 
 
