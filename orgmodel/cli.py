@@ -604,6 +604,85 @@ def schema(
     _echo(json.dumps(model.model_json_schema(), ensure_ascii=False, indent=2))
 
 
+import_app = typer.Typer(
+    help="Import an organisation into a new snapshot folder: from a table (CSV, TSV, Parquet, "
+    "Excel), a Wikidata query result, or GLEIF relationship records.",
+    no_args_is_help=True,
+)
+app.add_typer(import_app, name="import")
+
+
+class FileFormatChoice(StrEnum):
+    yaml = "yaml"
+    json = "json"
+
+
+ImportOutput = Annotated[
+    Path,
+    typer.Option(
+        "--output",
+        "-o",
+        help="The snapshot folder to write; it must be new or empty.",
+        show_default=False,
+    ),
+]
+ImportFormat = Annotated[
+    FileFormatChoice,
+    typer.Option("--format", "-f", help="Write snapshot files as YAML (for people) or JSON."),
+]
+
+
+def _column_map(pairs: list[str] | None) -> dict[str, str]:
+    from orgmodel.errors import OrgModelError
+
+    mapping = {}
+    for pair in pairs or []:
+        header, sep, target = pair.rpartition("=")
+        if not sep or not header.strip() or not target.strip():
+            raise OrgModelError(
+                f"--map '{pair}': write it as 'Your header=field', e.g. 'Unit=name'"
+            )
+        mapping[header.strip()] = target.strip()
+    return mapping
+
+
+@import_app.command("table")
+def import_table(
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="The table: .csv, .tsv, .parquet or .xlsx, with a date column; or one table "
+            "per date, each named by its date (2023-01-01.csv) or with a date column."
+        ),
+    ],
+    output: ImportOutput,
+    column_map: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            "-m",
+            help="Read a column of another name as one of orgmodel's: 'Header=field' (repeat). "
+            "Fields: date, id, name, parent, kind, status, plan, name_zh, leaders, lineage, "
+            "source, confidence, note.",
+        ),
+    ] = None,
+    title: Annotated[
+        str | None, typer.Option("--title", help="What the folder describes, e.g. the group.")
+    ] = None,
+    fmt: ImportFormat = FileFormatChoice.yaml,
+) -> None:
+    """Import a long table (one row per unit per date) into a new snapshot folder.
+
+    Example: orgmodel import table org.csv -o my-group --map "Org Unit=name"
+    """
+    from orgmodel.importing import import_table as run
+
+    done = run(files, output, _column_map(column_map), title=title, fmt=fmt.value)
+    for line in done.notes:
+        _note(line)
+    _note(done.summary())
+
+
 def _check_picture_path(output: Path, history: History) -> None:
     """Refuse a bad picture path before spending time on drawing."""
     from orgmodel.errors import OutputError

@@ -32,6 +32,8 @@ class Problem:
     line: int | None
     message: str
     unit: str | None = None
+    #: For a table, the row (numbered as a spreadsheet numbers it, the header being row 1).
+    row: int | None = None
 
     def __str__(self) -> str:
         where = ""
@@ -40,6 +42,8 @@ class Problem:
             if self.line is not None:
                 where += f":{self.line}"
             where += ": "
+        if self.row is not None:
+            where += f"row {self.row}: "
         unit = f"unit '{self.unit}': " if self.unit else ""
         return f"{where}{unit}{self.message}"
 
@@ -49,7 +53,8 @@ class DataError(OrgModelError):
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = sorted(
-            problems, key=lambda p: (str(p.file or ""), p.line or 0, p.unit or "", p.message)
+            problems,
+            key=lambda p: (str(p.file or ""), p.line or 0, p.row or 0, p.unit or "", p.message),
         )
         super().__init__("\n".join(str(p) for p in self.problems))
 

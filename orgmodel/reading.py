@@ -34,6 +34,7 @@ from pydantic import BaseModel, ValidationError
 from orgmodel._gc import paused
 from orgmodel.errors import DataError, Problem
 from orgmodel.history import History
+from orgmodel.longtable import TABLE_SUFFIXES, read_table_history
 from orgmodel.model import Bibliography, SnapshotFile, Unit
 from orgmodel.snapshot import Snapshot, structure_problems
 
@@ -525,11 +526,14 @@ def _unit_findings(
 
 
 def read_history(path: str | Path) -> History:
-    """Read every snapshot file of a folder, with its ``sources.yaml``, into a :class:`History`.
+    """Read every snapshot file of a folder, with its ``sources.yaml``, into a :class:`History`;
+    or a long table (CSV, TSV, Parquet, Excel: see :mod:`orgmodel.longtable`) given as a file.
 
     Every problem in every file is collected and raised at once as a :class:`DataError`.
     """
     folder = Path(path)
+    if folder.suffix.lower() in TABLE_SUFFIXES and folder.is_file():
+        return read_table_history(folder)
     if not folder.exists():
         raise DataError([Problem(folder, None, "no such folder; give a folder of snapshot files")])
     if not folder.is_dir():

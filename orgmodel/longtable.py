@@ -1,0 +1,622 @@
+"""Reading long tables: one row per unit per date, from CSV, TSV, Parquet or Excel.
+
+This is how most organisations arrive: a spreadsheet or an HR export with a row for each unit
+and a column naming its parent. A long table holds every date in one file (a ``date`` column),
+or one file per date (then the date may instead be the file's name, ``2023-01-01.csv``).
+
+Columns are matched by header, ignoring case, spaces and hyphens:
+
+=========== ======== ===================================================================
+column      needed   what it holds
+=========== ======== ===================================================================
+date        yes      the snapshot date: YYYY-MM-DD, an Excel date cell or serial number
+id          yes      the unit's id (lower-case letters, digits, ``.``, ``_``, ``-``)
+name        yes      the unit's name in English
+parent      yes      the parent's id; empty for the one root
+kind        no       what sort of unit it is (default ``unit``)
+status      no       ``active`` (default), ``standalone``, ``listed``, ``affiliate``
+plan        no       what has been announced and not done, e.g. ``ipo_planned``
+name_zh     no       the name in Chinese
+leaders     no       ``Name (Role)``, several separated by ``;``
+lineage     no       the ids the unit was formed from, separated by ``;``
+source      no       where the row comes from (a URL or a citation), several by ``;``
+confidence  no       ``confirmed``, ``single-source`` or ``unconfirmed``
+note        no       a sentence on anything a reader should know
+=========== ======== ===================================================================
+
+Other headers are mapped with ``column_map`` (``{"Org Unit": "name"}``); columns that are
+neither known nor mapped are ignored and listed in :attr:`Table.ignored`, except one that looks
+like a misspelt known column, which is an error. Rows are numbered as a spreadsheet numbers them,
+the header being row 1. Every problem of every row is collected and raised as one
+:class:`~orgmodel.errors.DataError`, one line each, naming the file, the row and the fix.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "org.csv"
+>>> _ = path.write_text("date,id,name,parent\\n2024-01-01,g,Group,\\n2024-01-01,a,A,g\\n")
+>>> table = read_table([path])
+>>> [(s.date.isoformat(), [u.id for u in s.units]) for s in table.snapshots]
+[('2024-01-01', ['g', 'a'])]
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import difflib
+import hashlib
+import math
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from pydantic import TypeAdapter, ValidationError
+
+from orgmodel.errors import DataError, Problem
+from orgmodel.history import History
+from orgmodel.model import Bibliography, SnapshotFile, Source, Unit
+from orgmodel.snapshot import Snapshot, structure_problems
+
+__all__ = [
+    "COLUMNS",
+    "REQUIRED",
+    "TABLE_SUFFIXES",
+    "Table",
+    "parse_cell_date",
+    "read_table",
+    "read_table_history",
+]
+
+#: The columns a long table may have, in the order of the table above.
+COLUMNS = (
+    "date",
+    "id",
+    "name",
+    "parent",
+    "kind",
+    "status",
+    "plan",
+    "name_zh",
+    "leaders",
+    "lineage",
+    "source",
+    "confidence",
+    "note",
+)
+REQUIRED = ("date", "id", "name", "parent")
+#: Other headers that mean a known column.
+ALIASES = {
+    "unit_id": "id",
+    "parent_id": "parent",
+    "name_en": "name",
+    "chinese_name": "name_zh",
+    "sources": "source",
+    "leader": "leaders",
+    "notes": "note",
+    "type": "kind",
+}
+TEXT_SUFFIXES = (".csv", ".tsv", ".tab", ".txt")
+TABLE_SUFFIXES = (*TEXT_SUFFIXES, ".parquet", ".pq", ".xlsx", ".xlsm")
+DEFAULT_KIND = "unit"
+_FILE_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})$")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 is 1900-01-01, counting Lotus's 29 February
+_UNITS = TypeAdapter(list[Unit])
+
+
+@dataclass(frozen=True)
+class Table:
+    """What a long table holds: its snapshots, a bibliography naming the files, and the columns
+    that were ignored."""
+
+    snapshots: list[SnapshotFile]
+    bibliography: Bibliography
+    ignored: list[str] = field(default_factory=list)
+
+
+class _Raw(NamedTuple):
+    """A table as read: its header and its rows, each with its spreadsheet row number."""
+
+    header: list[str]
+    rows: Iterable[tuple[int, Sequence[Any]]]
+
+
+class _Row(NamedTuple):
+    """One row turned into the fields of a unit, with where it came from."""
+
+    path: Path
+    number: int
+    date: dt.date
+    data: dict[str, Any]
+
+
+def _fail(path: Path, message: str) -> DataError:
+    return DataError([Problem(path, None, message)])
+
+
+def _read_text(path: Path) -> _Raw:
+    try:
+        # utf-8-sig drops the byte-order mark spreadsheets put at the start of a CSV file.
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise _fail(
+            path, f"is not UTF-8 text (byte {exc.start}); save it as CSV UTF-8 and try again"
+        ) from None
+    except OSError as exc:
+        raise _fail(path, f"cannot be read: {exc.strerror}") from None
+    if path.suffix.lower() in (".tsv", ".tab"):
+        delimiter = "\t"
+    else:
+        first = text.split("\n", 1)[0]
+        delimiter = max((",", ";", "\t"), key=first.count)
+    reader = csv.reader(text.splitlines(), delimiter=delimiter)
+    header = next(reader, None)
+    if header is None:
+        raise _fail(path, "is empty; give a table with a header row (date, id, name, parent)")
+
+    def rows() -> Iterator[tuple[int, Sequence[Any]]]:
+        for number, values in enumerate(reader, 2):
+            if any(v.strip() for v in values):
+                yield number, values
+
+    return _Raw(header, rows())
+
+
+def _read_parquet(path: Path) -> _Raw:
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise _fail(path, "reading Parquet needs pyarrow: pip install pyarrow") from None
+    try:
+        columns = pq.read_table(path).to_pydict()
+    except (OSError, ValueError) as exc:
+        raise _fail(path, f"cannot be read as Parquet ({exc})") from None
+    header = list(columns)
+    values = list(zip(*columns.values(), strict=True)) if columns else []
+    return _Raw(header, zip(range(2, len(values) + 2), values, strict=True))
+
+
+def _read_excel(path: Path) -> _Raw:
+    try:
+        import openpyxl
+    except ImportError:
+        raise _fail(path, "reading Excel files needs openpyxl: pip install openpyxl") from None
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (OSError, ValueError, KeyError) as exc:
+        raise _fail(path, f"cannot be read as an Excel workbook ({exc})") from None
+    sheet = book.worksheets[0]
+    rows = [
+        (number, values)
+        for number, values in enumerate(sheet.iter_rows(values_only=True), 1)
+        if any(v is not None and str(v).strip() for v in values)
+    ]
+    book.close()
+    if not rows or rows[0][0] != 1:
+        raise _fail(path, "the first sheet has no header row; put the headers in row 1")
+    header = ["" if v is None else str(v) for v in rows[0][1]]
+    return _Raw(header, rows[1:])
+
+
+def _read_raw(path: Path) -> _Raw:
+    suffix = path.suffix.lower()
+    if suffix in (".parquet", ".pq"):
+        return _read_parquet(path)
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_excel(path)
+    if suffix in TEXT_SUFFIXES:
+        return _read_text(path)
+    raise _fail(
+        path,
+        f"'{path.suffix or '(no suffix)'}' is not a table format orgmodel reads; "
+        "use .csv, .tsv, .parquet or .xlsx",
+    )
+
+
+def _normal(header: str) -> str:
+    return re.sub(r"[\s\-]+", "_", header.strip().lower())
+
+
+def _columns(
+    header: Sequence[str], column_map: Mapping[str, str], path: Path, dated: bool
+) -> tuple[dict[str, int], list[str]]:
+    """Which column holds which field; and the headers ignored."""
+    mapped = {_normal(k): v for k, v in column_map.items()}
+    found: dict[str, int] = {}
+    ignored: list[str] = []
+    problems: list[Problem] = []
+    for index, title in enumerate(header):
+        key = _normal(str(title))
+        target = mapped.get(key) or ALIASES.get(key) or (key if key in COLUMNS else None)
+        if target is None:
+            close = difflib.get_close_matches(key, COLUMNS, n=1, cutoff=0.8)
+            if close:
+                problems.append(
+                    Problem(
+                        path,
+                        None,
+                        f"column '{title}' is not known (did you mean '{close[0]}'?); "
+                        f"rename it, or map it with --map '{title}={close[0]}'",
+                        row=1,
+                    )
+                )
+            elif key:
+                ignored.append(str(title))
+        elif target in found:
+            problems.append(
+                Problem(
+                    path, None, f"two columns hold '{target}'; keep one, or map the other", row=1
+                )
+            )
+        else:
+            found[target] = index
+    needed = [c for c in REQUIRED if c not in found and not (c == "date" and dated)]
+    if needed:
+        problems.append(
+            Problem(
+                path,
+                None,
+                f"no column for {', '.join(needed)}; add "
+                f"{'it' if len(needed) == 1 else 'them'}, or map yours with --map 'Header=field'",
+                row=1,
+            )
+        )
+    if problems:
+        raise DataError(problems)
+    return found, ignored
+
+
+def parse_cell_date(value: Any) -> dt.date | None:
+    """A table cell as a date: ISO text, a date or datetime at midnight, or an Excel serial.
+
+    >>> parse_cell_date("2023-03-28"), parse_cell_date(45013), parse_cell_date("2023")
+    (datetime.date(2023, 3, 28), datetime.date(2023, 3, 28), None)
+    """
+    if isinstance(value, dt.datetime):
+        return value.date() if value.time() == dt.time() else None
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return _serial(value)
+    text = str(value).strip()
+    if re.fullmatch(r"\d{5}(\.0+)?", text):
+        return _serial(float(text))
+    match = re.fullmatch(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T]00:00(?::00)?)?", text)
+    if match is None:
+        return None
+    try:
+        return dt.date(*map(int, match.groups()))
+    except ValueError:
+        return None
+
+
+def _serial(value: float) -> dt.date | None:
+    # Excel counts days from 1899-12-30; only whole days between 1927 and 2173 are taken as
+    # serials, so that a year such as 2023 is never read as a day of 1905.
+    if value != int(value) or not 10_000 <= value <= 99_999:
+        return None
+    return _EXCEL_EPOCH + dt.timedelta(days=int(value))
+
+
+def _text(value: Any) -> str | None:
+    """A cell as text: None for an empty cell, whole numbers without their '.0'."""
+    if value is None:
+        return None
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        if value.is_integer():
+            value = int(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value).strip()
+    return text or None
+
+
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in text.split(";") if part.strip()]
+
+
+_LEADER = re.compile(r"^(.+?)\s*\((.+)\)$")
+
+
+def _leaders(text: str) -> list[dict[str, str]] | str:
+    """``Name (Role); Name (Role)`` as leader records, or the message for a bad entry."""
+    leaders = []
+    for part in _split(text):
+        match = _LEADER.match(part)
+        if match is None:
+            return (
+                f"leader '{part}' has no role; write leaders as 'Name (Role)', "
+                "several separated by ';'"
+            )
+        leaders.append({"name": match.group(1), "role": match.group(2)})
+    return leaders
+
+
+class _Sources:
+    """The bibliography being built: one source per file, one per distinct ``source`` cell."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, Source] = {}
+        self._by_text: dict[str, str] = {}
+
+    def for_file(self, path: Path) -> str:
+        content = path.read_bytes() if path.is_file() else b""
+        key = "table-" + re.sub(r"[^A-Za-z0-9._-]+", "-", path.stem).strip("-.")[:80]
+        modified = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).date()
+        self.entries[key] = Source.model_validate(
+            {
+                "title": path.name,
+                "publisher": "the table's own author (imported file)",
+                "date": modified.isoformat(),
+                "note": f"Imported from {path} (sha256 "
+                f"{hashlib.sha256(content).hexdigest()[:16]}); the date is the file's last change.",
+            }
+        )
+        return key
+
+    def for_cell(self, text: str, path: Path, date: dt.date) -> str:
+        key = self._by_text.get(text)
+        if key is None:
+            key = f"source-{len(self._by_text) + 1}"
+            self._by_text[text] = key
+            url = text if re.match(r"https?://", text) else None
+            host = re.sub(r"^https?://([^/]+).*$", r"\1", text) if url else None
+            self.entries[key] = Source.model_validate(
+                {
+                    "title": text,
+                    "publisher": host or f"cited in {path.name}",
+                    "date": date.isoformat(),
+                    "url": url,
+                    "note": f"Named in the source column of {path.name}, which gives no "
+                    "publication date: the date is that of the first row citing it.",
+                }
+            )
+        return key
+
+
+def _unit_data(
+    values: Sequence[Any], columns: Mapping[str, int], sources: _Sources, path: Path, date: dt.date
+) -> dict[str, Any] | str:
+    """The fields of one unit from a row's cells, or the message for what is wrong."""
+    data: dict[str, Any] = {}
+    for name, index in columns.items():
+        text = _text(values[index]) if index < len(values) else None
+        if text is None or name == "date":
+            continue
+        if name == "leaders":
+            leaders = _leaders(text)
+            if isinstance(leaders, str):
+                return leaders
+            data["leaders"] = leaders
+        elif name == "lineage":
+            data["lineage"] = _split(text)
+        elif name == "source":
+            data["sources"] = [sources.for_cell(part, path, date) for part in _split(text)]
+        else:
+            data[name] = text
+    data.setdefault("kind", DEFAULT_KIND)
+    return data
+
+
+def _file_rows(
+    path: Path, column_map: Mapping[str, str], sources: _Sources
+) -> tuple[list[_Row], list[str], list[Problem]]:
+    """The rows of one file, its ignored columns, and the problems of rows that cannot be read."""
+    stem = _FILE_DATE.match(path.stem)
+    file_date = parse_cell_date(stem.group(1)) if stem else None
+    raw = _read_raw(path)
+    columns, ignored = _columns(raw.header, column_map, path, file_date is not None)
+    key = sources.for_file(path)
+    rows: list[_Row] = []
+    problems: list[Problem] = []
+    date_at = columns.get("date")
+    for number, values in raw.rows:
+        cell = values[date_at] if date_at is not None and date_at < len(values) else None
+        date = file_date if date_at is None else parse_cell_date(cell if cell is not None else "")
+        if date is None:
+            shown = "" if cell is None else str(cell).strip()
+            problems.append(
+                Problem(
+                    path,
+                    None,
+                    f"date '{shown}' cannot be read; write YYYY-MM-DD "
+                    "(an Excel date cell or serial number also works)",
+                    row=number,
+                )
+            )
+            continue
+        data = _unit_data(values, columns, sources, path, date)
+        if isinstance(data, str):
+            problems.append(Problem(path, None, data, row=number))
+            continue
+        data["sources"] = [key, *data.get("sources", ())]
+        rows.append(_Row(path, number, date, data))
+    if not rows and not problems:
+        problems.append(Problem(path, None, "has a header but no rows; add a row for each unit"))
+    return rows, ignored, problems
+
+
+def _field_message(error: Any) -> str:
+    loc = [p for p in error["loc"] if isinstance(p, str)]
+    name = loc[0] if loc else "value"
+    name = "source" if name == "sources" else name
+    value = error.get("input")
+    kind = error["type"]
+    if kind == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        return f"{name} '{value}' is not allowed; use one of {expected}"
+    if kind == "string_pattern_mismatch" and name in ("id", "parent", "lineage"):
+        return (
+            f"{name} '{value}' is not a unit id; use lower-case letters, digits, '.', '_' or '-', "
+            "starting with a letter or digit"
+        )
+    if kind == "string_pattern_mismatch" and name == "kind":
+        return f"kind '{value}' is not a kind; use lower-case letters, digits and '_'"
+    if kind == "extra_forbidden":
+        return f"column '{name}' is not part of the format this version of orgmodel reads"
+    return f"{name}: {str(error['msg']).removeprefix('Value error, ')}"
+
+
+def _units(rows: list[_Row]) -> tuple[list[Unit | None], list[Problem]]:
+    """Every row as a unit (None where it breaks the format), validated in one call when all
+    are good, row by row to find the bad ones when not."""
+    try:
+        return list(_UNITS.validate_python([r.data for r in rows])), []
+    except ValidationError:
+        pass
+    units: list[Unit | None] = []
+    problems: list[Problem] = []
+    for row in rows:
+        try:
+            units.append(Unit.model_validate(row.data))
+        except ValidationError as exc:
+            units.append(None)
+            for error in exc.errors():
+                problems.append(Problem(row.path, None, _field_message(error), row=row.number))
+    return units, problems
+
+
+def _by_date(rows: list[_Row], units: list[Unit | None]) -> dict[dt.date, list[tuple[_Row, Unit]]]:
+    dates: dict[dt.date, list[tuple[_Row, Unit]]] = {}
+    for row, unit in zip(rows, units, strict=True):
+        if unit is not None:
+            dates.setdefault(row.date, []).append((row, unit))
+    return dict(sorted(dates.items()))
+
+
+def _date_problems(date: dt.date, members: list[tuple[_Row, Unit]]) -> list[Problem]:
+    """Duplicate ids, missing parents, roots and cycles among the units of one date."""
+    problems: list[Problem] = []
+    first: dict[str, _Row] = {}
+    kept: list[tuple[_Row, Unit]] = []
+    for row, unit in members:
+        seen = first.get(unit.id)
+        if seen is not None:
+            where = f"row {seen.number}" + ("" if seen.path == row.path else f" of {seen.path}")
+            problems.append(
+                Problem(
+                    row.path,
+                    None,
+                    f"'{unit.id}' appears twice on {date} (first at {where}); "
+                    "keep one row per unit per date",
+                    row=row.number,
+                )
+            )
+        else:
+            first[unit.id] = row
+            kept.append((row, unit))
+    ids = list(first)
+    for index, _, uid, message in structure_problems([u for _, u in kept]):
+        row = kept[index][0]
+        if "does not exist" in message:
+            parent = kept[index][1].parent
+            close = difflib.get_close_matches(parent or "", ids, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            message = (
+                f"the parent of '{uid}', '{parent}', is not a unit on {date}{hint}; fix the "
+                f"parent, or add a row for '{parent}' on {date}"
+            )
+        elif uid is not None:
+            message = f"'{uid}' on {date}: {message}"
+        else:
+            message = f"on {date}: {message}"
+        problems.append(Problem(row.path, None, message, row=row.number))
+    return problems
+
+
+def _parents_first(units: list[Unit]) -> list[Unit]:
+    """The units in row order, but each after its parent (the order snapshot files keep)."""
+    children: dict[str | None, list[Unit]] = {}
+    for unit in units:
+        children.setdefault(unit.parent, []).append(unit)
+    ordered: list[Unit] = []
+    stack = list(reversed(children.get(None, [])))
+    while stack:
+        unit = stack.pop()
+        ordered.append(unit)
+        stack.extend(reversed(children.get(unit.id, [])))
+    return ordered
+
+
+def _lineage_problems(dates: Mapping[dt.date, list[tuple[_Row, Unit]]]) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for members in dates.values():
+        seen.update(u.id for _, u in members)
+        for row, unit in members:
+            for pred in unit.lineage:
+                if pred == unit.id or pred not in seen:
+                    why = "the unit itself" if pred == unit.id else "in no row up to this date"
+                    problems.append(
+                        Problem(
+                            row.path,
+                            None,
+                            f"lineage of '{unit.id}' names '{pred}', which is {why}; fix the lineage",
+                            row=row.number,
+                        )
+                    )
+    return problems
+
+
+def read_table(
+    paths: Sequence[str | Path],
+    column_map: Mapping[str, str] | None = None,
+    *,
+    title: str | None = None,
+) -> Table:
+    """Read one long table, or one table per date, into validated snapshots.
+
+    Raises :class:`~orgmodel.errors.DataError` with every problem found, one per line.
+    """
+    files = [Path(p) for p in paths]
+    sources = _Sources()
+    rows: list[_Row] = []
+    ignored: list[str] = []
+    problems: list[Problem] = []
+    for path in files:
+        try:
+            found, skipped, bad = _file_rows(path, column_map or {}, sources)
+        except DataError as exc:
+            problems.extend(exc.problems)
+            continue
+        rows.extend(found)
+        ignored.extend(c for c in skipped if c not in ignored)
+        problems.extend(bad)
+    units, bad_units = _units(rows)
+    problems.extend(bad_units)
+    dates = _by_date(rows, units)
+    for date, members in dates.items():
+        problems.extend(_date_problems(date, members))
+    if not problems:
+        problems.extend(_lineage_problems(dates))
+    if problems:
+        raise DataError(problems)
+    name = title or ", ".join(p.name for p in files)
+    snapshots = [
+        SnapshotFile.model_validate(
+            {
+                "date": date,
+                "title": f"{name} on {date.isoformat()}",
+                "units": _parents_first([u for _, u in members]),
+            }
+        )
+        for date, members in dates.items()
+    ]
+    bibliography = Bibliography.model_validate({"title": title or name, "sources": sources.entries})
+    return Table(snapshots, bibliography, ignored)
+
+
+def read_table_history(path: str | Path, column_map: Mapping[str, str] | None = None) -> History:
+    """A long table loaded directly as a :class:`~orgmodel.history.History`, without files."""
+    file = Path(path)
+    table = read_table([file], column_map)
+    snapshots = [
+        Snapshot(s.date, s.units, title=s.title, sources=s.sources, path=file)
+        for s in table.snapshots
+    ]
+    bib = table.bibliography
+    return History(snapshots, sources=bib.sources, kinds=bib.kinds, title=bib.title, path=file)

@@ -1,0 +1,326 @@
+"""Long tables (CSV, TSV, Parquet, Excel) read into snapshots, and imported into folders."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+import orgmodel
+from orgmodel.cli import main
+from orgmodel.errors import DataError, OutputError
+from orgmodel.importing import import_table
+from orgmodel.longtable import parse_cell_date, read_table
+
+TABLES = Path(__file__).parent / "data" / "tables"
+HISTORY = TABLES / "history.csv"
+
+#: What the fixture's three dates must give, step by step: (date, kind, units involved).
+HISTORY_EVENTS = sorted(
+    [
+        ("2022-07-01", "added", ("commerce",)),
+        ("2022-07-01", "removed", ("commerce", "retail")),
+        ("2022-07-01", "removed", ("commerce", "online")),
+        ("2022-07-01", "renamed", ("cloud",)),
+        ("2022-07-01", "moved", ("cloud", "maps", "online")),
+        ("2022-07-01", "merged", ("commerce", "online", "retail")),
+        ("2022-07-01", "updated", ("cloud",)),
+        ("2022-07-01", "updated", ("maps",)),
+        ("2023-03-28", "added", ("global",)),
+        ("2023-03-28", "split", ("commerce", "global")),
+        ("2023-03-28", "spun_off", ("cloud", "group")),
+        ("2023-03-28", "kind_changed", ("cloud",)),
+        ("2023-03-28", "updated", ("cloud",)),
+    ]
+)
+
+
+def events(history: orgmodel.History) -> list[tuple[str, str, tuple[str, ...]]]:
+    return sorted(
+        (e.date.isoformat(), e.kind, tuple(sorted(e.units)))  # type: ignore[attr-defined]
+        for e in history.changes()
+    )
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    try:
+        main(list(args))
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 0
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def rows_of(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[object]], bom: bool = False) -> Path:
+    with path.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def test_the_fixture_imports_validates_and_gives_its_events(tmp_path: Path, capsys) -> None:
+    code, _, err = run(capsys, "import", "table", str(HISTORY), "-o", str(tmp_path / "out"))
+    assert code == 0, err
+    assert err.splitlines() == [
+        f"wrote {tmp_path / 'out'}: 3 snapshots (2021-01-01 to 2023-03-28), 14 unit records"
+    ]
+    code, out, _ = run(capsys, "validate", str(tmp_path / "out"))
+    assert code == 0
+    assert "3 snapshots from 2021-01-01 to 2023-03-28, 14 unit records (7 distinct units)" in out
+    history = orgmodel.load_history(tmp_path / "out")
+    assert events(history) == HISTORY_EVENTS
+    cloud = history.at("2023-03-28").units["cloud"]
+    assert (cloud.name, cloud.name_zh, cloud.status, cloud.kind) == (
+        "Cloud Intelligence",
+        "云智能",
+        "standalone",
+        "company",
+    )
+    assert [(leader.name, leader.role) for leader in cloud.leaders] == [("Bo Chen", "CEO")]
+    assert cloud.sources == ("table-history", "source-3")
+    assert history.sources["source-3"].url == "https://example.org/letter-2023"
+    assert history.sources["table-history"].title == "history.csv"
+
+
+def test_the_table_loads_directly_as_a_history(tmp_path: Path) -> None:
+    direct = orgmodel.load_history(HISTORY)
+    import_table([HISTORY], tmp_path / "out")
+    written = orgmodel.load_history(tmp_path / "out")
+    assert list(direct) == list(written)
+    assert events(direct) == HISTORY_EVENTS
+
+
+def test_parquet_tsv_and_excel_give_the_same_snapshots(tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    openpyxl = pytest.importorskip("openpyxl")
+    rows = rows_of(HISTORY)
+    expected = [(s.date, s.units) for s in read_table([HISTORY]).snapshots]
+    columns = {key: [r[key] or None for r in rows] for key in rows[0]}
+    columns["date"] = [dt.date.fromisoformat(d) for d in columns["date"]]  # typed, as pandas writes
+    pq.write_table(pa.table(columns), tmp_path / "history.parquet")
+    with (tmp_path / "history.tsv").open("w", encoding="utf-8") as handle:
+        for line in [list(rows[0]), *[list(r.values()) for r in rows]]:
+            handle.write("\t".join(line) + "\n")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(list(rows[0]))
+    for i, row in enumerate(rows):
+        cells: list[object] = [v or None for v in row.values()]
+        day = dt.date.fromisoformat(row["date"])
+        # Date cells and, as older exports have them, plain serial numbers.
+        cells[0] = (
+            (day - dt.date(1899, 12, 30)).days if i % 2 else dt.datetime(*day.timetuple()[:3])
+        )
+        sheet.append(cells)
+    book.save(tmp_path / "history.xlsx")
+    for name in ("history.parquet", "history.tsv", "history.xlsx"):
+        got = [(s.date, s.units) for s in read_table([tmp_path / name]).snapshots]
+        assert got == expected, name
+
+
+def test_one_file_per_date_named_by_its_date(tmp_path: Path) -> None:
+    rows = rows_of(HISTORY)
+    header = [k for k in rows[0] if k != "date"]
+    for day in ("2021-01-01", "2022-07-01", "2023-03-28"):
+        picked = [[r[k] for k in header] for r in rows if r["date"] == day]
+        write_csv(tmp_path / f"{day}.csv", header, picked)
+    files = sorted(tmp_path.glob("*.csv"))
+    imported = import_table(files, tmp_path / "out")
+    assert imported.dates == [dt.date(2021, 1, 1), dt.date(2022, 7, 1), dt.date(2023, 3, 28)]
+    history = orgmodel.load_history(tmp_path / "out")
+    # Each date's rows cite their own file, so every unit that stays has a new record too.
+    structural = [e for e in HISTORY_EVENTS if e[1] != "updated"]
+    assert [e for e in events(history) if e[1] != "updated"] == structural
+    assert [e for e in events(history) if e[1] == "updated"] == [
+        ("2022-07-01", "updated", (uid,)) for uid in ("cloud", "group", "maps")
+    ] + [("2023-03-28", "updated", (uid,)) for uid in ("cloud", "commerce", "group", "maps")]
+    assert sorted(history.sources) == [
+        "source-1",
+        "source-2",
+        "source-3",
+        "table-2021-01-01",
+        "table-2022-07-01",
+        "table-2023-03-28",
+    ]
+
+
+def test_headers_are_matched_loosely_and_mapped(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "hr.csv",
+        ["Effective Date", "Unit ID", "Org Unit", "Parent-ID", "Cost Centre", " Name ZH "],
+        [
+            ["2024-01-01", "hq", "Head Office", "", "C1", "总部"],
+            ["2024-01-01", "ops", "Operations", "hq", "C2", "运营"],
+        ],
+        bom=True,
+    )
+    table = read_table([path], {"Effective Date": "date", "Org Unit": "name"})
+    assert table.ignored == ["Cost Centre"]
+    (snapshot,) = table.snapshots
+    assert [(u.id, u.name, u.name_zh, u.parent, u.kind) for u in snapshot.units] == [
+        ("hq", "Head Office", "总部", None, "unit"),
+        ("ops", "Operations", "运营", "hq", "unit"),
+    ]
+
+
+def test_children_listed_before_their_parents_are_written_after_them(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "t.csv",
+        ["date", "id", "name", "parent"],
+        [
+            ["2024-01-01", "b", "B", "a"],
+            ["2024-01-01", "a", "A", "g"],
+            ["2024-01-01", "g", "G", ""],
+        ],
+    )
+    (snapshot,) = read_table([path]).snapshots
+    assert [u.id for u in snapshot.units] == ["g", "a", "b"]
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("2023-03-28", dt.date(2023, 3, 28)),
+        ("2023/3/28", dt.date(2023, 3, 28)),
+        ("2023-03-28 00:00:00", dt.date(2023, 3, 28)),
+        ("45013", dt.date(2023, 3, 28)),
+        (45013, dt.date(2023, 3, 28)),
+        (45013.0, dt.date(2023, 3, 28)),
+        (dt.datetime(2023, 3, 28), dt.date(2023, 3, 28)),
+        (dt.datetime(2023, 3, 28, 9, 30), None),
+        ("2023", None),
+        (2023, None),
+        (45013.5, None),
+        ("2023-02-30", None),
+        ("28/03/2023", None),
+        ("", None),
+    ],
+)
+def test_cell_dates(cell: object, expected: dt.date | None) -> None:
+    assert parse_cell_date(cell) == expected
+
+
+def test_bad_rows_give_the_file_the_row_and_the_fix(tmp_path: Path, capsys) -> None:
+    path = write_csv(
+        tmp_path / "bad.csv",
+        ["date", "id", "name", "parent"],
+        [
+            ["2024-01-01", "group", "Group", ""],
+            ["2024-01-01", "retail", "Retail", "grop"],
+            ["2024-01-01", "retail", "Retail again", "group"],
+            ["next year", "x", "X", "group"],
+            ["2024-01-01", "a", "A", "b"],
+            ["2024-01-01", "b", "B", "a"],
+            ["2024-01-01", "Bad Id", "Bad", "group"],
+        ],
+    )
+    code, out, err = run(capsys, "import", "table", str(path), "-o", str(tmp_path / "out"))
+    assert code == 2 and out == ""
+    assert err.splitlines() == [
+        f"orgmodel: {path}: row 3: the parent of 'retail', 'grop', is not a unit on 2024-01-01 "
+        "(did you mean 'group'?); fix the parent, or add a row for 'grop' on 2024-01-01",
+        f"orgmodel: {path}: row 4: 'retail' appears twice on 2024-01-01 (first at row 3); keep "
+        "one row per unit per date",
+        f"orgmodel: {path}: row 5: date 'next year' cannot be read; write YYYY-MM-DD (an Excel "
+        "date cell or serial number also works)",
+        f"orgmodel: {path}: row 6: 'a' on 2024-01-01: parents form a cycle (a -> b -> a); a unit "
+        "cannot sit below itself",
+        f"orgmodel: {path}: row 8: id 'Bad Id' is not a unit id; use lower-case letters, digits, "
+        "'.', '_' or '-', starting with a letter or digit",
+        "orgmodel: 5 problems found",
+    ]
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "is empty; give a table with a header row (date, id, name, parent)"),
+        ("\ufeff", "is empty; give a table with a header row (date, id, name, parent)"),
+        ("date,id,name,parent\n", "has a header but no rows; add a row for each unit"),
+        (
+            "date,id,name\n2024-01-01,g,G\n",
+            "row 1: no column for parent; add it, or map yours with --map 'Header=field'",
+        ),
+        (
+            "id,name\ng,G\n",
+            "row 1: no column for date, parent; add them, or map yours with --map 'Header=field'",
+        ),
+        (
+            "date,id,name,parent,stauts\n2024-01-01,g,G,,active\n",
+            "row 1: column 'stauts' is not known (did you mean 'status'?); rename it, or map it "
+            "with --map 'stauts=status'",
+        ),
+        (
+            "date,id,name,parent,leaders\n2024-01-01,g,G,,Ann Lee\n",
+            "row 2: leader 'Ann Lee' has no role; write leaders as 'Name (Role)', several "
+            "separated by ';'",
+        ),
+        (
+            "date,id,name,parent,status\n2024-01-01,g,G,,sold\n",
+            "row 2: status 'sold' is not allowed; use one of ",
+        ),
+        (
+            "date,id,name,parent,lineage\n2024-01-01,g,G,,old\n",
+            "row 2: lineage of 'g' names 'old', which is in no row up to this date; fix the "
+            "lineage",
+        ),
+    ],
+)
+def test_edge_case_tables(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        read_table([path])
+    (problem,) = caught.value.problems
+    assert str(problem).startswith(f"{path}: {message}")
+
+
+def test_excel_dates_as_serials_in_a_csv(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "t.csv",
+        ["date", "id", "name", "parent"],
+        [["44562", "g", "集团", ""], ["45013", "g", "集团", ""]],
+    )
+    assert [s.date for s in read_table([path]).snapshots] == [
+        dt.date(2022, 1, 1),
+        dt.date(2023, 3, 28),
+    ]
+
+
+def test_text_that_is_not_utf8_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_bytes("date,id,name,parent\n2024-01-01,g,Grüppe,\n".encode("latin-1"))
+    with pytest.raises(DataError, match="is not UTF-8 text"):
+        read_table([path])
+
+
+def test_a_folder_that_is_not_empty_is_never_written_into(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me")
+    with pytest.raises(OutputError, match="is not empty"):
+        import_table([HISTORY], out)
+    code, _, err = run(capsys, "import", "table", str(HISTORY), "-o", str(out))
+    assert code == 2 and "is not empty, and orgmodel never writes over files" in err
+    assert [p.name for p in out.iterdir()] == ["notes.txt"]
+
+
+def test_json_output(tmp_path: Path) -> None:
+    imported = import_table([HISTORY], tmp_path / "out", fmt="json")
+    assert [p.name for p in imported.files] == [
+        "2021-01-01.json",
+        "2022-07-01.json",
+        "2023-03-28.json",
+        "sources.yaml",
+    ]
