@@ -555,7 +555,8 @@ def _lineage_problems(dates: Mapping[dt.date, list[tuple[_Row, Unit]]]) -> list[
                         Problem(
                             row.path,
                             None,
-                            f"lineage of '{unit.id}' names '{pred}', which is {why}; fix the lineage",
+                            f"lineage of '{unit.id}' names '{pred}', which is {why}; "
+                            "fix the lineage",
                             row=row.number,
                         )
                     )

@@ -32,9 +32,9 @@ def sessions() -> list[tuple[str, str]]:
 
 
 def readme_files() -> dict[str, str]:
-    """The YAML files the README writes out, by the path named in their first line."""
+    """The YAML and CSV files the README writes out, by the path named in their first line."""
     files = {}
-    for block in re.findall(r"```yaml\n# (\S+)\n(.*?)```", README, re.DOTALL):
+    for block in re.findall(r"```(?:yaml|csv)\n# (\S+)\n(.*?)```", README, re.DOTALL):
         files[block[0]] = block[1]
     return files
 
