@@ -484,16 +484,31 @@ def _presence(history: History) -> dict[str, list[int]]:
     return out
 
 
-def _search(history: History) -> dict[str, list[str]]:
-    """Every name (English and Chinese) each unit id had, to search in."""
-    found: dict[str, dict[str, None]] = {}
+def _search(history: History) -> dict[str, list[list[str]]]:
+    """Per unit id, what :meth:`History.find` matches against, in the order it tries them: the
+    id, then its English names and its Chinese names, latest first, each as (how, the text
+    folded as find folds it). The page ranks hits as find does: exact ones first, then by how
+    they matched, then by id."""
+    english: dict[str, dict[str, None]] = {}
+    chinese: dict[str, dict[str, None]] = {}
     for snapshot in history.snapshots:
         for unit in snapshot.units.values():
-            seen = found.setdefault(unit.id, {})
-            seen[unit.name] = None
+            english.setdefault(unit.id, {})[unit.name] = None
+            names = chinese.setdefault(unit.id, {})
             if unit.name_zh:
-                seen[unit.name_zh] = None
-    return {uid: list(names) for uid, names in found.items()}
+                names[unit.name_zh] = None
+    out: dict[str, list[list[str]]] = {}
+    for uid in sorted(english):
+        keys = [["id", uid]]
+        keys += [["name", name] for name in reversed(english[uid])]
+        keys += [["name_zh", name] for name in reversed(chinese[uid])]
+        out[uid] = [[how, _fold(text)] for how, text in keys]
+    return out
+
+
+def _fold(text: str) -> str:
+    # As orgmodel.finding folds names: case and runs of spaces do not count.
+    return " ".join(text.casefold().split())
 
 
 def _kinds(history: History) -> dict[str, dict[str, str]]:

@@ -513,18 +513,30 @@
     var results = $("results");
     input.placeholder = L.search;
     input.title = L.search;
-    var index = Object.keys(doc.search).map(function (id) {
-      return { id: id, keys: [id].concat(doc.search[id]).map(function (s) { return s.toLowerCase(); }) };
-    });
+    var HOW = { id: 0, name: 1, name_zh: 2 };
+    var ids = Object.keys(doc.search);
     input.addEventListener("input", function () {
-      var q = input.value.trim().toLowerCase();
+      // Matches and ranks as the library's find: the folded text contained in an id or a name,
+      // exact matches first, then by how it matched (id, name, Chinese name), then by id.
+      var q = input.value.toLowerCase().split(/\s+/).filter(Boolean).join(" ");
       clear(results);
       if (!q) { results.hidden = true; return; }
-      var hits = index.filter(function (entry) {
-        return entry.keys.some(function (k) { return k.indexOf(q) >= 0; });
+      var hits = [];
+      ids.forEach(function (id) {
+        var best = null;
+        doc.search[id].forEach(function (key) {
+          if (key[1].indexOf(q) < 0) return;
+          var exact = key[1] === q;
+          if (best === null || (exact && !best.exact)) best = { id: id, how: key[0], exact: exact };
+        });
+        if (best !== null) hits.push(best);
+      });
+      hits.sort(function (a, b) {
+        return (a.exact === b.exact ? 0 : a.exact ? -1 : 1) || HOW[a.how] - HOW[b.how] ||
+          (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
       });
       if (!hits.length) add(results, el("li", "none", L.no_match));
-      hits.slice(0, 50).forEach(function (entry) {
+      hits.slice(0, 100).forEach(function (entry) {
         var li = el("li");
         li.dataset.unit = entry.id;
         var found = recordAt(entry.id);
