@@ -7,6 +7,7 @@ message on stderr and an exit status: 0 success, 1 differences found (only with
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -17,7 +18,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from orgmodel import __version__
-from orgmodel.errors import DataError, OrgModelError
+from orgmodel.errors import DataError, OrgModelError, OutputError
 from orgmodel.history import History
 
 __all__ = ["app", "main"]
@@ -123,7 +124,14 @@ def _history(data: Path | None) -> History:
 
 
 def _echo(text: str) -> None:
-    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    from orgmodel.output import terminal_safe
+
+    try:
+        sys.stdout.write(terminal_safe(text if text.endswith("\n") else text + "\n"))
+    except BrokenPipeError:
+        raise _ReaderGone() from None
+    except OSError as exc:
+        raise OutputError(f"standard output: cannot be written ({exc.strerror or exc})") from None
 
 
 def _version(value: bool) -> None:
@@ -702,42 +710,159 @@ def _protected(history: History) -> list[Path]:
 
 
 def _note(text: str) -> None:
-    sys.stderr.write(text + "\n")
+    from orgmodel.output import terminal_safe
+
+    with contextlib.suppress(OSError):
+        sys.stderr.write(terminal_safe(text) + "\n")
 
 
 def _fail(lines: list[str], status: int = 2) -> NoReturn:
-    for line in lines:
-        sys.stderr.write(f"orgmodel: {line}\n")
+    from orgmodel.output import terminal_safe
+
+    try:
+        sys.stdout.flush()  # what was written before the error, in its place
+    except OSError:
+        _quiet_stdout()
+    with contextlib.suppress(OSError):
+        for line in lines:
+            sys.stderr.write(f"orgmodel: {terminal_safe(line)}\n")
     raise SystemExit(status)
+
+
+class _ReaderGone(BaseException):
+    """Standard output's reader went away (``orgmodel show | head``): not an error."""
+
+
+class _Stopped(BaseException):
+    """The process was asked to stop by a signal (SIGTERM, SIGHUP)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _on_signal(signum: int, frame: object) -> None:
+    # Raised where the program is, so that every open write (see orgmodel.output) removes its
+    # temporary file on the way out, as it does for Ctrl-C.
+    raise _Stopped(signum)
+
+
+def _prepare_process() -> None:
+    """Process-wide settings of the command line, made once before any command runs."""
+    import signal
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _on_signal)
+    for stream in (sys.stdout, sys.stderr):
+        # A console that cannot show a character (cp1252 and a Chinese name) shows an escape.
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
+def _usage_error(exc: Exception) -> list[str]:
+    """A command line mistake (click's own errors) as one line with the fix."""
+    context = getattr(exc, "ctx", None)
+    if type(exc).__name__ == "NoArgsIsHelpError" and context is not None:
+        return [context.get_help()]  # the command alone: its help is the answer
+    message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+    message = " ".join(str(message).split()).rstrip(".")
+    # Some versions of typer check values with pydantic; say it in the words of the rest.
+    message = message.replace("Value error, ", "").replace("Input should be", "must be")
+    command = getattr(context, "command_path", None) or "orgmodel"
+    return [f"{message}; see '{command} --help'"]
 
 
 def main(argv: list[str] | None = None) -> None:
     """Run the command line; the only place errors become messages and exit statuses."""
+    _prepare_process()
+    status = 0
     try:
-        app(args=argv, prog_name="orgmodel")
-    except DataError as exc:
+        result = app(args=argv, prog_name="orgmodel", standalone_mode=False)
+        status = result if isinstance(result, int) else 0
+        _flush_stdout()
+    except _ReaderGone:
+        _quiet_stdout()
+        status = 0
+    except _Stopped as stop:
+        _die_of(stop.signum)
+    except BaseException as exc:  # every way out is one of the statuses above, with one line
+        _fail(_message_for(exc), status=_status_for(exc))
+    raise SystemExit(status)
+
+
+def _message_for(exc: BaseException) -> list[str]:
+    if isinstance(exc, DataError):
         lines = [str(p) for p in exc.problems]
         if len(lines) > 1:
             lines.append(f"{len(lines)} problems found")
-        _fail(lines)
-    except OrgModelError as exc:
-        _fail([str(exc)])
+        return lines
+    if isinstance(exc, OrgModelError):
+        return [str(exc)]
+    if _is_usage_error(exc):
+        return _usage_error(exc)  # type: ignore[arg-type]
+    if isinstance(exc, KeyboardInterrupt | SystemExit) or _is_abort(exc):
+        return []
+    if os.environ.get("ORGMODEL_DEBUG"):
+        import traceback
+
+        traceback.print_exception(exc)
+    # Not the user's doing: a bug. Say so in one line, and keep the traceback for those who ask.
+    return [
+        f"internal error ({type(exc).__name__}: {exc}); this is a bug in orgmodel: "
+        "please report it with the command you ran (ORGMODEL_DEBUG=1 shows the details)"
+    ]
+
+
+def _status_for(exc: BaseException) -> int:
+    if isinstance(exc, OrgModelError) or _is_usage_error(exc):
+        return 2
+    if isinstance(exc, KeyboardInterrupt) or _is_abort(exc):
+        return 130
+    if isinstance(exc, SystemExit):
+        return exc.code if isinstance(exc.code, int) else int(exc.code is not None)
+    return 70
+
+
+def _click_class(name: str) -> type[BaseException] | None:
+    """click's exception class ``name``, from typer's own copy of click or from click."""
+    for cls in (*typer.BadParameter.__mro__, *typer.Abort.__mro__):
+        if cls.__name__ == name:
+            return cls
+    return None
+
+
+def _is_usage_error(exc: BaseException) -> bool:
+    cls = _click_class("ClickException")
+    return cls is not None and isinstance(exc, cls)
+
+
+def _is_abort(exc: BaseException) -> bool:
+    return isinstance(exc, typer.Abort)
+
+
+def _flush_stdout() -> None:
+    try:
+        sys.stdout.flush()
     except BrokenPipeError:
-        # The reader (e.g. `head`) went away; that is not an error of ours.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        raise SystemExit(0) from None
-    except KeyboardInterrupt:
-        raise SystemExit(130) from None
-    except Exception as exc:
-        # Not the user's doing: a bug. Say so in one line, and keep the traceback for those
-        # who ask for it.
-        if os.environ.get("ORGMODEL_DEBUG"):
-            raise
-        _fail(
-            [
-                f"internal error ({type(exc).__name__}: {exc}); this is a bug in orgmodel: "
-                "please report it with the command you ran (ORGMODEL_DEBUG=1 shows the details)"
-            ],
-            status=70,
-        )
+        raise _ReaderGone() from None
+    except OSError as exc:
+        raise OutputError(f"standard output: cannot be written ({exc.strerror or exc})") from None
+
+
+def _quiet_stdout() -> None:
+    # Whatever is still buffered for the reader that left is dropped, silently, at exit.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
+def _die_of(signum: int) -> NoReturn:
+    """End as the signal would have ended the process, once every write has cleaned up."""
+    import signal
+
+    _quiet_stdout()
+    signal.signal(signum, signal.SIG_DFL)
+    os.kill(os.getpid(), signum)
+    raise SystemExit(128 + signum)

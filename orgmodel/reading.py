@@ -9,9 +9,15 @@ happy path parses each file once with libyaml (when PyYAML has it) and no positi
 
 Parsing YAML is most of the cost of reading, so each file that passes its own checks is kept,
 validated, in a cache: ``$XDG_CACHE_HOME/orgmodel`` (``~/.cache/orgmodel``), one JSON file per
-file content, file name and version of the reading code. A file read again is taken from there,
-which is several times faster than parsing it; the checks across files are made every time. The
-cache is safe to delete; set ``ORGMODEL_CACHE=off`` to do without it, or to a folder to move it.
+file content, file name and version of the reading code, in its own subfolder
+(:data:`CACHE_SUBFOLDER`). A file read again is taken from there, which is several times faster
+than parsing it; an entry read back passes the same checks as the file it stands for, and the
+checks across files are made every time. The cache is safe to delete; set ``ORGMODEL_CACHE=off``
+to do without it, or to a folder to move it. The cache only ever writes and deletes files of its
+own subfolder named as it names them, so pointing it at a folder that holds other files is safe.
+
+Only regular files are read: a FIFO or a device named like a snapshot is reported, not read
+(reading one would wait for ever).
 """
 
 from __future__ import annotations
@@ -22,10 +28,11 @@ import functools
 import hashlib
 import os
 import re
+import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import pydantic_core
 import yaml
@@ -48,17 +55,51 @@ __all__ = [
 ]
 
 BIBLIOGRAPHY_NAME = "sources.yaml"
-SNAPSHOT_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})\.ya?ml$")
+SNAPSHOT_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})\.ya?ml$", re.IGNORECASE)
 
 _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc]
-    """libyaml's safe loader (pure Python when libyaml is missing), refusing duplicate keys."""
+    """libyaml's safe loader (pure Python when libyaml is missing), refusing duplicate keys.
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+    Every value that cannot be built (an impossible date such as ``2023-02-30``, an integer too
+    long to convert, ``!!bool maybe``, ``!!map`` on a list) is a YAML error at that value's line,
+    like any other syntax error, never an exception of another kind.
+    """
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep=deep)
+        except yaml.YAMLError:
+            raise
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
+            value = node.value if isinstance(node, yaml.ScalarNode) else None
+            what = f"'{value}'" if isinstance(value, str) and len(value) <= 60 else "the value"
+            tag = node.tag.rsplit(":", 1)[-1]
+            reason = f" ({exc})" if isinstance(exc, ValueError) and len(str(exc)) <= 80 else ""
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"{what} cannot be read as {tag}{reason}; put it in quotes to make it text, "
+                "or fix it",
+                node.start_mark,
+            ) from None
+
+    def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict[Any, Any]:
+        if not isinstance(node, yaml.MappingNode):
+            raise yaml.constructor.ConstructorError(
+                None, None, "expected a mapping of keys to values here", node.start_mark
+            )
         seen: set[Any] = set()
         for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    "a key must be a single word or text, not a list or mapping",
+                    key_node.start_mark,
+                )
             key = key_node.value
             if key in seen:
                 raise yaml.constructor.ConstructorError(
@@ -94,15 +135,22 @@ class _Anything:
 
 
 CACHE_ENV = "ORGMODEL_CACHE"
+#: The subfolder of the cache folder that holds the entries; nothing outside it is touched.
+CACHE_SUBFOLDER = "orgmodel-validated-files"
+#: The names of entries, and of entries being written; the only files the cache deletes.
+_ENTRY_NAME = re.compile(r"^[0-9a-f]{64}\.json$")
+_PARTIAL_NAME = re.compile(r"^[0-9a-f]{64}\.\d+\.tmp$")
 _Model = TypeVar("_Model", bound=BaseModel)
 
 
 def _cache_dir() -> Path | None:
     setting = os.environ.get(CACHE_ENV)
     if setting is not None:
-        return None if setting.lower() in ("", "0", "off", "no", "false") else Path(setting)
+        if setting.lower() in ("", "0", "off", "no", "false"):
+            return None
+        return Path(setting) / CACHE_SUBFOLDER
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "orgmodel"
+    return Path(base) / "orgmodel" / CACHE_SUBFOLDER
 
 
 @functools.cache
@@ -133,8 +181,8 @@ def _from_cache(model: type[_Model], entry: Path | None) -> _Model | None:
     if entry is None:
         return None
     try:
-        data = entry.read_bytes()
-    except OSError:
+        data = _read_regular(entry)
+    except (OSError, _NotRegularError):
         return None
     try:
         with paused():
@@ -146,14 +194,21 @@ def _from_cache(model: type[_Model], entry: Path | None) -> _Model | None:
 def _to_cache(entry: Path | None, value: BaseModel) -> None:
     if entry is None:
         return
+    partial = entry.with_name(f"{entry.stem}.{os.getpid()}.tmp")
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
-        partial = entry.with_name(f"{entry.stem}.{os.getpid()}.tmp")
         partial.write_bytes(value.model_dump_json(exclude_unset=True).encode())
         os.replace(partial, entry)
         _prune(entry.parent)
     except OSError:
-        pass  # a cache that cannot be written only costs time
+        # A cache that cannot be written only costs time.
+        with contextlib.suppress(OSError):
+            os.unlink(partial)
+    except BaseException:
+        # Stopped while writing (Ctrl-C, a signal): leave nothing half-written behind.
+        with contextlib.suppress(OSError):
+            os.unlink(partial)
+        raise
 
 
 CACHE_KEEP = 1000
@@ -162,9 +217,15 @@ CACHE_KEEP = 1000
 def _prune(folder: Path) -> None:
     """Keep the cache from growing without end: past ``2 * CACHE_KEEP`` entries, drop all but
     the ``CACHE_KEEP`` most recently written. Entries are only written for files read for the
-    first time, so this runs rarely."""
+    first time, so this runs rarely. Only files named as the cache names its entries are
+    counted or deleted."""
     with os.scandir(folder) as scan:
-        entries = [e for e in scan if e.name.endswith(".json")]
+        entries = [
+            e
+            for e in scan
+            if (_ENTRY_NAME.match(e.name) or _PARTIAL_NAME.match(e.name))
+            and e.is_file(follow_symlinks=False)
+        ]
     if len(entries) <= 2 * CACHE_KEEP:
         return
     entries.sort(key=lambda e: e.stat().st_mtime, reverse=True)
@@ -173,9 +234,51 @@ def _prune(folder: Path) -> None:
             os.unlink(stale.path)
 
 
+class _NotRegularError(Exception):
+    """A path that is a FIFO, a device, a socket or a folder, not a file."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(what)
+        self.what = what
+
+
+def _file_type(mode: int) -> str:
+    for test, what in (
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
+        if test(mode):
+            return what
+    return "not a regular file"
+
+
+def _read_regular(path: Path) -> bytes:
+    """The bytes of ``path`` if it is a regular file; a FIFO or device is never read from.
+
+    Opened without blocking, so that opening a FIFO does not wait for a writer, and checked on
+    the open file, so that what is read is what was checked.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise _NotRegularError(_file_type(mode))
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read()
+    finally:
+        os.close(fd)
+
+
 def _read_bytes(path: Path) -> bytes:
     try:
-        return path.read_bytes()
+        return _read_regular(path)
+    except _NotRegularError as exc:
+        raise DataError(
+            [Problem(path, None, f"is {exc.what}, not a regular file; only files are read")]
+        ) from None
     except OSError as exc:
         raise DataError([Problem(path, None, f"cannot be read: {exc.strerror}")]) from None
 
@@ -198,11 +301,13 @@ def _parse(path: Path, text: bytes | None = None) -> Any:
         raise DataError([Problem(path, None, f"not valid YAML: {exc}")]) from None
 
 
-def _lines(path: Path, locs: Sequence[tuple[str | int, ...]]) -> list[int | None]:
+def _lines(
+    path: Path, locs: Sequence[tuple[str | int, ...]], text: bytes | None = None
+) -> list[int | None]:
     """The line of each data path in a YAML file (1-based), found by composing it with marks."""
     try:
-        root = yaml.compose(path.read_bytes(), Loader=_BaseLoader)
-    except (OSError, yaml.YAMLError):
+        root = yaml.compose(_read_regular(path) if text is None else text, Loader=_BaseLoader)
+    except (OSError, _NotRegularError, yaml.YAMLError):
         return [None] * len(locs)
     found: list[int | None] = []
     for loc in locs:
@@ -230,8 +335,8 @@ def _lines(path: Path, locs: Sequence[tuple[str | int, ...]]) -> list[int | None
     return found
 
 
-def _locate(path: Path, findings: list[_Finding]) -> list[Problem]:
-    lines = _lines(path, [f.loc for f in findings])
+def _locate(path: Path, findings: list[_Finding], text: bytes | None = None) -> list[Problem]:
+    lines = _lines(path, [f.loc for f in findings], text)
     return [Problem(path, line, f.message, f.unit) for f, line in zip(findings, lines, strict=True)]
 
 
@@ -315,7 +420,7 @@ def _describe(model: type[BaseModel], error: Any) -> str:
 
 
 def _validate(
-    model: type[BaseModel], data: Any, path: Path
+    model: type[BaseModel], data: Any, path: Path, text: bytes | None = None
 ) -> tuple[BaseModel | None, list[Problem]]:
     if not isinstance(data, dict):
         what = "empty" if data is None else f"a {type(data).__name__}"
@@ -329,7 +434,7 @@ def _validate(
             # pydantic counts only the items that validated; a list of bad items is not short.
             if not (e["type"] == "too_short" and e.get("input"))
         ]
-        return None, _locate(path, findings)
+        return None, _locate(path, findings, text)
 
 
 def read_snapshot(path: str | Path) -> Snapshot:
@@ -351,16 +456,30 @@ def _read_snapshot(path: Path) -> tuple[Snapshot | None, list[Problem]]:
         return None, exc.problems
     entry = _cache_path(path, text)
     cached = _from_cache(SnapshotFile, entry)
-    if cached is not None:
+    if cached is not None and not _file_findings(cached, path):
+        # An entry is only written for a file that passed; one that fails now was changed
+        # after it was written, and is passed over for the file itself.
         return _snapshot(cached, path), []
     try:
         data = _parse(path, text)
     except DataError as exc:
         return None, exc.problems
-    model, problems = _validate(SnapshotFile, data, path)
+    model, problems = _validate(SnapshotFile, data, path, text)
     if model is None:
         return None, problems
     assert isinstance(model, SnapshotFile)
+    findings = _file_findings(model, path)
+    if findings:
+        # Still hand the snapshot on, so that the checks across files (sources, lineage, dates)
+        # report their problems in the same run; a duplicate id would shift every unit's place.
+        whole = len({u.id for u in model.units}) == len(model.units)
+        return (_snapshot(model, path) if whole else None), _locate(path, findings, text)
+    _to_cache(entry, model)
+    return _snapshot(model, path), []
+
+
+def _file_findings(model: SnapshotFile, path: Path) -> list[_Finding]:
+    """The checks of one snapshot file that its schema cannot make: structure, date, removals."""
     findings = [
         _Finding(("units", index, *((field,) if field else ())), message, unit)
         for index, field, unit, message in structure_problems(list(model.units))
@@ -385,13 +504,7 @@ def _read_snapshot(path: Path) -> tuple[Snapshot | None, list[Problem]]:
                     uid,
                 )
             )
-    if findings:
-        # Still hand the snapshot on, so that the checks across files (sources, lineage, dates)
-        # report their problems in the same run; a duplicate id would shift every unit's place.
-        whole = len(unit_ids) == len(model.units)
-        return (_snapshot(model, path) if whole else None), _locate(path, findings)
-    _to_cache(entry, model)
-    return _snapshot(model, path), []
+    return findings
 
 
 def _snapshot(model: SnapshotFile, path: Path) -> Snapshot:
@@ -414,7 +527,7 @@ def read_bibliography(path: str | Path) -> Bibliography:
     cached = _from_cache(Bibliography, entry)
     if cached is not None:
         return cached
-    model, problems = _validate(Bibliography, _parse(path, text), path)
+    model, problems = _validate(Bibliography, _parse(path, text), path, text)
     if problems or model is None:
         raise DataError(problems)
     assert isinstance(model, Bibliography)
@@ -427,8 +540,14 @@ def _cross_file_findings(
     bibliography: Bibliography,
     bib_path: Path | None,
     check_sources: bool = True,
+    failed: Sequence[str] = (),
 ) -> list[Problem]:
-    """Checks across files: lineage, removals, source keys, kinds. Lines found only on failure."""
+    """Checks across files: lineage, removals, source keys, kinds. Lines found only on failure.
+
+    ``failed`` are the dates of files that could not be read: a file after one of them is not
+    judged against the files before it, which would give wrong advice (a removal "not in the
+    earlier snapshot" that is in the file that failed).
+    """
     per_file: dict[Path, list[_Finding]] = {}
     # A bibliography that failed to load has been reported already; checking keys against an
     # empty one would only bury that report under a line for every citation.
@@ -450,10 +569,14 @@ def _cross_file_findings(
             if key not in sources:
                 found.append(_Finding(("sources", i), bad_source(key)))
         seen_ids.update(snapshot.units)
+        date = snapshot.date.isoformat()
+        earlier = previous.date.isoformat() if previous is not None else ""
+        known: Any = _Anything() if any(f < date for f in failed) else seen_ids
+        gap = any(earlier < f < date for f in failed)
         for index, unit in enumerate(snapshot.units.values()):
-            _unit_findings(unit, index, found, seen_ids, sources, kinds, bad_source)
+            _unit_findings(unit, index, found, known, sources, kinds, bad_source)
         for uid, removal in snapshot.removed.items():
-            if previous is None or uid not in previous.units:
+            if not gap and (previous is None or uid not in previous.units):
                 before = f"the snapshot of {previous.date}" if previous else "an earlier snapshot"
                 found.append(
                     _Finding(
@@ -485,7 +608,7 @@ def _unit_findings(
     unit: Unit,
     index: int,
     found: list[_Finding],
-    seen_ids: set[str],
+    seen_ids: Any,
     sources: Any,
     kinds: dict[str, str] | None,
     bad_source: Any,
@@ -525,25 +648,20 @@ def _unit_findings(
         )
 
 
-def read_history(path: str | Path) -> History:
-    """Read every snapshot file of a folder, with its ``sources.yaml``, into a :class:`History`;
-    or a long table (CSV, TSV, Parquet, Excel: see :mod:`orgmodel.longtable`) given as a file.
+class _FolderFiles(NamedTuple):
+    """The YAML files of a snapshot folder, sorted into their roles."""
 
-    Every problem in every file is collected and raised at once as a :class:`DataError`.
-    """
-    folder = Path(path)
-    if folder.suffix.lower() in TABLE_SUFFIXES and folder.is_file():
-        return read_table_history(folder)
-    if not folder.exists():
-        raise DataError([Problem(folder, None, "no such folder; give a folder of snapshot files")])
-    if not folder.is_dir():
-        raise DataError(
-            [Problem(folder, None, "is a file; give the folder that holds the snapshot files")]
-        )
+    bibliography: Path | None
+    snapshots: list[Path]
+    problems: list[Problem]
+
+
+def _folder_files(folder: Path) -> _FolderFiles:
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".yaml", ".yml"))
+    bib_names = (BIBLIOGRAPHY_NAME, "sources.yml")
+    bib_path = next((p for p in files if p.name.lower() in bib_names), None)
+    snapshot_files: list[Path] = []
     problems: list[Problem] = []
-    files = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
-    bib_path = next((p for p in files if p.name in (BIBLIOGRAPHY_NAME, "sources.yml")), None)
-    snapshot_files = []
     for file in files:
         if file == bib_path:
             continue
@@ -562,20 +680,29 @@ def read_history(path: str | Path) -> History:
         problems.append(
             Problem(folder, None, "holds no snapshot files; add files named YYYY-MM-DD.yaml")
         )
-    bibliography = Bibliography.model_validate({})
-    bibliography_ok = True
-    if bib_path is not None:
-        try:
-            bibliography = read_bibliography(bib_path)
-        except DataError as exc:
-            problems.extend(exc.problems)
-            bibliography_ok = False
+    return _FolderFiles(bib_path, snapshot_files, problems)
+
+
+class _ReadSnapshots(NamedTuple):
+    """The snapshots of a folder that could be read, in date order, and what went wrong."""
+
+    snapshots: list[Snapshot]
+    problems: list[Problem]
+    #: The dates (from their names) of the files that could not be read at all.
+    failed: list[str]
+
+
+def _read_snapshots(files: list[Path]) -> _ReadSnapshots:
     snapshots: list[Snapshot] = []
+    problems: list[Problem] = []
+    failed: list[str] = []
     by_date: dict[Any, Path] = {}
-    for file in snapshot_files:
+    for file in files:
         snapshot, found = _read_snapshot(file)
         problems.extend(found)
         if snapshot is None:
+            match = SNAPSHOT_NAME.match(file.name)
+            failed.append(match.group(1) if match else "")
             continue
         if snapshot.date in by_date:
             problems.append(
@@ -589,6 +716,35 @@ def read_history(path: str | Path) -> History:
         by_date[snapshot.date] = file
         snapshots.append(snapshot)
     snapshots.sort(key=lambda s: s.date)
+    return _ReadSnapshots(snapshots, problems, failed)
+
+
+def read_history(path: str | Path) -> History:
+    """Read every snapshot file of a folder, with its ``sources.yaml``, into a :class:`History`;
+    or a long table (CSV, TSV, Parquet, Excel: see :mod:`orgmodel.longtable`) given as a file.
+
+    Every problem in every file is collected and raised at once as a :class:`DataError`.
+    """
+    folder = Path(path)
+    if folder.suffix.lower() in TABLE_SUFFIXES and folder.is_file():
+        return read_table_history(folder)
+    if not folder.exists():
+        raise DataError([Problem(folder, None, "no such folder; give a folder of snapshot files")])
+    if not folder.is_dir():
+        raise DataError(
+            [Problem(folder, None, "is a file; give the folder that holds the snapshot files")]
+        )
+    bib_path, snapshot_files, problems = _folder_files(folder)
+    bibliography = Bibliography.model_validate({})
+    bibliography_ok = True
+    if bib_path is not None:
+        try:
+            bibliography = read_bibliography(bib_path)
+        except DataError as exc:
+            problems.extend(exc.problems)
+            bibliography_ok = False
+    snapshots, found, failed = _read_snapshots(snapshot_files)
+    problems.extend(found)
     if bib_path is None and any(_cites(s) for s in snapshots):
         # One line for the missing file, rather than one for every citation.
         problems.append(
@@ -600,7 +756,9 @@ def read_history(path: str | Path) -> History:
             )
         )
         bibliography_ok = False
-    problems.extend(_cross_file_findings(snapshots, bibliography, bib_path, bibliography_ok))
+    problems.extend(
+        _cross_file_findings(snapshots, bibliography, bib_path, bibliography_ok, failed)
+    )
     if problems:
         raise DataError(problems)
     return History(

@@ -200,7 +200,7 @@ def test_export_refuses_to_overwrite_snapshots(capsys, tmp_path: Path):
         capsys, "export", "2020", "-o", str(folder / "2020-01-01.yaml"), "--data", str(folder)
     )
     assert code == 2
-    assert "would overwrite a file of the snapshot folder" in err
+    assert "would write into the snapshot folder" in err
     assert (folder / "2020-01-01.yaml").read_text() == before
 
 

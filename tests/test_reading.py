@@ -375,7 +375,7 @@ def test_read_snapshot_alone(write_folder):
     assert snapshot.children("g") == ("a",)
 
 
-def test_cache_is_pruned(tmp_path: Path, monkeypatch):
+def test_cache_is_pruned_of_its_own_entries_only(tmp_path: Path, monkeypatch):
     import os
 
     from orgmodel import reading
@@ -383,9 +383,34 @@ def test_cache_is_pruned(tmp_path: Path, monkeypatch):
     monkeypatch.setattr(reading, "CACHE_KEEP", 3)
     folder = tmp_path / "cache"
     folder.mkdir()
-    for i in range(7):
-        entry = folder / f"{i}.json"
+    names = [f"{i:064x}.json" for i in range(7)]
+    for i, name in enumerate(names):
+        entry = folder / name
         entry.write_text("{}")
         os.utime(entry, (1000 + i, 1000 + i))
+    theirs = ["notes.json", "0" * 63 + ".json", f"{7:064x}.json.bak", "data.JSON"]
+    for name in theirs:
+        (folder / name).write_text("mine")
+        os.utime(folder / name, (1, 1))
     reading._prune(folder)
-    assert sorted(p.name for p in folder.iterdir()) == ["4.json", "5.json", "6.json"]
+    assert sorted(p.name for p in folder.iterdir()) == sorted(names[4:] + theirs)
+
+
+def test_the_cache_never_deletes_the_users_files(tmp_path: Path, monkeypatch, write_folder):
+    """ORGMODEL_CACHE may name a folder full of the user's own JSON: none of it is touched."""
+    from orgmodel import reading
+
+    monkeypatch.setattr(reading, "CACHE_KEEP", 1)
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    for i in range(5):
+        (shared / f"{i:064x}.json").write_text(f"user file {i}")
+    monkeypatch.setenv("ORGMODEL_CACHE", str(shared))
+    for n in range(4):  # each new content makes a new entry, and a prune past 2 entries
+        folder = write_folder({"2020-01-01.yaml": GOOD.replace("title: Good", f"title: Good {n}")})
+        orgmodel.load_history(folder)
+    assert {p.name: p.read_text() for p in shared.glob("*.json")} == {
+        f"{i:064x}.json": f"user file {i}" for i in range(5)
+    }
+    entries = list((shared / reading.CACHE_SUBFOLDER).iterdir())
+    assert 1 <= len(entries) <= 2 and all(reading._ENTRY_NAME.match(p.name) for p in entries)

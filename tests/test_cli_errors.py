@@ -1,0 +1,173 @@
+"""The command line's error boundary: whatever happens, one line, the right status, nothing lost.
+
+The signal tests stop a real ``orgmodel`` process at the worst moment (while an output file or
+a cache entry is half-written) and compare checksums of everything the user owns before and
+after: the data folder, the output folder and the cache folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from orgmodel import reading
+
+EXAMPLE = Path(__file__).parent / "data" / "example"
+
+# Runs the command line, but delivers a signal to itself in the middle of a write: of the
+# output file ("output") or of a cache entry ("cache").
+HARNESS = """
+import os, pathlib, signal, sys
+import orgmodel.output as output
+
+signum = getattr(signal, sys.argv[1])
+
+def stop():
+    os.kill(os.getpid(), signum)
+
+if sys.argv[2] == "output":
+    real_put = output._put
+    def put(handle, content):
+        handle.write(b"partial")
+        handle.flush()
+        stop()
+        real_put(handle, content)
+    output._put = put
+else:
+    real_write = pathlib.Path.write_bytes
+    def write_bytes(self, data):
+        real_write(self, data[:10])
+        stop()
+        return real_write(self, data)
+    pathlib.Path.write_bytes = write_bytes
+
+from orgmodel.cli import main
+main(sys.argv[3:])
+"""
+
+
+def checksums(folder: Path, skip: str | None = None) -> dict[str, str]:
+    """Every entry below ``folder``: its kind and content (or link target), by relative path."""
+    found: dict[str, str] = {}
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder).as_posix()
+        if skip is not None and rel.split("/")[0] == skip:
+            continue
+        if path.is_symlink():
+            found[rel] = "link " + os.readlink(path)
+        elif path.is_dir():
+            found[rel] = "folder"
+        else:
+            found[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
+def user_folders(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A data folder, an output folder and a cache folder, each holding the user's files."""
+    data = tmp_path / "data"
+    shutil.copytree(EXAMPLE, data)
+    (data / "README.md").write_text("my notes\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "chart.graphml").write_text("the previous export\n")
+    (out / "keep.json").write_text("{}\n")
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    for i in range(3):
+        (cache / f"{i:064x}.json").write_text(f"the user's own file {i}\n")
+    return data, out, cache
+
+
+def cache_env(setting: str, cache: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("ORGMODEL_CACHE", "XDG_CACHE_HOME")}
+    if setting == "off":
+        env["ORGMODEL_CACHE"] = "off"
+    elif setting == "folder":
+        env["ORGMODEL_CACHE"] = str(cache)
+    else:  # the default place, moved into the test's folder
+        env["XDG_CACHE_HOME"] = str(cache)
+    return env
+
+
+SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"]
+CASES = [
+    (sig, setting, where)
+    for sig in SIGNALS
+    for setting in ("off", "folder", "default")
+    for where in ("output", "cache")
+    if not (setting == "off" and where == "cache")
+]
+
+
+@pytest.mark.parametrize(("sig", "setting", "where"), CASES)
+def test_a_stopped_command_loses_and_leaves_nothing(
+    tmp_path: Path, sig: str, setting: str, where: str
+):
+    data, out, cache = user_folders(tmp_path)
+    before = (checksums(data), checksums(out), checksums(cache))
+    command = ["export", "2021", "-o", str(out / "chart.graphml"), "--data", str(data)]
+    done = subprocess.run(
+        [sys.executable, "-c", HARNESS, sig, where, *command],
+        capture_output=True,
+        text=True,
+        env=cache_env(setting, cache),
+        timeout=120,
+    )
+    signum = getattr(signal, sig)
+    assert done.returncode == (130 if sig == "SIGINT" else -signum), done.stderr
+    assert "Traceback" not in done.stderr
+    assert checksums(data) == before[0]
+    assert checksums(out) == before[1]
+    own = reading.CACHE_SUBFOLDER if setting == "folder" else "orgmodel"
+    assert checksums(cache, skip=own) == before[2]
+    leftovers = [p.name for p in cache.rglob("*") if p.is_file() and p.suffix != ".json"]
+    assert leftovers == []
+
+
+def test_a_stopped_picture_leaves_nothing(tmp_path: Path):
+    data, out, cache = user_folders(tmp_path)
+    (out / "chart.png").write_bytes(b"the previous picture")
+    before = checksums(out)
+    command = ["plot", "2021", "-o", str(out / "chart.png"), "--data", str(data)]
+    done = subprocess.run(
+        [sys.executable, "-c", HARNESS, "SIGTERM", "output", *command],
+        capture_output=True,
+        text=True,
+        env=cache_env("folder", cache),
+        timeout=120,
+    )
+    assert done.returncode == -signal.SIGTERM, done.stderr
+    assert checksums(out) == before
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    from orgmodel.cli import main
+
+    try:
+        main(list(args))
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("name", ["README.md", "notes/new.json", "2021-01-01.yaml", "new.graphml"])
+def test_export_never_writes_into_the_data_folder(tmp_path: Path, capsys, name: str):
+    data, _, _ = user_folders(tmp_path)
+    (data / "notes").mkdir()
+    before = checksums(data)
+    code, _, err = run(capsys, "export", "2021", "--data", str(data), "-o", str(data / name))
+    assert code == 2
+    assert err == (
+        f"orgmodel: {data / name}: would write into the snapshot folder {data}, whose files "
+        "orgmodel never touches; write the output somewhere else\n"
+    )
+    assert checksums(data) == before
