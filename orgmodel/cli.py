@@ -404,6 +404,51 @@ OutputOption = Annotated[
         "--output", "-o", help="The picture to write: .png, .svg or .pdf.", show_default=False
     ),
 ]
+DpiOption = Annotated[
+    float | None,
+    typer.Option(
+        "--dpi",
+        min=10,
+        max=1200,
+        help="Resolution of a PNG, in dots per inch (default 200, less for a very large chart).",
+        show_default=False,
+    ),
+]
+WidthOption = Annotated[
+    str | None,
+    typer.Option(
+        "--width",
+        help="Width of the picture, in pixels (1200) or as a length (16cm, 160mm, 6.5in, 468pt); "
+        "everything in it is scaled to fit (default: the size at which labels are 9 pt).",
+        show_default=False,
+    ),
+]
+TitleOption = Annotated[
+    str | None,
+    typer.Option("--title", help="The picture's title, instead of the data's.", show_default=False),
+]
+
+
+def _picture_width(width: str | None, dpi: float | None) -> float | None:
+    """The width in inches that ``--width`` asks for (pixels at ``--dpi``)."""
+    if width is None:
+        return None
+    from orgmodel.drawing import picture_width
+    from orgmodel.errors import OutputError
+
+    try:
+        return picture_width(width, dpi)
+    except ValueError as exc:
+        raise OutputError(f"--width: {exc}") from None
+
+
+def _save_picture(figure: object, output: Path, dpi: float | None, used: str) -> None:
+    """Write a drawn picture and say which snapshots it used (the shared end of every
+    picture command)."""
+    import orgmodel.drawing as drawing
+
+    drawing.save_figure(figure, output, dpi=dpi)  # type: ignore[arg-type]
+    _note(f"wrote {output} ({used})")
 
 
 @app.command()
@@ -426,12 +471,17 @@ def plot(
         int | None, typer.Option("--depth", min=0, help="Draw this many levels below the root.")
     ] = None,
     lang: Annotated[
-        Lang, typer.Option("--lang", help="Names in English, or in Chinese where known.")
+        Lang,
+        typer.Option("--lang", help="Every word in English, or in Chinese (names where known)."),
     ] = Lang.en,
+    dpi: DpiOption = None,
+    width: WidthOption = None,
+    title: TitleOption = None,
 ) -> None:
     """Draw the org chart in force on DATE (or, with --compare, what changed) to a picture."""
     history = _history(data)
     _check_picture_path(output, history)
+    inches = _picture_width(width, dpi)
     import orgmodel.drawing as drawing
 
     if compare is None:
@@ -443,8 +493,10 @@ def plot(
             lang=lang.value,
             kinds=history.kinds,
             sources=history.sources,
+            title=title,
+            width=inches,
         )
-        used = snapshot.date.isoformat()
+        used = f"snapshot of {snapshot.date.isoformat()}"
     else:
         first, second = sorted([history.at(date), history.at(compare)], key=lambda s: s.date)
         result = history.diff(first.date, second.date)
@@ -456,10 +508,11 @@ def plot(
             depth=depth,
             lang=lang.value,
             sources=history.sources,
+            title=title,
+            width=inches,
         )
-        used = f"{first.date.isoformat()} -> {second.date.isoformat()}"
-    drawing.save_figure(chart.figure, output)
-    _note(f"wrote {output} (snapshot{'s' if compare else ''} of {used})")
+        used = f"snapshots of {first.date.isoformat()} -> {second.date.isoformat()}"
+    _save_picture(chart.figure, output, dpi, used)
 
 
 @app.command()

@@ -372,6 +372,33 @@ def test_plot_refuses_bad_paths_before_drawing(capsys, tmp_path: Path, name, mes
     assert len(err.splitlines()) == 1
 
 
+@pytest.mark.parametrize(("width", "dpi", "pixels"), [("600", "100", 600), ("3in", "50", 150)])
+def test_plot_takes_a_width_a_resolution_and_a_title(
+    capsys, tmp_path: Path, width: str, dpi: str, pixels: int
+):
+    from PIL import Image
+
+    target = tmp_path / "chart.png"
+    code, _, err = run(
+        capsys, "plot", "2020", "-o", str(target), "--data", EXAMPLE,
+        "--width", width, "--dpi", dpi, "--title", "Our group",
+    )  # fmt: skip
+    assert code == 0, err
+    with Image.open(target) as image:
+        assert image.size[0] == pixels
+
+
+def test_plot_refuses_a_width_that_is_not_one(capsys, tmp_path: Path):
+    target = tmp_path / "chart.png"
+    code, _, err = run(
+        capsys, "plot", "2020", "-o", str(target), "--data", EXAMPLE, "--width", "9ft"
+    )
+    assert code == 2
+    assert err.startswith("orgmodel: --width: '9ft' is not a width")
+    assert len(err.splitlines()) == 1
+    assert not target.exists()
+
+
 @pytest.mark.parametrize(
     "extra", [[], ["--unit", "search-co"], ["--from", "2021", "--to", "2022", "--depth", "1"]]
 )

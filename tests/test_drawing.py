@@ -11,6 +11,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import contextlib
+import re
 
 import matplotlib.pyplot as plt
 import pytest
@@ -248,7 +249,94 @@ def test_save_figure_caps_the_pixels_of_a_large_png(tmp_path: Path) -> None:
     with Image.open(save_figure(figure, tmp_path / "asked.png", dpi=40)) as image:
         assert image.size == (2000, 1200)  # a dpi asked for is a dpi given
     with Image.open(save_figure(plt.figure(figsize=(5, 3)), tmp_path / "small.png")) as image:
-        assert image.size == (500, 300)
+        assert image.size == (1000, 600)  # 200 dpi unless told
+
+
+def test_svg_keeps_text_as_text_and_pdf_embeds_truetype(
+    example: orgmodel.History, tmp_path: Path
+) -> None:
+    import re
+
+    chart = draw_org_chart(example.at("2020-01-01"), lang="zh")
+    svg = save_figure(chart.figure, tmp_path / "chart.svg").read_text()
+    assert "示例集团" in svg and "<text" in svg  # searchable, not outlines
+    pdf = save_figure(chart.figure, tmp_path / "chart.pdf").read_bytes()
+    subtypes = set(re.findall(rb"/Subtype\s*/(\w+)", pdf))
+    assert b"Type3" not in subtypes
+    assert b"CIDFontType2" in subtypes or b"TrueType" in subtypes
+    # Set for the file only: the process keeps its own settings.
+    assert matplotlib.rcParams["svg.fonttype"] == "path"
+    assert matplotlib.rcParams["pdf.fonttype"] == 3
+
+
+def test_width_scales_the_whole_picture(example: orgmodel.History) -> None:
+    natural = draw_org_chart(example.at("2020-01-01"))
+    narrow = draw_org_chart(example.at("2020-01-01"), width=4.0)
+    assert narrow.figure.get_size_inches()[0] == pytest.approx(4.0)
+    ratio = 4.0 / natural.figure.get_size_inches()[0]
+    assert narrow.scale == pytest.approx(ratio)
+    assert narrow.labels["group"].get_fontsize() == pytest.approx(9.0 * ratio)
+    assert_tidy(narrow)
+
+
+def test_title_replaces_the_snapshots(example: orgmodel.History) -> None:
+    chart = draw_org_chart(example.at("2020-01-01"), title="Before the break-up")
+    assert chart.heading[0].get_text() == "Before the break-up"
+    assert chart.heading[1].get_text().startswith("Snapshot of 2020-01-01")
+
+
+def test_chinese_localises_every_word(example: orgmodel.History) -> None:
+    if _style.find_cjk_font() is None:
+        pytest.skip("no CJK font installed (e.g. the Debian package fonts-noto-cjk)")
+    a, b = example.at("2020-01-01"), example.at("2021-01-01")
+    charts = [
+        draw_org_chart(b, lang="zh", kinds=example.kinds, sources=example.sources),
+        draw_change_chart(a, b, orgmodel.diff(a, b), lang="zh", sources=example.sources),
+    ]
+    for chart in charts:
+        texts = [t.get_text() for t in chart.heading[1:]]
+        texts += [t.get_text() for t in chart.legend.get_texts() if t.get_text()]
+        texts += [chart.footnote.get_text().split(":")[0]] if chart.footnote else []
+        english = [
+            t
+            for t in texts
+            if re.search(
+                r"\b(Snapshot|Changes|units?|Sources|in line|"
+                r"standalone|listed|moved|removed|added|"
+                r"unchanged|holding|business)\b",
+                t,
+            )
+        ]
+        assert english == [], english
+
+
+def test_every_picture_word_has_every_language() -> None:
+    from orgmodel.drawing import _words
+
+    for key, words in _words.WORDS.items():
+        assert set(words) == set(_words.LANGUAGES), key
+        assert all(words.values()), key
+    for kind, words in _words.KIND_WORDS.items():
+        assert set(words) == set(_words.LANGUAGES), kind
+
+
+def test_a_chart_in_a_grid_of_small_axes_is_readable_and_whole() -> None:
+    history = histories()[-1]
+    figure, axes = plt.subplots(2, 2, figsize=(12, 8), layout="constrained")
+    for ax, snapshot in zip(axes.flat, history.snapshots[-4:], strict=True):
+        chart = draw_org_chart(snapshot, ax=ax, kinds=history.kinds)
+        figure.canvas.draw()
+        fonts = {round(label.get_fontsize(), 2) for label in chart.labels.values()}
+        assert min(fonts) >= 4.5, snapshot.date  # folded rather than microscopic
+        assert_tidy(chart)
+        inside = ax.get_window_extent()
+        for patch in chart.boxes.values():  # nothing cut off at the axes' edges
+            box = patch.get_window_extent()
+            assert inside.x0 - 1 <= box.x0 and box.x1 <= inside.x1 + 1
+            assert inside.y0 - 1 <= box.y0 and box.y1 <= inside.y1 + 1
+        if chart.folded:
+            uid, hidden = next(iter(chart.folded.items()))
+            assert f"+{hidden} below" in chart.labels[uid].get_text()
 
 
 def test_save_figure_refuses_other_suffixes(tmp_path: Path) -> None:

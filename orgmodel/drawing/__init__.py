@@ -6,18 +6,32 @@ sized to the picture) or an existing ``Axes``, and returns what it drew; :func:`
 writes a figure to a file.
 """
 
-from orgmodel.drawing._style import CJK_FONTS, FORMATS, find_cjk_font, save_figure
+from orgmodel.drawing._style import (
+    CJK_FONTS,
+    DEFAULT_DPI,
+    FORMATS,
+    find_cjk_font,
+    picture_width,
+    save_figure,
+)
+from orgmodel.drawing._words import LANGUAGES, WORDS, kind_word, word
 from orgmodel.drawing.orgchart import Chart, draw_change_chart, draw_org_chart
 from orgmodel.drawing.timeline import Timeline, draw_timeline
 
 __all__ = [
     "CJK_FONTS",
+    "DEFAULT_DPI",
     "FORMATS",
+    "LANGUAGES",
+    "WORDS",
     "Chart",
     "Timeline",
     "draw_change_chart",
     "draw_org_chart",
     "draw_timeline",
     "find_cjk_font",
+    "kind_word",
+    "picture_width",
     "save_figure",
+    "word",
 ]

@@ -31,6 +31,7 @@ __all__ = [
     "find_cjk_font",
     "kind_colours",
     "lighten",
+    "picture_width",
     "png_dpi",
     "save_figure",
 ]
@@ -463,6 +464,9 @@ def wrap_to_width(
     return lines
 
 
+#: The resolution of a PNG unless told a ``dpi``: twice a screen's, sharp on a phone or in print.
+DEFAULT_DPI = 200.0
+
 #: The most pixels :func:`save_figure` gives a PNG unless told a ``dpi``.
 MAX_PIXELS = 12e6
 #: The fewest dots per inch it lowers a PNG to: text of 9 pt is still 9 pixels high.
@@ -482,10 +486,40 @@ def png_dpi(inches: Iterable[float], dpi: float) -> float:
     return max(MIN_DPI, math.sqrt(MAX_PIXELS / (width * height)))
 
 
+#: How many of each unit of :func:`picture_width` make an inch (``px``: the resolution).
+LENGTH_PER_INCH: Mapping[str, float] = {"in": 1.0, "cm": 2.54, "mm": 25.4, "pt": 72.0}
+
+
+def picture_width(text: str, dpi: float | None = None) -> float:
+    """The width in inches that ``text`` names: a number with a unit, ``in``, ``cm``, ``mm``,
+    ``pt`` or ``px``, where a bare number is pixels at ``dpi`` (default :data:`DEFAULT_DPI`).
+
+    >>> picture_width("1200"), picture_width("1200px", 100), picture_width("72pt")
+    (6.0, 12.0, 1.0)
+
+    Raises ``ValueError`` (with a sentence saying what would be right) for anything else.
+    """
+    match = re.fullmatch(r"\s*(\d+(?:\.\d*)?|\.\d+)\s*([a-z]*)\s*", text.lower())
+    unit = match.group(2) if match else ""
+    if match is None or unit not in (*LENGTH_PER_INCH, "px", ""):
+        raise ValueError(
+            f"'{text}' is not a width: give a number of pixels (1200), or a number with a unit: "
+            "1200px, 16cm, 160mm, 6.5in, 468pt"
+        )
+    value = float(match.group(1))
+    if value <= 0:
+        raise ValueError(f"'{text}' is not a width: it must be more than 0")
+    if unit in ("px", ""):
+        return value / (dpi if dpi is not None else DEFAULT_DPI)
+    return value / LENGTH_PER_INCH[unit]
+
+
 def save_figure(figure: Figure, path: str | Path, *, dpi: float | None = None) -> Path:
     """Save ``figure`` to ``path`` in the format its suffix names: ``.png``, ``.svg`` or ``.pdf``.
 
-    A PNG is drawn at ``dpi`` if given, else at the figure's own; but a figure so large that this
+    An SVG keeps its text as text (searchable, and editable in a drawing program) and a PDF
+    embeds its fonts as TrueType; both are set for this figure only, never for the process. A
+    PNG is drawn at ``dpi`` if given, else at :data:`DEFAULT_DPI`; but a figure so large that this
     makes more than :data:`MAX_PIXELS` pixels (an org chart of a thousand units is some 40 by 30
     inches) is drawn at the resolution that fits, though never below :data:`MIN_DPI`. Time to
     draw and write a PNG grows with its pixels, and at 72 dpi a 9 pt label is still legible. SVG
@@ -507,16 +541,24 @@ def save_figure(figure: Figure, path: str | Path, *, dpi: float | None = None) -
         )
     fmt = FORMATS[suffix]
     options: dict[str, Any] = {"format": fmt, "facecolor": "white"}
-    if dpi is not None:
-        options["dpi"] = dpi
+    options["dpi"] = dpi if dpi is not None else DEFAULT_DPI
     if fmt == "svg":
         options["metadata"] = {"Date": None}
     if fmt == "png":
         if dpi is None:
-            options["dpi"] = png_dpi(figure.get_size_inches(), figure.dpi)
-        width, height = figure.get_size_inches() * options.get("dpi", figure.dpi)
+            options["dpi"] = png_dpi(figure.get_size_inches(), DEFAULT_DPI)
+        width, height = figure.get_size_inches() * options["dpi"]
         if width * height > 8e6:
             # A chart of a thousand units is tens of megapixels: light compression saves
             # seconds and costs little on flat colours.
             options["pil_kwargs"] = {"compress_level": 1}
-    return write_atomic(target, lambda handle: figure.savefig(handle, **options))
+
+    def write(handle: Any) -> None:
+        import matplotlib
+
+        # For this figure only: real text in an SVG (searchable, editable by a graphics desk)
+        # and TrueType fonts embedded in a PDF, rather than outlines and Type 3 fonts.
+        with matplotlib.rc_context({"svg.fonttype": "none", "pdf.fonttype": 42}):
+            figure.savefig(handle, **options)
+
+    return write_atomic(target, write)

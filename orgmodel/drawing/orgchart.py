@@ -24,6 +24,7 @@ from orgmodel.drawing._style import (
     text_families,
     wrap_to_width,
 )
+from orgmodel.drawing._words import kind_word, word
 from orgmodel.layout import Connector, TreeLayout, tree_layout
 from orgmodel.model import Source, Unit
 from orgmodel.snapshot import Snapshot
@@ -92,6 +93,10 @@ class Chart:
     scale: float = 1.0
     own_figure: bool = True
     """Whether the figure was made (and sized) for this chart, rather than given as ``ax``."""
+    folded: dict[str, int] = field(default_factory=dict)
+    """For each unit drawn whose sub-units are folded away, how many units it hides."""
+    citations: str = ""
+    """The sources line; in axes given by the caller it is not drawn (put it in a caption)."""
 
     @property
     def artists(self) -> list[Artist]:
@@ -113,16 +118,17 @@ STATUS_STYLE: Mapping[str, dict[str, Any]] = {
     "sale_agreed": {"linestyle": "--", "marker": "d"},
     "affiliate": {"linestyle": ":", "linewidth": 1.2, "hatch": "////"},
 }
-STATUS_LEGEND: Mapping[str, str] = {
-    "active": "in line",
-    "standalone": "standalone company (dashed)",
-    "listed": "listed (thick border)",
-    "affiliate": "affiliate, outside the group (dotted, hatched)",
-    "ipo_planned": "IPO planned",
-    "ipo_paused": "IPO paused",
-    "ipo_cancelled": "IPO cancelled",
-    "sale_agreed": "sale agreed",
-}
+#: The order of the standings and plans in a legend (their words are in ``_words``).
+STATUS_LEGEND: tuple[str, ...] = (
+    "active",
+    "standalone",
+    "listed",
+    "affiliate",
+    "ipo_planned",
+    "ipo_paused",
+    "ipo_cancelled",
+    "sale_agreed",
+)
 
 
 def draw_org_chart(
@@ -135,32 +141,36 @@ def draw_org_chart(
     kinds: KindsArg = None,
     sources: Mapping[str, Source] | None = None,
     heading: str | None = None,
+    title: str | None = None,
+    width: float | None = None,
 ) -> Chart:
     """Draw ``snapshot`` as an org chart.
 
     Each unit is a box sized to its name, coloured by its kind; the border shows its standing:
     solid in line, dashed for a stand-alone company, thick when listed, dotted and hatched for
     an affiliate outside the group, with a marker for a planned, paused or cancelled IPO or an
-    agreed sale. Large families of small units are stacked in columns below their parent. The
-    heading gives the snapshot's title and date; a footnote cites the source keys of the units
-    drawn.
+    agreed sale. Large families of small units are stacked in columns below their parent. A
+    unit whose deeper levels are folded away says how many units it hides. The heading gives
+    the snapshot's title and date; a footnote cites the sources of the units drawn.
 
     Parameters
     ----------
     snapshot : Snapshot
         The structure to draw.
     ax : matplotlib Axes, optional
-        Draw into these axes (scaling the text to fit them). By default a new figure is made,
-        sized so that text is drawn at 9 pt however large the tree.
+        Draw into these axes: the tree is scaled to their box, below its legend, with the title
+        above them; if its labels would be smaller than 6 pt, the deepest levels are folded
+        (unless ``depth`` is given). By default a new figure is made, sized so that text is
+        drawn at 9 pt however large the tree.
     root : str, optional
         Draw only the part below this unit (default: the whole tree).
     depth : int, optional
         Draw only this many levels below ``root`` (0: the root alone).
     lang : {"en", "zh"}
-        ``zh`` labels units with their Chinese names where known (the English name otherwise),
-        in the first CJK font matplotlib finds: Noto Sans CJK (Debian ``fonts-noto-cjk``),
-        Source Han Sans, WenQuanYi Zen Hei, Droid Sans Fallback, AR PL. With none installed it
-        warns and uses English names.
+        ``zh`` draws every word of the picture in Chinese, and labels units with their Chinese
+        names where known (the English name otherwise), in the first CJK font matplotlib finds:
+        Noto Sans CJK (Debian ``fonts-noto-cjk``), Source Han Sans, WenQuanYi Zen Hei, Droid
+        Sans Fallback, AR PL. With none installed it warns and draws in English.
     kinds : mapping or sequence of kind names, optional
         The order of kinds for colours and legend, e.g. ``History.kinds``; keeps colours the same
         across charts of one history.
@@ -169,50 +179,136 @@ def draw_org_chart(
         publisher and date.
     heading : str, optional
         A first heading line, e.g. the history's title.
+    title : str, optional
+        The title, instead of the snapshot's.
+    width : float, optional
+        The width of a new figure, in inches; everything in it is scaled to fit.
 
     Returns
     -------
     Chart
         The figure, axes and artists drawn.
+
+    Examples
+    --------
+    >>> from orgmodel.model import Unit
+    >>> s = Snapshot("2024-01-01", [Unit(id="g", name="Group", kind="holding"),
+    ...                             Unit(id="a", name="Apps", kind="unit", parent="g")])
+    >>> chart = draw_org_chart(s)
+    >>> sorted(chart.boxes), [t.get_text() for t in chart.heading]
+    (['a', 'g'], ['Organisation', 'Snapshot of 2024-01-01; 2 units'])
     """
     top = root or snapshot.root
     if top not in snapshot.units:
         from orgmodel.finding import unknown_unit
 
         raise unknown_unit(snapshot, top)
-    units = _select(snapshot.children, top, depth)
-    drawn = set(units)  # the layout asks for children many times: look them up in a set
-    families, chinese = text_families(lang, (snapshot.units[uid].name for uid in units))
-    colours = kind_colours(kinds, (snapshot.units[uid].kind for uid in units))
-    labels = {uid: _name(snapshot.units[uid], chinese) for uid in units}
-    styles = {uid: _unit_style(snapshot.units[uid], colours) for uid in units}
-
-    def children(uid: str) -> Sequence[str]:
-        return [kid for kid in snapshot.children(uid) if kid in drawn]
-
-    legend = _kind_legend(colours, [snapshot.units[uid].kind for uid in units])
-    statuses: set[str] = {snapshot.units[uid].status for uid in units}
-    legend += _status_legend(statuses)
-    count = f"{len(units)} unit{'s' if len(units) != 1 else ''}"
-    part = f"below {labels[top].replace(chr(10), ' ')}, " if root else ""
-    lines = [
-        *([heading] if heading else []),
-        snapshot.title or "Organisation",
-        f"Snapshot of {snapshot.date.isoformat()}; {part}{count}",
-    ]
-    cited = _cited(snapshot.sources, (snapshot.units[uid] for uid in units))
+    below = _select(snapshot.children, top, None)
+    families, chinese = text_families(lang, (snapshot.units[uid].name for uid in below))
+    words_lang = "zh" if chinese else "en"
+    chosen = _OrgChoice(snapshot, top, root is not None, kinds, sources, words_lang, chinese)
+    texts = [heading] if heading else []
+    if ax is not None and depth is None:
+        depth = _readable_depth(ax, chosen, families, texts, title)
+    tree, words, folded = chosen.view(depth, texts, title)
     return _draw_tree(
-        top,
-        children,
-        labels,
-        styles,
+        tree,
+        words,
         ax=ax,
         families=families,
-        heading=lines,
-        legend=legend,
-        footnote=_footnote(cited, sources),
         dates=(snapshot.date,),
+        width=width,
+        folded=folded,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _OrgChoice:
+    """What an org chart is asked to draw; :meth:`view` makes the tree and words to a depth."""
+
+    snapshot: Snapshot
+    top: str
+    partial: bool
+    kinds: KindsArg
+    sources: Mapping[str, Source] | None
+    lang: str
+    chinese: bool
+
+    def view(
+        self, depth: int | None, heading: Sequence[str], title: str | None
+    ) -> tuple[_TreeView, _Words, dict[str, int]]:
+        snapshot, lang = self.snapshot, self.lang
+        units = _select(snapshot.children, self.top, depth)
+        drawn = set(units)  # the layout asks for children many times: look them up in a set
+        hidden = _hidden_counts(snapshot.children, units, drawn)
+        colours = kind_colours(self.kinds, (snapshot.units[uid].kind for uid in units))
+        labels = {uid: _name(snapshot.units[uid], self.chinese) for uid in units}
+        for uid, number in hidden.items():
+            labels[uid] += "\n" + word("hidden_below", lang, count=number)
+        styles = {uid: _unit_style(snapshot.units[uid], colours) for uid in units}
+
+        def children(uid: str) -> Sequence[str]:
+            return [kid for kid in snapshot.children(uid) if kid in drawn]
+
+        legend = _kind_legend(colours, [snapshot.units[uid].kind for uid in units], lang)
+        legend += _status_legend({snapshot.units[uid].status for uid in units}, lang)
+        total = len(_select(snapshot.children, self.top, None))
+        count = word("units" if total != 1 else "unit", lang, count=total)
+        if hidden:
+            count = word("units_shown", lang, shown=len(units), total=total)
+        subtitle = word("snapshot_of", lang, date=snapshot.date.isoformat())
+        if self.partial:
+            name = _name(snapshot.units[self.top], self.chinese).replace("\n", " ")
+            subtitle += word("separator", lang) + word("below", lang, unit=name)
+        lines = [
+            *heading,
+            title or snapshot.title or word("organisation", lang),
+            subtitle + word("separator", lang) + count,
+        ]
+        cited = _cited(snapshot.sources, (snapshot.units[uid] for uid in units))
+        words = _Words(lines, legend, _footnote(cited, self.sources, lang))
+        return _TreeView(self.top, children, labels, styles), words, hidden
+
+
+def _hidden_counts(
+    children: Callable[[str], Sequence[str]], units: Sequence[str], drawn: set[str]
+) -> dict[str, int]:
+    """For each unit drawn whose children are not, how many units lie below it."""
+    hidden: dict[str, int] = {}
+    for uid in units:
+        kids = children(uid)
+        if kids and not any(kid in drawn for kid in kids):
+            hidden[uid] = len(_select(children, uid, None)) - 1
+    return hidden
+
+
+def _readable_depth(
+    ax: Axes,
+    chosen: _OrgChoice,
+    families: list[str] | None,
+    heading: Sequence[str],
+    title: str | None,
+) -> int | None:
+    """The most levels that fit into ``ax`` with labels of at least :data:`MIN_AXES_FONT`."""
+    deepest = _depth_below(chosen.snapshot.children, chosen.top)
+    _place_axes(ax)
+    for depth in range(deepest, 0, -1):
+        tree, words, _ = chosen.view(depth, heading, title)
+        measure = _measure_for(families, words)
+        _, fit = _axes_layout(ax, tree, words, measure)
+        if fit.scale * FONT_SIZE >= MIN_AXES_FONT:
+            return None if depth == deepest else depth
+    return 1 if deepest else None
+
+
+def _depth_below(children: Callable[[str], Sequence[str]], top: str) -> int:
+    deepest = 0
+    pending = [(top, 0)]
+    while pending:
+        uid, level = pending.pop()
+        deepest = max(deepest, level)
+        pending.extend((kid, level + 1) for kid in children(uid))
+    return deepest
 
 
 # What a change chart shows for each kind of event, strongest first: a unit touched by several
@@ -263,6 +359,8 @@ def draw_change_chart(
     lang: str = "en",
     sources: Mapping[str, Source] | None = None,
     heading: str | None = None,
+    title: str | None = None,
+    width: float | None = None,
 ) -> Chart:
     """Draw what changed from snapshot ``a`` to snapshot ``b``.
 
@@ -278,12 +376,13 @@ def draw_change_chart(
         The earlier and the later structure.
     diff : Diff
         ``orgmodel.diff(a, b)``: anything with ``.events``, each with ``.kind`` and ``.units``.
-    ax, root, depth, lang, sources, heading
+    ax, root, depth, lang, sources, heading, title, width
         As for :func:`draw_org_chart`; ``root`` and ``depth`` apply to the combined tree.
     """
     families, chinese = text_families(
         lang, (unit.name for s in (a, b) for unit in s.units.values())
     )
+    words_lang = "zh" if chinese else "en"
     events = list(getattr(diff, "events", diff))
     union_parent: dict[str, str | None] = {uid: unit.parent for uid, unit in b.units.items()}
     removed = [uid for uid in a.units if uid not in b.units]
@@ -335,7 +434,7 @@ def draw_change_chart(
         label = _name(unit, chinese)
         old = a.units.get(uid)
         if old is not None and uid in b.units and _name(old, chinese) != label:
-            was = "(was " + _name(old, chinese).replace("\n", " ") + ")"
+            was = "(" + word("was", words_lang, name=_name(old, chinese).replace("\n", " ")) + ")"
             label += "\n" + "\n".join(textwrap.wrap(was, WRAP + 4, break_on_hyphens=False))
         labels[uid] = label
         kind = change.get(uid, "unchanged")
@@ -368,10 +467,10 @@ def draw_change_chart(
         and a.units[uid].parent != b.units[uid].parent
         and a.units[uid].parent in units
     ]
-    legend = _change_legend(counts, sum(1 for uid in units if uid not in change))
+    legend = _change_legend(counts, sum(1 for uid in units if uid not in change), words_lang)
     lines = [
         *([heading] if heading else []),
-        f"Changes from {a.date.isoformat()} to {b.date.isoformat()}",
+        title or word("changes_from", words_lang, a=a.date.isoformat(), b=b.date.isoformat()),
         f"{a.title or a.date.isoformat()}  \u2192  {b.title or b.date.isoformat()}",
     ]
     # The sources of the changes drawn, not of every unit in both snapshots.
@@ -383,20 +482,15 @@ def draw_change_chart(
             for key in getattr(event, "sources", ())
         )
     )
-    chart = _draw_tree(
-        top,
-        children,
-        labels,
-        styles,
+    return _draw_tree(
+        _TreeView(top, children, labels, styles),
+        _Words(lines, legend, _footnote(cited, sources, words_lang)),
         ax=ax,
         families=families,
-        heading=lines,
-        legend=legend,
-        footnote=_footnote(cited, sources),
         dates=(a.date, b.date),
         links=[(str(old), new) for old, new in links],
+        width=width,
     )
-    return chart
 
 
 def _arc(
@@ -469,195 +563,348 @@ def _cited(first: Iterable[str], units: Iterable[Unit]) -> list[str]:
     return list(keys)
 
 
-def _footnote(keys: Sequence[str], sources: Mapping[str, Source] | None) -> str:
+def _footnote(keys: Sequence[str], sources: Mapping[str, Source] | None, lang: str) -> str:
     if not keys:
         return ""
+    label = word("sources", lang)
     if len(keys) > FULL_CITATIONS:  # keys alone keep a long list to a few lines
-        return "Sources: " + ", ".join(keys) + "."
+        return f"{label}: " + ", ".join(keys) + "."
     parts = []
     for key in keys:
         source = (sources or {}).get(key)
         parts.append(f"{key} ({source.publisher}, {source.date})" if source else key)
-    return "Sources: " + "; ".join(parts) + "."
+    return f"{label}: " + "; ".join(parts) + "."
 
 
-def _kind_legend(colours: Mapping[str, str], present: Iterable[str]) -> list[tuple[str, Any]]:
+def _kind_legend(
+    colours: Mapping[str, str], present: Iterable[str], lang: str = "en"
+) -> list[tuple[str, Any]]:
     shown = set(present)
     return [
-        (kind.replace("_", " "), ("patch", {"facecolor": lighten(colour, 0.62)}))
+        (kind_word(kind, lang), ("patch", {"facecolor": lighten(colour, 0.62)}))
         for kind, colour in colours.items()
         if kind in shown
     ]
 
 
-def _status_legend(statuses: set[str]) -> list[tuple[str, Any]]:
+def _status_legend(statuses: set[str], lang: str = "en") -> list[tuple[str, Any]]:
     entries: list[tuple[str, Any]] = []
-    for status, label in STATUS_LEGEND.items():
+    for status in STATUS_LEGEND:
         if status not in statuses or (status == "active" and statuses == {"active"}):
             continue
         style = STATUS_STYLE[status]
         if status in ("active", "standalone", "listed", "affiliate"):
-            entries.append(
-                (
-                    label,
-                    (
-                        "patch",
-                        {
-                            "facecolor": "white",
-                            "linestyle": style.get("linestyle", "-"),
-                            "linewidth": style.get("linewidth", 0.9),
-                            "hatch": style.get("hatch"),
-                        },
-                    ),
-                )
-            )
+            patch = {
+                "facecolor": "white",
+                "linestyle": style.get("linestyle", "-"),
+                "linewidth": style.get("linewidth", 0.9),
+                "hatch": style.get("hatch"),
+            }
+            entries.append((word(status, lang), ("patch", patch)))
         else:
-            entries.append((label, ("marker", style)))
+            entries.append((word(status, lang), ("marker", style)))
     # Any status drawn dashed needs the dashed entry, even if no unit is plainly standalone.
     if any(STATUS_STYLE[s].get("linestyle") == "--" for s in statuses) and (
         "standalone" not in statuses
     ):
-        entries.insert(
-            1 if "active" in statuses else 0,
-            ("standalone company (dashed)", ("patch", {"facecolor": "white", "linestyle": "--"})),
-        )
+        dashed = ("patch", {"facecolor": "white", "linestyle": "--"})
+        entries.insert(1 if "active" in statuses else 0, (word("standalone", lang), dashed))
     return entries
 
 
-def _change_legend(counts: Mapping[str, int], unchanged: int) -> list[tuple[str, Any]]:
+def _change_legend(
+    counts: Mapping[str, int], unchanged: int, lang: str = "en"
+) -> list[tuple[str, Any]]:
     entries: list[tuple[str, Any]] = []
     for kind, (colour, marker) in CHANGE_STYLE.items():
         if counts.get(kind):
-            label = f"{CHANGE_LABELS[kind]}: {counts[kind]}"
-            entries.append(
-                (
-                    label,
-                    (
-                        "change",
-                        {"facecolor": lighten(colour, 0.72), "edgecolor": colour, "marker": marker},
-                    ),
-                )
-            )
+            label = word("moved_from" if kind == "moved" else kind, lang)
+            style = {"facecolor": lighten(colour, 0.72), "edgecolor": colour, "marker": marker}
+            text = word("count", lang, label=label, count=counts[kind])
+            entries.append((text, ("change", style)))
     for kind, count in counts.items():
         if kind not in CHANGE_STYLE and count:
-            entries.append((f"{kind.replace('_', ' ')}: {count}", ("patch", {"facecolor": "#ddd"})))
-    entries.append(
-        (
-            f"unchanged: {unchanged} unit{'s' if unchanged != 1 else ''}",
-            ("patch", {"facecolor": "#f4f4f4", "edgecolor": "#999999"}),
-        )
-    )
+            label = word("count", lang, label=word(kind, lang), count=count)
+            entries.append((label, ("patch", {"facecolor": "#ddd"})))
+    label = word("count", lang, label=word("unchanged", lang), count=unchanged)
+    entries.append((label, ("patch", {"facecolor": "#f4f4f4", "edgecolor": "#999999"})))
     return entries
 
 
+@dataclass(frozen=True, slots=True)
+class _TreeView:
+    """What a chart shows, ready to lay out: the tree, each box's label and style, and the
+    units whose place in the tree the sources do not confirm (their link is dotted)."""
+
+    top: str
+    children: Callable[[str], Sequence[str]]
+    labels: Mapping[str, str]
+    styles: Mapping[str, BoxStyle]
+    dotted: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class _Words:
+    """The text around the tree: heading lines (the next to last one is the title), legend
+    entries, and the footnote."""
+
+    heading: Sequence[str]
+    legend: Sequence[tuple[str, Any]]
+    footnote: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class _Page:
+    """How a chart's own figure is divided, in points at full scale."""
+
+    width: float
+    height: float
+    tree_width: float
+    tree_height: float
+    heading_height: float
+    columns: int
+    note_lines: list[str]
+    note_height: float
+
+
+@dataclass(frozen=True, slots=True)
+class _AxesFit:
+    """How a chart fits into axes it was given: the scale of its text, the room its legend
+    takes at the top (in points) and the legend's number of columns."""
+
+    scale: float
+    band: float
+    columns: int
+
+
+#: Title, subtitle, legend and footnote sizes, in points at full scale.
+TITLE_SIZE, SUB_SIZE, LEGEND_SIZE, NOTE_SIZE = 13.0, 9.5, 8.0, 7.0
+#: In axes given by the caller: the smallest label size a chart folds its levels to keep, and
+#: the sizes of its title and legend (which do not scale with the tree).
+MIN_AXES_FONT, AXES_TITLE_SIZE, AXES_LEGEND_SIZE = 6.0, 8.5, 6.5
+
+
+def _lay_out(tree: _TreeView, measure: TextMeasure, columns: int | None = None) -> TreeLayout:
+    sizes: dict[str, tuple[float, float]] = {}
+    for uid, label in tree.labels.items():
+        width, height = measure.size(label, FONT_SIZE)
+        room = MARKER_ROOM if tree.styles[uid].marker else 0.0
+        sizes[uid] = (width + 2 * PAD_X + room, height + 2 * PAD_Y)
+    return tree_layout(tree.top, tree.children, sizes, stack_columns=columns)
+
+
+#: The numbers of stack columns tried for a chart in given axes (None: the layout's choice).
+AXES_COLUMNS: tuple[int | None, ...] = (None, 1, 2, 3, 4, 6)
+
+
+def _place_axes(ax: Axes) -> None:
+    """Let the figure's layout engine (constrained or tight layout), if it has one, place the
+    axes with their title, so that the box a chart is fitted to is the box it is drawn in."""
+    figure = ax.get_figure()
+    engine = figure.get_layout_engine() if figure is not None else None
+    if engine is not None:
+        engine.execute(figure)  # type: ignore[arg-type]
+
+
+def _axes_layout(
+    ax: Axes, tree: _TreeView, words: _Words, measure: TextMeasure
+) -> tuple[TreeLayout, _AxesFit]:
+    """Of the layouts with each of :data:`AXES_COLUMNS`, the one whose text is largest in
+    ``ax`` (the shape of someone else's axes is not the shape a chart of its own takes)."""
+    best: tuple[TreeLayout, _AxesFit] | None = None
+    for columns in AXES_COLUMNS:
+        layout = _lay_out(tree, measure, columns)
+        fit = _fit_axes(ax, layout, words, measure)
+        if best is None or fit.scale > best[1].scale + 1e-9:
+            best = (layout, fit)
+    assert best is not None
+    _fit_axes(ax, best[0], words, measure)  # the limits of the one kept
+    return best
+
+
+def _measure_for(families: list[str] | None, words: _Words) -> TextMeasure:
+    if families is None:  # a Chinese title or publisher still needs its glyphs
+        texts = [*words.heading, words.footnote, *(label for label, _ in words.legend)]
+        families, _ = text_families("en", texts)
+    return TextMeasure(families)
+
+
 def _draw_tree(
-    top: str,
-    children: Callable[[str], Sequence[str]],
-    labels: Mapping[str, str],
-    styles: Mapping[str, BoxStyle],
+    tree: _TreeView,
+    words: _Words,
     *,
     ax: Axes | None,
     families: list[str] | None,
-    heading: Sequence[str],
-    legend: Sequence[tuple[str, Any]],
-    footnote: str,
     dates: tuple[dt.date, ...],
     links: Sequence[tuple[str, str]] = (),
+    width: float | None = None,
+    folded: Mapping[str, int] | None = None,
 ) -> Chart:
-    import matplotlib.pyplot as plt
-    from matplotlib.collections import LineCollection
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Rectangle
+    measure = _measure_for(families, words)
+    page = None
+    if ax is None:
+        layout = _lay_out(tree, measure)
+        page = _plan_page(layout, words, measure)
+        figure, ax, scale = _own_axes(page, width)
+        columns = page.columns
+    else:
+        figure = ax.get_figure()  # type: ignore[assignment]
+        title = _add_axes_title(ax, words, measure)
+        _place_axes(ax)
+        layout, fit = _axes_layout(ax, tree, words, measure)
+        scale, columns = fit.scale, fit.columns
+    chart = Chart(
+        figure=figure,
+        ax=ax,
+        layout=layout,
+        dates=dates,
+        scale=scale,
+        own_figure=page is not None,
+        folded=dict(folded or {}),
+        citations=words.footnote,
+    )
+    if page is None:
+        chart.heading.append(title)
+    _add_connectors(chart, tree.dotted)
+    if links:
+        _add_links(chart, links)
+    _add_boxes(chart, tree, measure)
+    _add_markers(chart, tree.styles)
+    if page is not None:
+        _add_page_text(chart, page, words, measure)
+    elif words.legend:
+        chart.legend = _legend(ax, words.legend, columns, measure, AXES_LEGEND_SIZE, scale=1.0)
+    return chart
 
-    if families is None:  # a Chinese title or publisher still needs its glyphs
-        families, _ = text_families("en", [*heading, footnote, *(label for label, _ in legend)])
-    measure = TextMeasure(families)
-    sizes: dict[str, tuple[float, float]] = {}
-    for uid, label in labels.items():
-        width, height = measure.size(label, FONT_SIZE)
-        room = MARKER_ROOM if styles[uid].marker else 0.0
-        sizes[uid] = (width + 2 * PAD_X + room, height + 2 * PAD_Y)
-    layout = tree_layout(top, children, sizes)
 
-    title_size, sub_size, legend_size, note_size = 13.0, 9.5, 8.0, 6.5
+def _plan_page(layout: TreeLayout, words: _Words, measure: TextMeasure) -> _Page:
     tree_width = layout.width + 2 * MARGIN
     width = max(tree_width, 560.0)
     text_width = width - 2 * MARGIN
-    entry_widths = [
-        measure.width(label, legend_size) + (2.0 + 0.8 + 2.0) * legend_size for label, _ in legend
-    ]
-    columns = max(1, min(len(legend), int(text_width // max(entry_widths, default=1.0))))
-    legend_rows = sum(-(-len(group) // columns) for group in _groups(legend))
-    legend_height = legend_rows * legend_size * 1.75 + 8
-    note_lines = wrap_to_width(footnote, text_width, measure, note_size) if footnote else []
-    note_height = len(note_lines) * note_size * 1.45 + 6 if note_lines else 0.0
-    heading_height = title_size * 1.5 + (len(heading) - 1) * sub_size * 1.5 + 6
+    columns, legend_rows = _legend_shape(words.legend, text_width, measure, LEGEND_SIZE)
+    legend_height = legend_rows * LEGEND_SIZE * 1.75 + 8
+    note = words.footnote
+    note_lines = wrap_to_width(note, text_width, measure, NOTE_SIZE) if note else []
+    note_height = len(note_lines) * NOTE_SIZE * 1.45 + 6 if note_lines else 0.0
+    heading_height = TITLE_SIZE * 1.5 + (len(words.heading) - 1) * SUB_SIZE * 1.5 + 6
     tree_height = layout.height + 2 * 10.0
     height = MARGIN + heading_height + legend_height + tree_height + note_height + MARGIN
+    return _Page(
+        width, height, tree_width, tree_height, heading_height, columns, note_lines, note_height
+    )
 
-    own_figure = ax is None
-    if ax is None:
-        scale = min(1.0, MAX_INCHES * 72 / max(width, height))
-        figure = plt.figure(figsize=(width * scale / 72, height * scale / 72))
-        tree_bottom = MARGIN + note_height
-        ax = figure.add_axes(
-            (
-                (width - tree_width) / 2 / width,
-                tree_bottom / height,
-                tree_width / width,
-                tree_height / height,
-            )
-        )
+
+def _legend_shape(
+    legend: Sequence[tuple[str, Any]], width: float, measure: TextMeasure, size: float
+) -> tuple[int, int]:
+    """How many columns the legend has within ``width`` points, and how many rows."""
+    widths = [measure.width(label, size) + (2.0 + 0.8 + 2.0) * size for label, _ in legend]
+    columns = max(1, min(len(legend), int(width // max(widths, default=1.0))))
+    return columns, sum(-(-len(group) // columns) for group in _groups(legend))
+
+
+def _own_axes(page: _Page, width: float | None) -> tuple[Figure, Axes, float]:
+    """A figure sized to the page (``width`` inches wide if given) and the axes of its tree."""
+    import matplotlib.pyplot as plt
+
+    if width is not None:
+        scale = width * 72 / page.width
     else:
-        figure = ax.get_figure()  # type: ignore[assignment]
-        extent = ax.get_window_extent()
-        points = 72 / figure.dpi
-        scale = min(
-            1.0,
-            extent.width * points / tree_width,
-            extent.height * points / tree_height,
+        scale = min(1.0, MAX_INCHES * 72 / max(page.width, page.height))
+    figure = plt.figure(figsize=(page.width * scale / 72, page.height * scale / 72))
+    tree_bottom = MARGIN + page.note_height
+    ax = figure.add_axes(
+        (
+            (page.width - page.tree_width) / 2 / page.width,
+            tree_bottom / page.height,
+            page.tree_width / page.width,
+            page.tree_height / page.height,
         )
-    ax.set_xlim(-MARGIN, layout.width + MARGIN)
-    ax.set_ylim(layout.height + 10.0, -10.0)
-    if not own_figure:
-        # A figure of our own is sized so that a point of layout is a point of paper; someone
-        # else's axes keep their box and widen their limits instead.
-        ax.set_aspect("equal", adjustable="datalim")
+    )
+    layout_width = page.tree_width - 2 * MARGIN
+    ax.set_xlim(-MARGIN, layout_width + MARGIN)
+    ax.set_ylim(page.tree_height - 10.0, -10.0)
     ax.set_axis_off()
-    chart = Chart(
-        figure=figure, ax=ax, layout=layout, dates=dates, scale=scale, own_figure=own_figure
-    )
+    return figure, ax, scale
 
+
+def _add_axes_title(ax: Axes, words: _Words, measure: TextMeasure) -> Text:
+    title = "\n".join(words.heading[-2:])
+    font = measure.font(AXES_TITLE_SIZE)
+    return ax.set_title(title, loc="left", color=INK, fontproperties=font, parse_math=False)
+
+
+def _fit_axes(ax: Axes, layout: TreeLayout, words: _Words, measure: TextMeasure) -> _AxesFit:
+    """Scale the tree to the axes' box below its legend, and set the axes' limits to match."""
+    figure = ax.get_figure()
+    assert figure is not None
+    extent = ax.get_window_extent()
+    points = 72 / figure.dpi
+    box_width, box_height = extent.width * points, extent.height * points
+    columns, rows = _legend_shape(words.legend, box_width, measure, AXES_LEGEND_SIZE)
+    band = rows * AXES_LEGEND_SIZE * 1.75 + 6 if words.legend else 0.0
+    tree_width, tree_height = layout.width + 16.0, layout.height + 20.0
+    scale = min(1.0, box_width / tree_width, max(box_height - band, 1.0) / tree_height)
+    middle, half = layout.width / 2, box_width / scale / 2
+    ax.set_xlim(middle - half, middle + half)
+    top = -10.0 - band / scale
+    ax.set_ylim(top + box_height / scale, top)
+    ax.set_axis_off()
+    return _AxesFit(scale, band, columns)
+
+
+def _add_connectors(chart: Chart, dotted: frozenset[str]) -> None:
+    from matplotlib.collections import LineCollection
+
+    solid = [c for c in chart.layout.connectors if c.child not in dotted]
     lines = LineCollection(
-        _merged_segments(layout.connectors), colors=QUIET, linewidths=0.8 * scale, zorder=1
+        _merged_segments(solid), colors=QUIET, linewidths=0.8 * chart.scale, zorder=1
     )
-    ax.add_collection(lines, autolim=False)
+    chart.ax.add_collection(lines, autolim=False)
     chart.connectors.append(lines)
-    if links:
-        moves = []
-        for old, new in links:
-            source, target = layout.boxes[old], layout.boxes[new]
-            origin = (
-                (source.right, source.centre[1])
-                if source.right < target.x
-                else (source.x, source.centre[1])
-            )
-            moves.append(_arc(origin, (target.centre[0], target.y)))
-        link_lines = LineCollection(
-            moves,
-            colors=CHANGE_STYLE["moved"][0],
-            linewidths=1.2 * scale,
-            linestyles=(0, (4, 3)),
-            zorder=1.5,  # behind the boxes, so that it never crosses a label
-            alpha=0.7,
+    unsure = [c for c in chart.layout.connectors if c.child in dotted]
+    if unsure:
+        # Only the last stretch, into the child, is the child's own; the rest it shares.
+        dots = LineCollection(
+            [list(c.points[-2:]) for c in unsure],
+            colors=INK,
+            linewidths=1.1 * chart.scale,
+            linestyles=(0, (1, 1.6)),
+            zorder=1.2,
         )
-        ax.add_collection(link_lines, autolim=False)
-        chart.connectors.append(link_lines)
+        chart.ax.add_collection(dots, autolim=False)
+        chart.connectors.append(dots)
 
+
+def _add_links(chart: Chart, links: Sequence[tuple[str, str]]) -> None:
+    from matplotlib.collections import LineCollection
+
+    boxes = chart.layout.boxes
+    moves = []
+    for old, new in links:
+        source, target = boxes[old], boxes[new]
+        right = source.right < target.x
+        origin = (source.right if right else source.x, source.centre[1])
+        moves.append(_arc(origin, (target.centre[0], target.y)))
+    link_lines = LineCollection(
+        moves,
+        colors=CHANGE_STYLE["moved"][0],
+        linewidths=1.2 * chart.scale,
+        linestyles=(0, (4, 3)),
+        zorder=1.5,  # behind the boxes, so that it never crosses a label
+        alpha=0.7,
+    )
+    chart.ax.add_collection(link_lines, autolim=False)
+    chart.connectors.append(link_lines)
+
+
+def _add_boxes(chart: Chart, tree: _TreeView, measure: TextMeasure) -> None:
+    from matplotlib.patches import Rectangle
+
+    scale = chart.scale
     font = measure.font(FONT_SIZE * scale)
-    marks: dict[tuple[str, str, bool], list[tuple[float, float]]] = {}
-    for uid, box in layout.boxes.items():
-        style = styles[uid]
+    for uid, box in chart.layout.boxes.items():
+        style = tree.styles[uid]
         patch = Rectangle(
             (box.x, box.y),
             box.width,
@@ -672,14 +919,14 @@ def _draw_tree(
         if style.hatch:
             patch.set_hatch_linewidth(0.5 * scale)
             patch.set_hatchcolor("#b5b5b5")
-        ax.add_artist(patch)
+        chart.ax.add_artist(patch)
         chart.boxes[uid] = patch
         room = MARKER_ROOM if style.marker else 0.0
         chart.labels[uid] = label_text(
-            ax,
+            chart.ax,
             box.x + (box.width - room) / 2,
             box.centre[1],
-            labels[uid],
+            tree.labels[uid],
             measure,
             ha="center",
             va="center",
@@ -689,18 +936,24 @@ def _draw_tree(
             parse_math=False,
             zorder=3,
         )
+
+
+def _add_markers(chart: Chart, styles: Mapping[str, BoxStyle]) -> None:
+    """One line of markers per symbol and colour, rather than an artist per box."""
+    marks: dict[tuple[str, str, bool], list[tuple[float, float]]] = {}
+    for uid, box in chart.layout.boxes.items():
+        style = styles[uid]
         if style.marker:
             key = (style.marker, style.marker_colour, style.marker_filled)
             marks.setdefault(key, []).append((box.right - MARKER_ROOM / 2 - 1, box.centre[1]))
-    # One line of markers per symbol and colour, rather than an artist per box.
     for (marker, colour, filled), centres in marks.items():
         xs, ys = zip(*centres, strict=True)
-        (mark,) = ax.plot(
+        (mark,) = chart.ax.plot(
             xs,
             ys,
             marker=marker,
-            markersize=6.5 * scale,
-            markeredgewidth=1.0 * scale,
+            markersize=6.5 * chart.scale,
+            markeredgewidth=1.0 * chart.scale,
             color=colour,
             markerfacecolor=colour if filled else "white",
             linestyle="none",
@@ -708,8 +961,22 @@ def _draw_tree(
         )
         chart.markers.append(mark)
 
-    # matplotlib fills a legend column by column; order the entries so that they read row by
-    # row, each group (kinds, standings, changes) starting on a row of its own.
+
+def _legend(
+    owner: Any,
+    legend: Sequence[tuple[str, Any]],
+    columns: int,
+    measure: TextMeasure,
+    size: float,
+    scale: float,
+    **where: Any,
+) -> Artist:
+    """The legend, read row by row, each group (kinds, standings, changes) on rows of its own,
+    added to ``owner`` (a figure or axes) at the upper left of ``where`` (default: its own)."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Rectangle
+
+    # matplotlib fills a legend column by column: order the entries to read row by row.
     rows: list[list[tuple[str, Any]]] = []
     for group in _groups(legend):
         for start in range(0, len(group), columns):
@@ -719,85 +986,62 @@ def _draw_tree(
     handles = [
         _legend_handle(kind, options, scale, Rectangle, Line2D) for _, (kind, options) in ordered
     ]
-    names = [label for label, _ in ordered]
-    heading_font = measure.font(title_size * scale, "bold")
-    if own_figure:
-        y = 1 - MARGIN / height
-        for index, line in enumerate(heading):
-            bold = index == len(heading) - 2
-            size = title_size if bold else sub_size
-            chart.heading.append(
-                figure.text(
-                    MARGIN / width,
-                    y,
-                    line,
-                    va="top",
-                    ha="left",
-                    fontproperties=heading_font if bold else measure.font(sub_size * scale),
-                    color=INK,
-                    parse_math=False,
-                )
-            )
-            y -= size * 1.5 / height
-        if legend:
-            chart.legend = figure.legend(
-                handles,
-                names,
-                loc="upper left",
-                bbox_to_anchor=(MARGIN / width, 1 - (MARGIN + heading_height) / height),
-                ncol=columns,
-                frameon=False,
-                prop=measure.font(legend_size * scale),
-                handlelength=2.0,
-                handleheight=1.0,
-                handletextpad=0.8,
-                columnspacing=2.0,
-                borderpad=0.0,
-                borderaxespad=0.0,
-            )
-        if note_lines:
-            chart.footnote = figure.text(
-                MARGIN / width,
-                MARGIN / height,
-                "\n".join(note_lines),
-                va="bottom",
-                ha="left",
-                fontproperties=measure.font(note_size * scale),
-                color="#555555",
-                linespacing=1.3,
-                parse_math=False,
-            )
-    else:
+    options: dict[str, Any] = {"loc": "upper left", "bbox_to_anchor": (0.0, 1.0)}
+    options.update(where)
+    drawn: Artist = owner.legend(
+        handles,
+        [label for label, _ in ordered],
+        ncol=columns,
+        frameon=False,
+        prop=measure.font(size * scale),
+        handlelength=2.0,
+        handleheight=1.0,
+        handletextpad=0.8,
+        columnspacing=2.0,
+        borderpad=0.0,
+        borderaxespad=0.0,
+        **options,
+    )
+    return drawn
+
+
+def _add_page_text(chart: Chart, page: _Page, words: _Words, measure: TextMeasure) -> None:
+    """The heading, legend and footnote of a chart's own figure."""
+    figure, scale = chart.figure, chart.scale
+    y = 1 - MARGIN / page.height
+    for index, line in enumerate(words.heading):
+        bold = index == len(words.heading) - 2
+        size = TITLE_SIZE if bold else SUB_SIZE
         chart.heading.append(
-            ax.set_title("\n".join(heading), fontsize=sub_size * scale, loc="left", color=INK)
-        )
-        if legend:
-            # Below the axes, clear of the tree; the figure's owner leaves room for it.
-            chart.legend = ax.legend(
-                handles,
-                names,
-                loc="upper left",
-                bbox_to_anchor=(0.0, 0.0),
-                ncol=columns,
-                fontsize=legend_size * scale,
-                frameon=False,
-            )
-        if note_lines:
-            # Below the axes on the right, beside the legend, wrapped to half their width.
-            half = ax.get_window_extent().width * 72 / figure.dpi / 2
-            note_lines = wrap_to_width(footnote, half, measure, note_size * scale)
-            chart.footnote = ax.text(
-                1,
-                0,
-                "\n".join(note_lines),
-                transform=ax.transAxes,
+            figure.text(
+                MARGIN / page.width,
+                y,
+                line,
                 va="top",
-                ha="right",
-                fontsize=note_size * scale,
-                color="#555555",
+                ha="left",
+                fontproperties=measure.font(size * scale, "bold" if bold else "normal"),
+                color=INK,
                 parse_math=False,
             )
-    return chart
+        )
+        y -= size * 1.5 / page.height
+    if words.legend:
+        anchor = (MARGIN / page.width, 1 - (MARGIN + page.heading_height) / page.height)
+        chart.legend = _legend(
+            figure, words.legend, page.columns, measure, LEGEND_SIZE, scale, bbox_to_anchor=anchor
+        )
+    if page.note_lines:
+        chart.footnote = figure.text(
+            MARGIN / page.width,
+            MARGIN / page.height,
+            "\n".join(page.note_lines),
+            va="bottom",
+            ha="left",
+            fontproperties=measure.font(NOTE_SIZE * scale),
+            color="#555555",
+            linespacing=1.3,
+            parse_math=False,
+        )
 
 
 def _merged_segments(connectors: Iterable[Connector]) -> list[list[tuple[float, float]]]:

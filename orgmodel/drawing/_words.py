@@ -1,0 +1,119 @@
+"""Every word a picture prints that is not data, in each language pictures are drawn in.
+
+One table, so that ``lang="zh"`` localises a whole picture (headings, legends, footnotes, event
+words) and a new word cannot be added in one language only (a test checks that every entry has
+every language). Unit names, snapshot titles and source publishers are data: they are drawn as
+the snapshot files give them (a unit's ``name_zh`` in Chinese where known).
+
+>>> word("units", "zh", count=3)
+'3 个单位'
+>>> kind_word("business_group", "zh"), kind_word("my_kind", "zh")
+('事业群', 'my kind')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+__all__ = ["LANGUAGES", "WORDS", "kind_word", "word"]
+
+#: The languages pictures are drawn in.
+LANGUAGES: tuple[str, ...] = ("en", "zh")
+
+#: Each word, by key, in each language; ``{name}`` fields are filled in by :func:`word`.
+WORDS: Mapping[str, Mapping[str, str]] = {
+    # Headings and footnotes
+    "organisation": {"en": "Organisation", "zh": "组织架构"},
+    "snapshot_of": {"en": "Snapshot of {date}", "zh": "{date} 的架构"},
+    "below": {"en": "below {unit}", "zh": "{unit} 以下"},
+    "units": {"en": "{count} units", "zh": "{count} 个单位"},
+    "units_shown": {
+        "en": "{shown} of {total} units shown",
+        "zh": "显示 {total} 个单位中的 {shown} 个",
+    },
+    "separator": {"en": "; ", "zh": "；"},
+    "unit": {"en": "{count} unit", "zh": "{count} 个单位"},
+    "levels_shown": {"en": "{levels} levels shown", "zh": "显示 {levels} 层"},
+    "changes_from": {"en": "Changes from {a} to {b}", "zh": "{a} 至 {b} 的变化"},
+    "step_of": {
+        "en": "Step {index} of {count}: {a} to {b}",
+        "zh": "第 {index}/{count} 步：{a} 至 {b}",
+    },
+    "sources": {"en": "Sources", "zh": "资料来源"},
+    "hidden_below": {"en": "+{count} below", "zh": "下设 {count} 个"},
+    "was": {"en": "was {name}", "zh": "原为 {name}"},
+    "leader": {"en": "{role}: {name}", "zh": "{role}：{name}"},
+    # Standing and plans (org chart legend)
+    "active": {"en": "in line", "zh": "内部单位"},
+    "standalone": {"en": "standalone company (dashed)", "zh": "独立运营公司（虚线）"},
+    "listed": {"en": "listed (thick border)", "zh": "已上市（粗边框）"},
+    "affiliate": {
+        "en": "affiliate, outside the group (dotted, hatched)",
+        "zh": "集团外关联公司（点线、斜纹）",
+    },
+    "ipo_planned": {"en": "IPO planned", "zh": "计划上市"},
+    "ipo_paused": {"en": "IPO paused", "zh": "上市暂停"},
+    "ipo_cancelled": {"en": "IPO cancelled", "zh": "上市取消"},
+    "sale_agreed": {"en": "sale agreed", "zh": "已达成出售协议"},
+    "unconfirmed_unit": {
+        "en": "(?) unit not confirmed by the sources",
+        "zh": "（?）单位未经资料证实",
+    },
+    "unconfirmed_place": {
+        "en": "dotted link: placement not confirmed",
+        "zh": "点线连接：隶属关系未经证实",
+    },
+    # Event words (change chart legend, timeline marks)
+    "added": {"en": "added", "zh": "新设"},
+    "removed": {"en": "removed", "zh": "撤销"},
+    "renamed": {"en": "renamed", "zh": "更名"},
+    "moved": {"en": "moved", "zh": "调整隶属"},
+    "split": {"en": "split", "zh": "拆分"},
+    "merged": {"en": "merged", "zh": "合并"},
+    "spun_off": {"en": "spun off", "zh": "分拆独立"},
+    "returned": {"en": "returned", "zh": "回归"},
+    "status_changed": {"en": "status changed", "zh": "地位变化"},
+    "plan_changed": {"en": "plan changed", "zh": "计划变化"},
+    "kind_changed": {"en": "kind changed", "zh": "类型变化"},
+    "leader_changed": {"en": "leader changed", "zh": "负责人变更"},
+    "updated": {"en": "record updated", "zh": "记录更新"},
+    "unchanged": {"en": "unchanged", "zh": "未变"},
+    "split_source": {"en": "split: the unit split up", "zh": "拆分：被拆分的单位"},
+    "split_result": {"en": "split: a unit it split into", "zh": "拆分：拆出的单位"},
+    "merged_source": {"en": "merged: a unit merged away", "zh": "合并：被合并的单位"},
+    "merged_result": {"en": "merged: the unit they formed", "zh": "合并：合并后的单位"},
+    "moved_from": {"en": "moved (old parent named in the box)", "zh": "调整隶属（框内注明原上级）"},
+    "from_parent": {"en": "from {name}", "zh": "原属 {name}"},
+    "count": {"en": "{label}: {count}", "zh": "{label}：{count}"},
+}
+
+#: Generic words for kinds of unit; a kind not listed here is drawn as its name.
+KIND_WORDS: Mapping[str, Mapping[str, str]] = {
+    "holding": {"en": "holding", "zh": "控股公司"},
+    "segment": {"en": "segment", "zh": "板块"},
+    "business_group": {"en": "business group", "zh": "事业群"},
+    "business_unit": {"en": "business unit", "zh": "事业部"},
+    "company": {"en": "company", "zh": "公司"},
+    "function": {"en": "function", "zh": "职能部门"},
+    "lab": {"en": "lab", "zh": "研究机构"},
+    "committee": {"en": "committee", "zh": "委员会"},
+    "affiliate": {"en": "affiliate", "zh": "关联公司"},
+}
+
+
+def word(key: str, lang: str = "en", **fields: object) -> str:
+    """The word ``key`` in ``lang``, with its ``{fields}`` filled in.
+
+    Raises ``KeyError`` for a key that is not in :data:`WORDS` and ``ValueError`` for a
+    language that is not in :data:`LANGUAGES`.
+    """
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language '{lang}': use 'en' or 'zh'")
+    text = WORDS[key][lang]
+    return text.format(**fields) if fields else text
+
+
+def kind_word(kind: str, lang: str = "en") -> str:
+    """How a kind of unit reads in ``lang``: its generic word if there is one, else its name."""
+    words = KIND_WORDS.get(kind)
+    return words[lang] if words is not None else kind.replace("_", " ")
