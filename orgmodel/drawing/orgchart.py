@@ -191,9 +191,10 @@ def draw_org_chart(
 
     Examples
     --------
+    >>> import datetime as dt
     >>> from orgmodel.model import Unit
-    >>> s = Snapshot("2024-01-01", [Unit(id="g", name="Group", kind="holding"),
-    ...                             Unit(id="a", name="Apps", kind="unit", parent="g")])
+    >>> s = Snapshot(dt.date(2024, 1, 1), [Unit(id="g", name="Group", kind="holding"),
+    ...                                    Unit(id="a", name="Apps", kind="unit", parent="g")])
     >>> chart = draw_org_chart(s)
     >>> sorted(chart.boxes), [t.get_text() for t in chart.heading]
     (['a', 'g'], ['Organisation', 'Snapshot of 2024-01-01; 2 units'])
