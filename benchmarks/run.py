@@ -275,6 +275,51 @@ def bench_load(ctx: Context) -> None:
     ctx.add("load", f"read_history {snaps} x {units} units, churn 2%, gc on", value, "us/unit")
 
 
+def bench_formats(ctx: Context) -> None:
+    """Load + validate of JSON snapshot files and long tables against their parsers alone."""
+    import orjson
+    import pyarrow.csv as pcsv
+    import pyarrow.parquet as pq
+
+    from benchmarks.formats import write_json_folder, write_tables
+    from orgmodel.reading import load_history
+
+    sizes = [1000, 10000] if ctx.quick else [10000, 100000, 1000000]
+    per_unit: dict[str, dict[int, float]] = {}
+    for units in sizes:
+        repeat = max(1, min(7, 200_000 // units))
+        folder = write_json_folder(units, ctx.workdir / f"json-{units}")
+        file = next(folder.glob("*.json"))
+        parquet, csv = write_tables(units, ctx.workdir / f"table-{units}")
+        cases: dict[str, Callable[[], object]] = {
+            "JSON: orjson.loads": lambda file=file: orjson.loads(file.read_bytes()),
+            "JSON: load_history": lambda folder=folder: load_history(folder),
+            "Parquet: pyarrow read": lambda p=parquet: pq.read_table(p),
+            "Parquet: pyarrow read + to_pylist": lambda p=parquet: pq.read_table(p).to_pylist(),
+            "Parquet: load_history": lambda p=parquet: load_history(p),
+            "CSV: pyarrow read + to_pylist": lambda p=csv: pcsv.read_csv(p).to_pylist(),
+            "CSV: load_history": lambda p=csv: load_history(p),
+        }
+        for name, fn in cases.items():
+            value = median_time(fn, repeat) / units * 1e6
+            per_unit.setdefault(name, {})[units] = value
+            ctx.add("formats", f"{units} units, {name}", value, "us/unit")
+        ratios = {
+            "JSON load / orjson.loads": ("JSON: load_history", "JSON: orjson.loads"),
+            "Parquet load / pyarrow to_pylist": (
+                "Parquet: load_history",
+                "Parquet: pyarrow read + to_pylist",
+            ),
+            "CSV load / pyarrow to_pylist": ("CSV: load_history", "CSV: pyarrow read + to_pylist"),
+        }
+        for label, (ours, floor) in ratios.items():
+            ratio = per_unit[ours][units] / per_unit[floor][units]
+            target = "<= 1.5" if units == 100000 else ""
+            met = ratio <= 1.5 if units == 100000 else None
+            ctx.add("formats", f"{units} units, {label}", ratio, "x", target, met)
+    ctx.details["formats"] = {"per_unit_us": per_unit}
+
+
 def _diff_available() -> bool:
     import orgmodel
 
@@ -569,6 +614,7 @@ BENCHMARKS: dict[str, Callable[[Context], None]] = {
     "memory": bench_memory,
     "cache": bench_cache,
     "events": bench_events,
+    "formats": bench_formats,
 }
 
 

@@ -48,13 +48,15 @@ import difflib
 import hashlib
 import math
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from pydantic import TypeAdapter, ValidationError
 
+from orgmodel._gc import paused
 from orgmodel.errors import DataError, Problem
 from orgmodel.history import History
 from orgmodel.model import Bibliography, SnapshotFile, Source, Unit
@@ -302,6 +304,8 @@ def _serial(value: float) -> dt.date | None:
 
 def _text(value: Any) -> str | None:
     """A cell as text: None for an empty cell, whole numbers without their '.0'."""
+    if type(value) is str:
+        return value.strip() or None
     if value is None:
         return None
     if isinstance(value, float):
@@ -378,14 +382,24 @@ class _Sources:
         return key
 
 
+_SPECIAL = frozenset({"date", "leaders", "lineage", "source"})
+
+
 def _unit_data(
-    values: Sequence[Any], columns: Mapping[str, int], sources: _Sources, path: Path, date: dt.date
+    values: Sequence[Any],
+    plain: Sequence[tuple[str, int]],
+    special: Sequence[tuple[str, int]],
+    cite: Callable[[str], str],
 ) -> dict[str, Any] | str:
     """The fields of one unit from a row's cells, or the message for what is wrong."""
-    data: dict[str, Any] = {}
-    for name, index in columns.items():
-        text = _text(values[index]) if index < len(values) else None
-        if text is None or name == "date":
+    size = len(values)
+    data: dict[str, Any] = {"kind": DEFAULT_KIND}
+    for name, index in plain:
+        if index < size and (text := _text(values[index])) is not None:
+            data[name] = text
+    for name, index in special:
+        text = _text(values[index]) if index < size else None
+        if text is None:
             continue
         if name == "leaders":
             leaders = _leaders(text)
@@ -394,11 +408,8 @@ def _unit_data(
             data["leaders"] = leaders
         elif name == "lineage":
             data["lineage"] = _split(text)
-        elif name == "source":
-            data["sources"] = [sources.for_cell(part, path, date) for part in _split(text)]
         else:
-            data[name] = text
-    data.setdefault("kind", DEFAULT_KIND)
+            data["sources"] = [cite(part) for part in _split(text)]
     return data
 
 
@@ -411,12 +422,20 @@ def _file_rows(
     raw = _read_raw(path)
     columns, ignored = _columns(raw.header, column_map, path, file_date is not None)
     key = sources.for_file(path)
+    plain = [(n, i) for n, i in columns.items() if n not in _SPECIAL]
+    special = [(n, i) for n, i in columns.items() if n in _SPECIAL and n != "date"]
     rows: list[_Row] = []
     problems: list[Problem] = []
     date_at = columns.get("date")
+    dates: dict[Any, dt.date | None] = {}  # a table repeats each date in many rows
     for number, values in raw.rows:
         cell = values[date_at] if date_at is not None and date_at < len(values) else None
-        date = file_date if date_at is None else parse_cell_date(cell if cell is not None else "")
+        if date_at is None:
+            date = file_date
+        elif cell in dates:
+            date = dates[cell]
+        else:
+            date = dates[cell] = parse_cell_date(cell if cell is not None else "")
         if date is None:
             shown = "" if cell is None else str(cell).strip()
             problems.append(
@@ -429,11 +448,11 @@ def _file_rows(
                 )
             )
             continue
-        data = _unit_data(values, columns, sources, path, date)
+        data = _unit_data(values, plain, special, partial(sources.for_cell, path=path, date=date))
         if isinstance(data, str):
             problems.append(Problem(path, None, data, row=number))
             continue
-        data["sources"] = [key, *data.get("sources", ())]
+        data["sources"] = [key, *data["sources"]] if "sources" in data else [key]
         rows.append(_Row(path, number, date, data))
     if not rows and not problems:
         problems.append(Problem(path, None, "has a header but no rows; add a row for each unit"))
@@ -573,7 +592,13 @@ def read_table(
 
     Raises :class:`~orgmodel.errors.DataError` with every problem found, one per line.
     """
-    files = [Path(p) for p in paths]
+    with paused():
+        return _read_table([Path(p) for p in paths], column_map, title)
+
+
+def _read_table(
+    files: list[Path], column_map: Mapping[str, str] | None, title: str | None
+) -> Table:
     sources = _Sources()
     rows: list[_Row] = []
     ignored: list[str] = []
@@ -597,13 +622,12 @@ def read_table(
     if problems:
         raise DataError(problems)
     name = title or ", ".join(p.name for p in files)
+    # Every part is validated already: the units one by one, the dates as they were read.
     snapshots = [
-        SnapshotFile.model_validate(
-            {
-                "date": date,
-                "title": f"{name} on {date.isoformat()}",
-                "units": _parents_first([u for _, u in members]),
-            }
+        SnapshotFile.model_construct(
+            date=date,
+            title=f"{name} on {date.isoformat()}",
+            units=tuple(_parents_first([u for _, u in members])),
         )
         for date, members in dates.items()
     ]

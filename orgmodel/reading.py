@@ -41,6 +41,7 @@ from pydantic import BaseModel, ValidationError
 from orgmodel._gc import paused
 from orgmodel.errors import DataError, Problem
 from orgmodel.history import History
+from orgmodel.jsonfiles import JSON_SUFFIX, parse_json, validated_snapshot
 from orgmodel.longtable import TABLE_SUFFIXES, read_table_history
 from orgmodel.model import Bibliography, SnapshotFile, Unit
 from orgmodel.snapshot import Snapshot, structure_problems
@@ -55,7 +56,7 @@ __all__ = [
 ]
 
 BIBLIOGRAPHY_NAME = "sources.yaml"
-SNAPSHOT_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})\.ya?ml$", re.IGNORECASE)
+SNAPSHOT_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})\.(ya?ml|json)$", re.IGNORECASE)
 
 _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -286,6 +287,8 @@ def _read_bytes(path: Path) -> bytes:
 def _parse(path: Path, text: bytes | None = None) -> Any:
     if text is None:
         text = _read_bytes(path)
+    if path.suffix.lower() == JSON_SUFFIX:
+        return parse_json(path, text)
     try:
         with paused():
             return yaml.load(text, Loader=_Loader)
@@ -454,19 +457,23 @@ def _read_snapshot(path: Path) -> tuple[Snapshot | None, list[Problem]]:
         text = _read_bytes(path)
     except DataError as exc:
         return None, exc.problems
-    entry = _cache_path(path, text)
+    # JSON is read about as fast as the cache would be, so it is neither taken from nor kept in it.
+    is_json = path.suffix.lower() == JSON_SUFFIX
+    entry = None if is_json else _cache_path(path, text)
     cached = _from_cache(SnapshotFile, entry)
     if cached is not None and not _file_findings(cached, path):
         # An entry is only written for a file that passed; one that fails now was changed
         # after it was written, and is passed over for the file itself.
         return _snapshot(cached, path), []
-    try:
-        data = _parse(path, text)
-    except DataError as exc:
-        return None, exc.problems
-    model, problems = _validate(SnapshotFile, data, path, text)
+    model: BaseModel | None = validated_snapshot(text) if is_json else None
     if model is None:
-        return None, problems
+        try:
+            data = _parse(path, text)
+        except DataError as exc:
+            return None, exc.problems
+        model, problems = _validate(SnapshotFile, data, path, text)
+        if model is None:
+            return None, problems
     assert isinstance(model, SnapshotFile)
     findings = _file_findings(model, path)
     if findings:
@@ -657,7 +664,8 @@ class _FolderFiles(NamedTuple):
 
 
 def _folder_files(folder: Path) -> _FolderFiles:
-    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".yaml", ".yml"))
+    suffixes = (".yaml", ".yml", JSON_SUFFIX)
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in suffixes)
     bib_names = (BIBLIOGRAPHY_NAME, "sources.yml")
     bib_path = next((p for p in files if p.name.lower() in bib_names), None)
     snapshot_files: list[Path] = []

@@ -103,3 +103,18 @@ def test_a_cached_read_equals_a_fresh_one(
     assert len(entries) == len(fresh) + 1
     entries[0].write_text("{damaged", encoding="utf-8")
     assert list(orgmodel.load_history(folder)) == list(fresh)
+
+
+def test_the_format_benchmark_reads_the_same_group_three_ways(tmp_path: Path) -> None:
+    pytest.importorskip("pyarrow")
+    from benchmarks.formats import write_json_folder, write_tables
+
+    from_json = orgmodel.load_history(write_json_folder(60, tmp_path / "json"))
+    parquet, csv = write_tables(60, tmp_path / "tables")
+    (snapshot,) = from_json
+    for table in (parquet, csv):
+        (row_snapshot,) = orgmodel.load_history(table)
+        assert [(u.id, u.name, u.parent, u.kind, u.status) for u in row_snapshot] == [
+            (u.id, u.name, u.parent, u.kind, u.status) for u in snapshot
+        ]
+    assert len(snapshot) == 60

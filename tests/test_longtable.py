@@ -324,3 +324,4 @@ def test_json_output(tmp_path: Path) -> None:
         "2023-03-28.json",
         "sources.yaml",
     ]
+    assert list(orgmodel.load_history(tmp_path / "out")) == list(orgmodel.load_history(HISTORY))
