@@ -498,7 +498,7 @@ def plot(
         )
         used = f"snapshot of {snapshot.date.isoformat()}"
     else:
-        first, second = sorted([history.at(date), history.at(compare)], key=lambda s: s.date)
+        first, second = (history.snapshots[i] for i in history.span(date, compare))
         result = history.diff(first.date, second.date)
         chart = drawing.draw_change_chart(
             first,
@@ -543,8 +543,7 @@ def timeline(
     _check_picture_path(output, history)
     if unit is not None:
         history.check_unit(unit)
-    first = history.at(start).date if start is not None else history.dates[0]
-    last = history.at(end).date if end is not None else history.dates[-1]
+    first, last = (history.dates[i] for i in history.span(start, end))
     import orgmodel.drawing as drawing
 
     drawn = drawing.draw_timeline(

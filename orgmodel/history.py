@@ -111,11 +111,23 @@ class History:
         """The structure in force on ``date`` as a directed graph, edges parent -> child."""
         return to_graph(self.at(date))
 
-    def _check_order(self, a: DateLike, b: DateLike) -> None:
+    def span(self, a: DateLike | None = None, b: DateLike | None = None) -> tuple[int, int]:
+        """The positions in :attr:`snapshots` of the snapshots in force on ``a`` (default: the
+        first) and on ``b`` (default: the last).
+
+        The one rule for everything that takes two dates: ``a`` after ``b`` is a
+        :class:`DateError`, never silently swapped.
+        """
+        first = self.index(a) if a is not None else 0
+        last = self.index(b) if b is not None else len(self.snapshots) - 1
         # Compare the snapshots the dates select, so that "2021" and "2021-06" (both in one
         # snapshot's span) are in order whichever way round they are given.
-        if self.index(a) > self.index(b):
+        if first > last:
             raise DateError(f"{a} is after {b}; give the earlier date first")
+        return first, last
+
+    def _check_order(self, a: DateLike, b: DateLike) -> None:
+        self.span(a, b)
 
     def unit_ids(self) -> set[str]:
         """Every unit id that appears in any snapshot."""

@@ -11,10 +11,11 @@ Parsing YAML is most of the cost of reading, so each file that passes its own ch
 validated, in a cache: ``$XDG_CACHE_HOME/orgmodel`` (``~/.cache/orgmodel``), one JSON file per
 file content, file name and version of the reading code, in its own subfolder
 (:data:`CACHE_SUBFOLDER`). A file read again is taken from there, which is several times faster
-than parsing it; an entry read back passes the same checks as the file it stands for, and the
-checks across files are made every time. The cache is safe to delete; set ``ORGMODEL_CACHE=off``
-to do without it, or to a folder to move it. The cache only ever writes and deletes files of its
-own subfolder named as it names them, so pointing it at a folder that holds other files is safe.
+than parsing it. An entry read back must carry the digest the cache wrote with it, and passes
+the same checks as the file it stands for; the checks across files are made every time. The
+cache is safe to delete; set ``ORGMODEL_CACHE=off`` to do without it, or to a folder to move it.
+The cache only ever writes and deletes files of its own subfolder named as it names them, so
+pointing it at a folder that holds other files is safe.
 
 Only regular files are read: a FIFO or a device named like a snapshot is reported, not read
 (reading one would wait for ever).
@@ -26,6 +27,7 @@ import contextlib
 import difflib
 import functools
 import hashlib
+import hmac
 import os
 import re
 import stat
@@ -78,7 +80,9 @@ class _Loader(_BaseLoader):  # type: ignore[misc]
             value = node.value if isinstance(node, yaml.ScalarNode) else None
             what = f"'{value}'" if isinstance(value, str) and len(value) <= 60 else "the value"
             tag = node.tag.rsplit(":", 1)[-1]
-            reason = f" ({exc})" if isinstance(exc, ValueError) and len(str(exc)) <= 80 else ""
+            # Python's reason is worth showing for a date ("day is out of range for month").
+            usable = isinstance(exc, ValueError) and tag == "timestamp" and len(str(exc)) <= 80
+            reason = f" ({exc})" if usable else ""
             raise yaml.constructor.ConstructorError(
                 None,
                 None,
@@ -185,11 +189,19 @@ def _from_cache(model: type[_Model], entry: Path | None) -> _Model | None:
         data = _read_regular(entry)
     except (OSError, _NotRegularError):
         return None
+    seal, _, data = data.partition(b"\n")
+    if not hmac.compare_digest(seal, _seal(entry, data)):
+        return None  # not what the cache wrote: read the file itself
     try:
         with paused():
             return model.model_validate_json(data)
     except ValueError:
         return None  # a damaged entry: read the file itself
+
+
+def _seal(entry: Path, data: bytes) -> bytes:
+    """What proves an entry is what the cache wrote under its name: a digest of both."""
+    return hashlib.sha256(entry.name.encode() + b"\0" + data).hexdigest().encode()
 
 
 def _to_cache(entry: Path | None, value: BaseModel) -> None:
@@ -198,7 +210,8 @@ def _to_cache(entry: Path | None, value: BaseModel) -> None:
     partial = entry.with_name(f"{entry.stem}.{os.getpid()}.tmp")
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
-        partial.write_bytes(value.model_dump_json(exclude_unset=True).encode())
+        data = value.model_dump_json(exclude_unset=True).encode()
+        partial.write_bytes(_seal(entry, data) + b"\n" + data)
         os.replace(partial, entry)
         _prune(entry.parent)
     except OSError:
@@ -297,9 +310,8 @@ def _parse(path: Path, text: bytes | None = None) -> Any:
         line = mark.line + 1 if mark is not None else None
         what = exc.problem or "cannot be parsed"
         context = f" {exc.context}" if exc.context else ""
-        raise DataError(
-            [Problem(path, line, f"not valid YAML: {what}{context}; fix the syntax there")]
-        ) from None
+        fix = "" if "; " in what else "; fix the syntax there"  # the loader's own say the fix
+        raise DataError([Problem(path, line, f"not valid YAML: {what}{context}{fix}")]) from None
     except yaml.YAMLError as exc:
         raise DataError([Problem(path, None, f"not valid YAML: {exc}")]) from None
 

@@ -171,3 +171,84 @@ def test_export_never_writes_into_the_data_folder(tmp_path: Path, capsys, name: 
         "orgmodel never touches; write the output somewhere else\n"
     )
     assert checksums(data) == before
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["diff", "2022", "2020"],
+        ["diff", "2022", "2020", "--steps"],
+        ["log", "2022", "2020"],
+        ["timeline", "--from", "2022", "--to", "2020", "-o", "{out}/t.png"],
+        ["plot", "2022", "--compare", "2020", "-o", "{out}/p.png"],
+    ],
+)
+def test_two_dates_the_wrong_way_round_are_refused_by_every_command(
+    tmp_path: Path, capsys, args: list[str]
+):
+    """One rule for every command that takes two dates: refused, never swapped."""
+    argv = [a.format(out=tmp_path) for a in args]
+    code, out, err = run(capsys, *argv, "--data", str(EXAMPLE))
+    assert (code, out, err) == (
+        2,
+        "",
+        "orgmodel: 2022 is after 2020; give the earlier date first\n",
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def orgmodel_process(*args: str, **options) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "orgmodel", *args],
+        capture_output=options.pop("stdout", None) is None,
+        text=True,
+        timeout=120,
+        **options,
+    )
+
+
+def test_a_console_that_cannot_show_a_name_gets_escapes():
+    env = {**os.environ, "PYTHONIOENCODING": "cp1252"}
+    done = orgmodel_process("show", "2023-06-01", "--lang", "zh", env=env, encoding="cp1252")
+    assert (done.returncode, done.stderr) == (0, "")
+    assert "\\u963f\\u91cc\\u5df4\\u5df4" in done.stdout  # 阿里巴巴, as the console can show it
+
+
+def test_a_full_standard_output_is_one_line_and_status_2():
+    with open("/dev/full", "w") as full:  # written to, never replaced
+        done = subprocess.run(
+            [sys.executable, "-m", "orgmodel", "log"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    assert (done.returncode, done.stderr) == (
+        2,
+        "orgmodel: standard output: cannot be written (No space left on device)\n",
+    )
+
+
+@pytest.mark.parametrize("args", [["dates"], ["log"]])
+def test_a_reader_that_leaves_early_is_not_an_error(args: list[str]):
+    """`orgmodel log | head -1` and `orgmodel dates | true`: status 0, nothing on stderr,
+    for a short output (written at exit) and a long one (written as it goes)."""
+    for keep in (0, 1):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "orgmodel", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        assert process.stdout is not None and process.stderr is not None
+        if keep:
+            process.stdout.readline()
+        process.stdout.close()
+        err = process.stderr.read()
+        assert (process.wait(timeout=120), err) == (0, b"")
+
+
+def test_an_output_folder_that_takes_no_files_is_status_2(capsys):
+    """/proc takes no new files, even from root."""
+    code, out, err = run(capsys, "export", "2021", "--data", str(EXAMPLE), "-o", "/proc/x.json")
+    assert (code, out) == (2, "")
+    assert err.startswith("orgmodel: /proc/x.json: cannot be written (")

@@ -249,7 +249,7 @@ CASES = [
         },
         [
             "{dir}/2020-01-01.yaml:3: not valid YAML: the key 'title' appears twice in one "
-            "mapping; keep one; fix the syntax there"
+            "mapping; keep one"
         ],
     ),
     (
@@ -414,3 +414,120 @@ def test_the_cache_never_deletes_the_users_files(tmp_path: Path, monkeypatch, wr
     }
     entries = list((shared / reading.CACHE_SUBFOLDER).iterdir())
     assert 1 <= len(entries) <= 2 and all(reading._ENTRY_NAME.match(p.name) for p in entries)
+
+
+HEAD = "date: 2020-01-01\ntitle: T\nunits:\n  - {id: g, name: Group, kind: holding}\n"
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (
+            "  - {id: a, name: A, kind: holding, parent: g, note: 2023-02-30}",
+            "'2023-02-30' cannot be read as timestamp (day is out of range for month)",
+        ),
+        (
+            "  - {id: a, name: A, kind: 2023-05-18 25:00:00, parent: g}",
+            "'2023-05-18 25:00:00' cannot be read as timestamp (hour must be in 0..23)",
+        ),
+        ("  - {id: a, name: !!int x, kind: holding, parent: g}", "'x' cannot be read as int"),
+        ("  - {id: a, name: !!float x, kind: holding, parent: g}", "'x' cannot be read as float"),
+        (
+            "  - {id: a, name: !!bool maybe, kind: holding, parent: g}",
+            "'maybe' cannot be read as bool",
+        ),
+        (
+            "  - {id: a, name: !!timestamp soon, kind: holding, parent: g}",
+            "'soon' cannot be read as timestamp",
+        ),
+        (
+            "  - {id: a, name: " + "1" * 5000 + ", kind: holding, parent: g}",
+            "the value cannot be read as int",
+        ),
+        (
+            "  - {id: a, ? [a] : b, kind: holding, parent: g}",
+            "a key must be a single word or text, not a list or mapping",
+        ),
+        ("  - !!map [a, b]", "expected a mapping of keys to values here"),
+    ],
+)
+def test_values_yaml_cannot_build_are_located_errors(write_folder, line: str, message: str):
+    folder = write_folder({"2020-01-01.yaml": HEAD + line + "\n"})
+    with pytest.raises(DataError) as caught:
+        orgmodel.load_history(folder)
+    assert str(caught.value) == (
+        f"{folder}/2020-01-01.yaml:5: not valid YAML: {message}; put it in quotes to make it "
+        "text, or fix it"
+        if "cannot be read" in message
+        else f"{folder}/2020-01-01.yaml:5: not valid YAML: {message}; fix the syntax there"
+    )
+
+
+def _entries(cache: Path) -> list[Path]:
+    from orgmodel import reading
+
+    return sorted((cache / reading.CACHE_SUBFOLDER).glob("*.json"))
+
+
+@pytest.mark.parametrize("reseal", [False, True])
+def test_an_edited_cache_entry_is_never_trusted(tmp_path: Path, monkeypatch, write_folder, reseal):
+    """An entry edited into a parent cycle (even with its digest made again) is passed over
+    for the file itself, so every reader sees what the file says."""
+    from orgmodel import reading
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("ORGMODEL_CACHE", str(cache))
+    folder = write_folder({"2020-01-01.yaml": GOOD})
+    fresh = orgmodel.load_history(folder)
+    [entry] = [e for e in _entries(cache) if b'"units"' in e.read_bytes()]
+    seal, _, data = entry.read_bytes().partition(b"\n")
+    data = data.replace(b'"parent":"a"', b'"parent":"b"').replace(
+        b'"id":"a","name":"A","kind":"business_group","parent":"g"',
+        b'"id":"a","name":"A","kind":"business_group","parent":"b"',
+    )
+    assert data.count(b'"parent":"b"') == 2  # a under b, b under b: a cycle and a self-parent
+    if reseal:
+        seal = reading._seal(entry, data)
+    entry.write_bytes(seal + b"\n" + data)
+    again = orgmodel.load_history(folder)
+    assert list(again) == list(fresh)
+    assert again.at("2020").units["b"].parent == "a"
+
+
+def test_a_renamed_unit_in_a_cache_entry_is_not_believed(tmp_path, monkeypatch, write_folder):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("ORGMODEL_CACHE", str(cache))
+    folder = write_folder({"2020-01-01.yaml": GOOD})
+    orgmodel.load_history(folder)
+    for entry in _entries(cache):
+        entry.write_bytes(entry.read_bytes().replace(b'"name":"Group"', b'"name":"Forged"'))
+    assert orgmodel.load_history(folder).at("2020").units["g"].name == "Group"
+
+
+def test_a_fifo_named_like_a_snapshot_is_reported_not_read(write_folder):
+    """Reading a FIFO would wait for a writer for ever; it is named as what it is."""
+    import os
+    import subprocess
+    import sys
+
+    folder = write_folder({"2020-01-01.yaml": GOOD})
+    os.mkfifo(folder / "2021-01-01.yaml")
+    done = subprocess.run(
+        [sys.executable, "-m", "orgmodel", "validate", str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (
+        f"orgmodel: {folder}/2021-01-01.yaml: is a FIFO (named pipe), not a regular file; "
+        "only files are read\n"
+    )
+
+
+def test_a_snapshot_with_an_upper_case_suffix_is_read(write_folder):
+    folder = write_folder({"2020-01-01.YAML": GOOD, "2021-01-01.Yml": GOOD.replace("2020", "2021")})
+    assert [d.isoformat() for d in orgmodel.load_history(folder).dates] == [
+        "2020-01-01",
+        "2021-01-01",
+    ]

@@ -117,8 +117,7 @@ def draw_timeline(
     from matplotlib.lines import Line2D
     from matplotlib.ticker import FixedLocator
 
-    first = history.index(start) if start is not None else 0
-    last = history.index(end) if end is not None else len(history.snapshots) - 1
+    first, last = history.span(start, end)
     snapshots = history.snapshots[first : last + 1]
     stop = parse_date(end) + dt.timedelta(days=1) if end is not None else None
     if events is None:
