@@ -152,12 +152,23 @@
     return b;
   }
 
-  function nodeFor(rec, marks, memo) {
-    var li = el("li");
-    var node = add(el("div", "node"), box(rec, marks));
-    li.appendChild(node);
-    var children = state.kids[rec.id];
-    if (!children) return li;
+  // The tree is kept between dates and patched: a unit's box is made again only when its
+  // record, its mark or its fold changes, and a list of children only when its members or
+  // their order change. Branches that did not change keep their layout, so a change of date
+  // costs what changed, not the size of the tree.
+  var drawn = Object.create(null); // unit id -> {li, node, box, tog, sub, rec, mark, togSig, subSig}
+
+  function entryFor(id) {
+    var e = drawn[id];
+    if (!e) {
+      e = drawn[id] = { li: el("li"), node: el("div", "node"), box: null, tog: null, sub: null,
+        rec: null, mark: null, togSig: "", subSig: "" };
+      e.li.appendChild(e.node);
+    }
+    return e;
+  }
+
+  function toggle(rec, children, marks, memo) {
     var collapsed = !!state.collapsed[rec.id];
     var tog = el("button", "tog", collapsed ? "+" + children.length : "\u2212");
     tog.type = "button";
@@ -170,41 +181,66 @@
         tog.textContent += " \u00b7 " + hidden + " " + L.below;
       }
     }
-    node.appendChild(tog);
-    if (collapsed) return li;
-    var leaves = children.every(function (c) { return !state.kids[c.id]; });
-    li.appendChild(leaves && children.length > 2 ? stack(children, marks) : row(children, marks, memo));
-    return li;
+    return tog;
   }
 
-  function row(children, marks, memo) {
-    var ul = el("ul", "kids");
-    children.forEach(function (c) { ul.appendChild(nodeFor(c, marks, memo)); });
-    return ul;
+  function sync(rec, marks, memo, cls) {
+    var e = entryFor(rec.id);
+    if (e.li.className !== cls) e.li.className = cls;
+    var mark = marks[rec.id] || null;
+    if (e.rec !== rec || e.mark !== mark) {
+      var made = box(rec, marks);
+      if (e.box) e.node.replaceChild(made, e.box);
+      else e.node.insertBefore(made, e.node.firstChild);
+      e.box = made;
+      e.rec = rec;
+      e.mark = mark;
+    }
+    var children = state.kids[rec.id];
+    var collapsed = !!state.collapsed[rec.id];
+    var togSig = children ? collapsed + "|" + children.length + "|" +
+      (collapsed ? markedBelow(rec.id, marks, memo) : 0) : "";
+    if (togSig !== e.togSig) {
+      if (e.tog) e.node.removeChild(e.tog);
+      e.tog = children ? e.node.appendChild(toggle(rec, children, marks, memo)) : null;
+      e.togSig = togSig;
+    }
+    var mode = !children || collapsed ? "" :
+      children.length > 2 && children.every(function (c) { return !state.kids[c.id]; }) ? "stack" : "kids";
+    var items = mode ? children.map(function (c, k) {
+      return sync(c, marks, memo, mode === "stack" ? (k % 2 === 0 ? "l" : "r") : "");
+    }) : [];
+    var subSig = mode + ":" + (mode ? children.map(function (c) { return c.id; }).join(" ") : "");
+    if (subSig !== e.subSig) {
+      if (e.sub) e.li.removeChild(e.sub);
+      e.sub = mode ? e.li.appendChild(childList(mode, items)) : null;
+      e.subSig = subSig;
+    }
+    return e.li;
   }
 
-  function stack(children, marks) {
-    var ul = el("ul", "stack");
-    var spine = el("div", "spine");
-    spine.style.gridRow = "1 / span " + Math.ceil(children.length / 2);
-    ul.appendChild(spine);
-    children.forEach(function (c, k) {
-      var li = el("li", k % 2 === 0 ? "l" : "r");
-      li.appendChild(add(el("div", "node"), box(c, marks)));
-      ul.appendChild(li);
-    });
+  function childList(mode, items) {
+    var ul = el("ul", mode);
+    if (mode === "stack") {
+      var spine = el("div", "spine");
+      spine.style.gridRow = "1 / span " + Math.ceil(items.length / 2);
+      ul.appendChild(spine);
+    }
+    items.forEach(function (li) { ul.appendChild(li); });
     return ul;
   }
 
   function drawTree() {
-    var canvas = clear($("canvas"));
-    if (state.root === null) return;
+    var canvas = $("canvas");
+    if (state.root === null) { clear(canvas); return; }
     var marks = doc.steps[state.index].marks;
-    var tree = el("ul", "tree");
-    var top = nodeFor(state.root, marks, Object.create(null));
-    top.classList.add("root");
-    tree.appendChild(top);
-    canvas.appendChild(tree);
+    var top = sync(state.root, marks, Object.create(null), "root");
+    var tree = canvas.firstChild;
+    if (!tree) tree = canvas.appendChild(el("ul", "tree"));
+    if (tree.firstChild !== top || tree.childNodes.length !== 1) {
+      clear(tree);
+      tree.appendChild(top);
+    }
   }
 
   function setupTree() {
@@ -283,9 +319,8 @@
   }
 
   function boxOf(id) {
-    var boxes = $("canvas").querySelectorAll(".box");
-    for (var k = 0; k < boxes.length; k++) if (boxes[k].dataset.id === id) return boxes[k];
-    return null;
+    var e = drawn[id];
+    return e && e.box && e.box.isConnected && state.byId[id] ? e.box : null;
   }
 
   // ---- the changes of the step ----
@@ -649,12 +684,18 @@
     var i = doc.dates.indexOf(parts[0]);
     if (i < 0 && parts[0]) {
       // A date between snapshots selects the one in force on it.
-      i = -1;
       doc.dates.forEach(function (d, k) { if (d <= parts[0]) i = k; });
     }
     if (i >= 0) state.index = i;
-    if (parts[1] && doc.presence[parts[1]]) state.open = parts[1];
-    if (parts[2] === "flow") state.view = "flow";
+    state.open = parts[1] && doc.presence[parts[1]] ? parts[1] : null;
+    state.view = parts[2] === "flow" && doc.flows ? "flow" : "tree";
+  }
+
+  function followHash() {
+    readHash();
+    setView(state.view);
+    if (state.open === null) $("record").hidden = true;
+    else showUnit(state.open);
   }
 
   // ---- start ----
@@ -696,9 +737,9 @@
   $("view-flow").hidden = !doc.flows;
   readHash();
   firstCollapse();
-  if (state.view === "flow" && doc.flows) setView("flow");
-  else render();
+  setView(state.view);
   firstView();
   if (state.open !== null) showUnit(state.open);
+  window.addEventListener("hashchange", followHash);
   window.orgmodelPage = { state: state, go: go, openRecord: openRecord, setView: setView };
 })();

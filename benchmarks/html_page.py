@@ -1,0 +1,132 @@
+"""How fast the page of ``orgmodel html`` changes date in a real browser, and how big it is.
+
+A synthetic history of ``--units`` units over ``--snapshots`` snapshots is written as a page,
+opened from disk in Debian's Chromium (driven by Playwright) and stepped through every date. A
+change of date is timed from the call that selects the date to the end of the next frame after
+it, so the time includes drawing the tree and the changes, style, layout and paint. It is timed
+twice: with the page as it opens (a big tree shows its top two levels) and with every branch
+open. The bar: under 300 ms per change of date for 1,000 units over 20 snapshots, and a file
+of a few MB.
+
+Run ``python -m benchmarks.html_page [--units 1000] [--snapshots 20] [--screenshots DIR]``.
+``--screenshots`` also writes pictures of three states of the bundled history's page (the March
+2023 changes highlighted, a unit's record open, the flow view) for a person to look at.
+
+Numbers are wall times on a shared machine: read the median, and the spread beside it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmarks import synthetic
+from orgmodel.history import History
+from orgmodel.html import render_html
+from orgmodel.reading import load_history
+
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+CHROMIUM = "/usr/bin/chromium"
+
+# Select a date and wait for the frame after the one it is drawn in.
+STEP = """async (index) => {
+  const start = performance.now();
+  window.orgmodelPage.go(index);
+  await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  return performance.now() - start;
+}"""
+
+
+def time_steps(page: Any, dates: int) -> list[float]:
+    """The time of each change of date, stepping forward from the first date to the last."""
+    page.evaluate("window.orgmodelPage.go(0)")
+    return [page.evaluate(STEP, index) for index in range(1, dates)]
+
+
+def summary(times: list[float]) -> str:
+    return (
+        f"median {statistics.median(times):.0f} ms, max {max(times):.0f} ms, "
+        f"min {min(times):.0f} ms over {len(times)} changes"
+    )
+
+
+def run(units: int, snapshots: int, screenshots: Path | None) -> None:
+    from playwright.sync_api import sync_playwright
+
+    group = synthetic.generate(units, snapshots=snapshots, churn=0.02, seed=1)
+    history = History(synthetic.snapshots(group), title=f"Synthetic group of {units} units")
+    started = time.perf_counter()
+    page_text = render_html(history)
+    made = time.perf_counter() - started
+    size = len(page_text.encode("utf-8"))
+    most = max(len(s.units) for s in history.snapshots)
+    print(f"history: {len(history.dates)} snapshots, up to {most} units in one")
+    print(f"page: {size / 1e6:.2f} MB, written in {made:.1f} s")
+    with tempfile.TemporaryDirectory() as work, sync_playwright() as driver:
+        path = Path(work) / "page.html"
+        path.write_text(page_text, encoding="utf-8")
+        context = driver.chromium.launch_persistent_context(
+            str(Path(work) / "profile"),
+            executable_path=CHROMIUM,
+            args=FLAGS,
+            headless=True,
+            viewport={"width": 1400, "height": 900},
+        )
+        page = context.new_page()
+        started = time.perf_counter()
+        page.goto(path.as_uri())
+        page.wait_for_selector("#canvas .box")
+        print(f"opened and drawn in {time.perf_counter() - started:.2f} s")
+        print(f"change of date, as opened: {summary(time_steps(page, len(history.dates)))}")
+        page.click("#expand-all")
+        boxes = page.eval_on_selector_all("#canvas .box", "e => e.length")
+        times = time_steps(page, len(history.dates))
+        print(f"change of date, every branch open ({boxes} boxes at first): {summary(times)}")
+        if screenshots is not None:
+            shoot(context, screenshots, Path(work))
+        context.close()
+
+
+def shoot(context: Any, folder: Path, work: Path) -> None:
+    """Pictures of three states of the bundled history's page."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = work / "alibaba.html"
+    path.write_text(render_html(load_history()), encoding="utf-8")
+    page = context.new_page()
+    for name, where, view in [
+        ("html-2023-03-28.png", "#2023-03-28", None),
+        ("html-record.png", "#2023-05-18/aicheng", None),
+        ("html-flow.png", "#2023-03-28//flow", "flow"),
+    ]:
+        page.goto(path.as_uri() + where)
+        page.wait_for_selector("#canvas .box" if view is None else "#flowpane > *")
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(folder / name))
+        print(f"wrote {folder / name}")
+    page.close()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--units", type=int, default=1000)
+    parser.add_argument("--snapshots", type=int, default=20)
+    parser.add_argument("--screenshots", type=Path, default=None)
+    args = parser.parse_args(argv)
+    run(args.units, args.snapshots, args.screenshots)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
