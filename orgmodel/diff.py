@@ -112,8 +112,10 @@ from orgmodel.events import (
     Event,
     EventError,
     KindChanged,
+    LeaderChanged,
     Merged,
     Moved,
+    PlanChanged,
     Removed,
     RemovedHow,
     Renamed,
@@ -125,7 +127,7 @@ from orgmodel.events import (
     check_kinds,
 )
 from orgmodel.matching import DEFAULT_THRESHOLD
-from orgmodel.model import STANDING, STANDING_RANK, Removal, Standing, Unit
+from orgmodel.model import ENDED_PLANS, STANDING, STANDING_RANK, Removal, Standing, Unit, role_keys
 from orgmodel.snapshot import Snapshot, step_between, walk
 
 if TYPE_CHECKING:
@@ -195,60 +197,10 @@ class Diff(BaseModel):
                 f"this diff goes from {self.a} to {self.b}; apply it to the snapshot of "
                 f"{self.a}, not {snapshot.date}"
             )
-        units: dict[str, Unit] = dict(snapshot.units)
-        arrived: list[str] = []
-        patches: dict[str, dict[str, Any]] = {}
-        checked: dict[str, dict[str, Any]] = {}
-
-        def patch(unit_id: str) -> dict[str, Any]:
-            if unit_id not in units:
-                raise EventError(
-                    f"unit '{unit_id}' is not in the snapshot of {snapshot.date}; "
-                    "apply the diff to the snapshot it was made from"
-                )
-            return patches.setdefault(unit_id, {})
-
+        edit = _Rebuild(snapshot)
         for event in self.events:
-            if isinstance(event, Added):
-                units[event.unit] = event.record
-                arrived.append(event.unit)
-            elif isinstance(event, Returned):
-                if event.record is not None:
-                    units[event.unit] = event.record
-                    arrived.append(event.unit)
-                else:
-                    patch(event.unit).update(parent=event.to_parent, status=event.to_status)
-            elif isinstance(event, Removed):
-                patch(event.unit)
-                del units[event.unit]
-            elif isinstance(event, SpunOff):
-                if event.left_group:
-                    patch(event.unit)
-                    del units[event.unit]
-                elif event.from_unit is None:
-                    patch(event.unit).update(parent=event.new_parent, status=event.new_status)
-            elif isinstance(event, Renamed):
-                patch(event.unit).update(name=event.new_name, name_zh=event.new_name_zh)
-            elif isinstance(event, Moved):
-                patch(event.unit)["parent"] = event.new_parent
-            elif isinstance(event, StatusChanged):
-                patch(event.unit)["status"] = event.new_status
-            elif isinstance(event, KindChanged):
-                patch(event.unit)["kind"] = event.new_kind
-            elif isinstance(event, Updated):
-                patch(event.unit)
-                checked.setdefault(event.unit, {}).update(event.new)
-        for unit_id, changes in patches.items():
-            if unit_id not in units:
-                continue
-            if unit_id in checked:
-                # Values read back from JSON are plain dicts and lists: validate them.
-                data = units[unit_id].model_dump()
-                data.update(changes)
-                data.update(checked[unit_id])
-                units[unit_id] = Unit.model_validate(data)
-            elif changes:
-                units[unit_id] = units[unit_id].model_copy(update=changes)
+            event.apply(edit)
+        units, arrived = edit.finish()
         order = self.order if self.order is not None else _natural_order(snapshot, units, arrived)
         try:
             ordered = [units[unit_id] for unit_id in order]
@@ -262,6 +214,55 @@ class Diff(BaseModel):
             sources=self.sources,
             removed=self.removed,
         )
+
+
+class _Rebuild:
+    """The :class:`~orgmodel.events.Edit` that :meth:`Diff.apply` hands each event."""
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        self.snapshot = snapshot
+        self.units: dict[str, Unit] = dict(snapshot.units)
+        self.arrived: list[str] = []
+        self.patches: dict[str, dict[str, Any]] = {}
+        self.checked: dict[str, dict[str, Any]] = {}
+
+    def _patch(self, unit_id: str) -> dict[str, Any]:
+        if unit_id not in self.units:
+            raise EventError(
+                f"unit '{unit_id}' is not in the snapshot of {self.snapshot.date}; "
+                "apply the diff to the snapshot it was made from"
+            )
+        return self.patches.setdefault(unit_id, {})
+
+    def arrive(self, unit: Unit) -> None:
+        self.units[unit.id] = unit
+        self.arrived.append(unit.id)
+
+    def leave(self, unit_id: str) -> None:
+        self._patch(unit_id)
+        del self.units[unit_id]
+
+    def set(self, unit_id: str, **fields: Any) -> None:
+        self._patch(unit_id).update(fields)
+
+    def set_checked(self, unit_id: str, fields: Mapping[str, Any]) -> None:
+        self._patch(unit_id)
+        self.checked.setdefault(unit_id, {}).update(fields)
+
+    def finish(self) -> tuple[dict[str, Unit], list[str]]:
+        units = self.units
+        for unit_id, changes in self.patches.items():
+            if unit_id not in units:
+                continue
+            if unit_id in self.checked:
+                # Values read back from JSON are plain dicts and lists: validate them.
+                data = units[unit_id].model_dump()
+                data.update(changes)
+                data.update(self.checked[unit_id])
+                units[unit_id] = Unit.model_validate(data)
+            elif changes:
+                units[unit_id] = units[unit_id].model_copy(update=changes)
+        return units, self.arrived
 
 
 def select(
@@ -534,7 +535,7 @@ class _Differ:
                 result = ("absorbed", matching.heir(self.a, self.b, uid, succ_of[uid]), None, False)
             elif uid in overlap.into:
                 result = ("absorbed", overlap.into[uid][0], None, True)
-            elif a[uid].status == "sale_agreed":
+            elif a[uid].plan == "sale_agreed":
                 # Its sale was agreed in a; gone in b, it was sold.
                 result = ("divested", None, None, False)
             else:
@@ -597,6 +598,7 @@ class _Differ:
                         old_status=unit.status,
                         new_status=None,
                         left_group=True,
+                        note=declared_removal.note if declared_removal is not None else None,
                     )
                 )
                 continue
@@ -717,9 +719,8 @@ class _Differ:
             )
         old_rank = STANDING_RANK[before.standing]
         new_rank = STANDING_RANK[after.standing]
-        if "sale_agreed" in (before.status, after.status):
-            # An agreed sale (or one called off) changes the unit's status, not yet its place:
-            # it leaves when the sale completes, as a divested removal.
+        if after.parent is None or before.parent is None:
+            # The root is the group itself: it is never spun off from, or returned to, itself.
             new_rank = old_rank
         parent_changed = before.parent != after.parent
         status_changed = before.status != after.status
@@ -777,6 +778,35 @@ class _Differ:
                             new_status=after.status,
                         )
                     )
+        fields = [f for f in UPDATED_FIELDS if getattr(before, f) != getattr(after, f)]
+        if before.plan != after.plan:
+            if after.plan is None and before.plan in ENDED_PLANS:
+                fields.append("plan")  # a plan that had ended leaves the record: no news
+            else:
+                self.add(
+                    PlanChanged(
+                        **self.base((uid,), sources),
+                        unit=uid,
+                        old_plan=before.plan,
+                        new_plan=after.plan,
+                        carried_out=after.plan is None and status_changed,
+                    )
+                )
+        if "leaders" in fields:
+            changed_roles = _leader_changes(before, after)
+            if changed_roles:
+                fields.remove("leaders")
+            for role, old, new in changed_roles:
+                self.add(
+                    LeaderChanged(
+                        **self.base((uid,), sources),
+                        unit=uid,
+                        role=role,
+                        old=old,
+                        new=new,
+                        leaders=after.leaders,
+                    )
+                )
         if before.kind != after.kind:
             self.add(
                 KindChanged(
@@ -786,13 +816,12 @@ class _Differ:
                     new_kind=after.kind,
                 )
             )
-        fields = tuple(f for f in UPDATED_FIELDS if getattr(before, f) != getattr(after, f))
         if fields:
             self.add(
                 Updated(
                     **self.base((uid,), sources),
                     unit=uid,
-                    fields=fields,
+                    fields=tuple(fields),
                     old={f: getattr(before, f) for f in fields},
                     new={f: getattr(after, f) for f in fields},
                 )
@@ -845,6 +874,31 @@ def _ids(*ids: str | None) -> tuple[str, ...]:
         if uid is not None and uid not in seen:
             seen.append(uid)
     return tuple(seen)
+
+
+def _leader_changes(
+    before: Unit, after: Unit
+) -> list[tuple[str, tuple[str, ...], tuple[str, ...]]]:
+    """(role, who held it, who holds it) for each role whose holders changed; roles compared by
+    :func:`~orgmodel.model.role_keys`, so "Acting CEO" and "CEO" held by one person is no
+    change, and neither is a change among people who lead the unit before and after."""
+    held: dict[str, list[list[str]]] = {}
+    titles: dict[str, str] = {}
+    for side, unit in enumerate((before, after)):
+        for leader in unit.leaders:
+            for key, title in role_keys(leader.role):
+                names = held.setdefault(key, [[], []])[side]
+                if leader.name not in names:
+                    names.append(leader.name)
+                if side == 1 or key not in titles:
+                    titles[key] = title
+    # A title reworded or reshuffled among the same people is a record edit, not news.
+    stayed = {x.name for x in before.leaders} & {x.name for x in after.leaders}
+    return [
+        (titles[key], tuple(old), tuple(new))
+        for key, (old, new) in held.items()
+        if set(old) != set(new) and not set(old) ^ set(new) <= stayed
+    ]
 
 
 def _sources(units: Mapping[str, Unit], ids: Iterable[str]) -> tuple[str, ...]:

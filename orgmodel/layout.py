@@ -32,6 +32,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from orgmodel.model import PLAN_WORDS, STATUS_WORDS
+
 __all__ = [
     "Box",
     "Connector",
@@ -1195,16 +1197,7 @@ def timeline_lanes(
     )
 
 
-_STATUS_WORDS = {
-    "active": "in line",
-    "standalone": "standalone",
-    "ipo_planned": "IPO planned",
-    "ipo_paused": "IPO paused",
-    "ipo_cancelled": "IPO cancelled",
-    "listed": "listed",
-    "sale_agreed": "sale agreed",
-    "affiliate": "affiliate",
-}
+_STATUS_WORDS: dict[str, str] = {k: v for d in (STATUS_WORDS, PLAN_WORDS) for k, v in d.items()}
 
 
 def _mark_label(event: Any) -> str:

@@ -27,12 +27,17 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 
 __all__ = [
     "CONFIDENCES",
+    "ENDED_PLANS",
+    "PLANS",
+    "PLAN_WORDS",
     "STANDING",
     "STATUSES",
+    "STATUS_WORDS",
     "Bibliography",
     "Confidence",
     "Leader",
     "PartialDate",
+    "Plan",
     "Removal",
     "SnapshotFile",
     "Source",
@@ -40,6 +45,7 @@ __all__ = [
     "Status",
     "Unit",
     "UnitId",
+    "role_keys",
     "standing_of",
 ]
 
@@ -82,30 +88,57 @@ PartialDate = Annotated[
 Confidence = Literal["confirmed", "single-source", "unconfirmed"]
 CONFIDENCES: tuple[Confidence, ...] = get_args(Confidence)
 
-Status = Literal[
-    "active",
-    "standalone",
+Status = Literal["active", "standalone", "listed", "affiliate"]
+STATUSES: tuple[Status, ...] = get_args(Status)
+
+#: What each status says a unit is, in words.
+STATUS_WORDS: dict[Status, str] = {
+    "active": "in line",
+    "standalone": "stand-alone company",
+    "listed": "listed company",
+    "affiliate": "affiliate outside the group",
+}
+
+Plan = Literal[
     "ipo_planned",
     "ipo_paused",
     "ipo_cancelled",
-    "listed",
+    "spin_off_planned",
+    "spin_off_paused",
+    "spin_off_cancelled",
     "sale_agreed",
-    "affiliate",
+    "sale_cancelled",
 ]
-STATUSES: tuple[Status, ...] = get_args(Status)
+PLANS: tuple[Plan, ...] = get_args(Plan)
+
+#: How each plan reads: what has been announced about the unit and not yet done.
+PLAN_WORDS: dict[Plan, str] = {
+    "ipo_planned": "IPO planned",
+    "ipo_paused": "IPO paused",
+    "ipo_cancelled": "IPO cancelled",
+    "spin_off_planned": "spin-off planned",
+    "spin_off_paused": "spin-off paused",
+    "spin_off_cancelled": "spin-off cancelled",
+    "sale_agreed": "sale agreed",
+    "sale_cancelled": "sale called off",
+}
+
+#: Plans that record an end: a plan dropped from the record after one of these is no news.
+ENDED_PLANS: frozenset[Plan] = frozenset({"ipo_cancelled", "spin_off_cancelled", "sale_cancelled"})
+
+#: The statuses of earlier versions of the format that were plans, and how to write them now.
+_FORMER_STATUSES: frozenset[str] = frozenset(
+    {"ipo_planned", "ipo_paused", "ipo_cancelled", "sale_agreed"}
+)
 
 Standing = Literal["in_line", "standalone", "outside"]
 
 #: How far a status puts a unit from its line. A unit whose standing rises is spun off; one whose
-#: standing falls back to one it had before has returned.
+#: standing falls back to one it had before has returned. A plan never changes a standing.
 STANDING: dict[str, Standing] = {
     "active": "in_line",
     "standalone": "standalone",
-    "ipo_planned": "standalone",
-    "ipo_paused": "standalone",
-    "ipo_cancelled": "standalone",
     "listed": "standalone",
-    "sale_agreed": "standalone",
     "affiliate": "outside",
 }
 STANDING_RANK: dict[Standing, int] = {"in_line": 0, "standalone": 1, "outside": 2}
@@ -114,13 +147,15 @@ STANDING_RANK: dict[Standing, int] = {"in_line": 0, "standalone": 1, "outside": 
 def standing_of(status: str) -> Standing:
     """The standing a status gives a unit: ``in_line``, ``standalone`` or ``outside``.
 
-    >>> standing_of("ipo_planned")
+    >>> standing_of("listed")
     'standalone'
     """
     return STANDING[status]
 
 
-ConfidentField = Literal["name", "name_zh", "kind", "parent", "status", "leaders", "lineage"]
+ConfidentField = Literal[
+    "name", "name_zh", "kind", "parent", "status", "plan", "leaders", "lineage"
+]
 
 
 class _Model(BaseModel):
@@ -141,6 +176,53 @@ class Leader(_Model):
     )
 
 
+_ROLE_PREFIXES: tuple[str, ...] = ("acting ", "interim ")
+_ROLE_SYNONYMS: dict[str, str] = {
+    "chief executive officer": "ceo",
+    "chief executive": "ceo",
+    "chair": "chairman",
+    "chairperson": "chairman",
+    "chairwoman": "chairman",
+}
+
+
+_ROLE_HEADS: tuple[str, ...] = (
+    "ceo", "cfo", "cto", "coo", "cpo", "chairman", "chair", "president", "chief", "head",
+    "director", "general manager", "managing director", "founder", "vice", "executive",
+    "secretary", "partner",
+)  # fmt: skip
+
+
+def _split_and(piece: str) -> list[str]:
+    left, sep, right = piece.partition(" and ")
+    if sep and right.lower().startswith(_ROLE_HEADS) and left.strip():
+        return [left.strip(), *_split_and(right.strip())]
+    return [piece]
+
+
+def role_keys(role: str) -> tuple[tuple[str, str], ...]:
+    """The roles a title names, as (key, title) pairs: the key compares roles across wordings
+    ("Acting CEO" and "Chief Executive Officer" are one role), the title is the words used.
+
+    >>> role_keys("Acting Chairman and CEO")
+    (('chairman', 'Acting Chairman'), ('ceo', 'Acting CEO'))
+    """
+    text = " ".join(role.split())
+    prefix = ""
+    for word in _ROLE_PREFIXES:
+        if text.lower().startswith(word):
+            prefix, text = text[: len(word)], text[len(word) :]
+            break
+    pieces = [p.strip() for p in re.split(r"\s*[&/,;]\s*", text) if p.strip()]
+    # "Chairman and CEO" names two roles; "President of Taobao and Tmall" names one.
+    pieces = [part for piece in pieces for part in _split_and(piece)]
+    pairs: dict[str, str] = {}
+    for piece in pieces or [text]:
+        key = piece.lower()
+        pairs.setdefault(_ROLE_SYNONYMS.get(key, key), prefix + piece)
+    return tuple(pairs.items())
+
+
 class Unit(_Model):
     """One unit of the organisation as it stood on the snapshot's date."""
 
@@ -153,9 +235,16 @@ class Unit(_Model):
     )
     status: Status = Field(
         "active",
-        description="The unit's standing: active (part of its line), standalone (run as a "
-        "stand-alone company inside the group), ipo_planned, ipo_paused, ipo_cancelled, listed "
-        "(separately listed), sale_agreed, affiliate (held, but outside the consolidated group).",
+        description="What the unit is: active (part of its line), standalone (run as a "
+        "stand-alone company inside the group), listed (a separately listed company of the "
+        "group), affiliate (held, but outside the consolidated group).",
+    )
+    plan: Plan | None = Field(
+        None,
+        description="What has been announced about the unit and not yet done: ipo_planned, "
+        "ipo_paused, ipo_cancelled, spin_off_planned, spin_off_paused, spin_off_cancelled, "
+        "sale_agreed, sale_cancelled. Empty when nothing is pending. A plan is not a status: "
+        "a unit whose spin-off is planned is still what its status says.",
     )
     leaders: tuple[Leader, ...] = Field((), description="Who leads the unit, where sourced.")
     lineage: tuple[UnitId, ...] = Field(
@@ -177,6 +266,16 @@ class Unit(_Model):
         "{parent: unconfirmed} when the unit is sourced but its place is inferred.",
     )
     note: Text | None = Field(None, description="A sentence on anything a reader should know.")
+
+    @field_validator("status", mode="before")
+    @classmethod
+    def _status_not_plan(cls, value: Any) -> Any:
+        if isinstance(value, str) and value in _FORMER_STATUSES:
+            raise ValueError(
+                f"'{value}' is a plan, not a status: write what the unit is as its status "
+                f"(active, standalone, listed or affiliate) and add 'plan: {value}'"
+            )
+        return value
 
     @field_validator("lineage")
     @classmethod

@@ -43,22 +43,7 @@ from itertools import groupby
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 from orgmodel.errors import OutputError
-from orgmodel.events import (
-    KINDS,
-    Added,
-    Event,
-    KindChanged,
-    Merged,
-    Moved,
-    Removed,
-    Renamed,
-    Returned,
-    Split,
-    SpunOff,
-    StatusChanged,
-    Updated,
-)
-from orgmodel.model import STANDING
+from orgmodel.events import KINDS, TITLES, Event
 
 if TYPE_CHECKING:
     from orgmodel.diff import Diff
@@ -84,20 +69,8 @@ FORMATS: Final[tuple[Format, ...]] = ("text", "json", "markdown")
 #: A unit's name on a date (None when unknown): ``names("cloud", date)``.
 Names = Callable[[str, dt.date], str | None]
 
-#: The heading of each kind's group.
-KIND_TITLES: Final[dict[str, str]] = {
-    "added": "Added",
-    "removed": "Removed",
-    "renamed": "Renamed",
-    "moved": "Moved",
-    "split": "Split",
-    "merged": "Merged",
-    "spun_off": "Spun off",
-    "returned": "Returned",
-    "status_changed": "Status changed",
-    "kind_changed": "Kind changed",
-    "updated": "Updated",
-}
+#: The heading of each kind's group (from the event classes).
+KIND_TITLES: Final[dict[str, str]] = TITLES
 
 
 def history_names(history: History) -> Names:
@@ -145,36 +118,29 @@ def _check(fmt: str) -> Format:
 
 
 class _Writer:
-    """Names units for one output style."""
+    """Names units for one output style (the :class:`~orgmodel.events.Namer` of a report)."""
 
     def __init__(self, names: Names | None, markdown: bool) -> None:
         self.names = names
         self.markdown = markdown
 
+    def code(self, unit_id: str) -> str:
+        return f"`{unit_id}`" if self.markdown else f"[{unit_id}]"
+
+    def text(self, words: str) -> str:
+        return words
+
     def unit(self, unit_id: str | None, date: dt.date) -> str:
         if unit_id is None:
             return "(none)"
         name = self.names(unit_id, date) if self.names is not None else None
-        code = f"`{unit_id}`" if self.markdown else f"[{unit_id}]"
         if name is None:
-            return code if self.markdown else unit_id
-        return f"{name} ({code})" if self.markdown else f"{name} {code}"
+            return self.code(unit_id) if self.markdown else unit_id
+        name = self.text(name)
+        return f"{name} ({self.code(unit_id)})" if self.markdown else f"{name} {self.code(unit_id)}"
 
     def units(self, unit_ids: Iterable[str], date: dt.date, joint: str = ", ") -> str:
         return joint.join(self.unit(u, date) for u in unit_ids)
-
-
-def _words(value: str | None) -> str:
-    return "(none)" if value is None else value.replace("_", " ")
-
-
-def _how(event: Removed | Split | Merged) -> str:
-    if event.inferred:
-        score = getattr(event, "score", None)
-        if score is not None:
-            return f"inferred from overlap of sub-units, Jaccard {score:.2f}"
-        return "inferred from overlap of sub-units"
-    return "declared lineage"
 
 
 def describe(event: Event, names: Names | None = None, *, markdown: bool = False) -> str:
@@ -188,88 +154,7 @@ def describe(event: Event, names: Names | None = None, *, markdown: bool = False
     >>> describe(event)
     'lab: platform -> commerce'
     """
-    w = _Writer(names, markdown)
-    day, before = event.date, event.since
-
-    def unit(unit_id: str | None, when: dt.date = day) -> str:
-        return w.unit(unit_id, when)
-
-    if isinstance(event, Added):
-        status = "" if event.record.status == "active" else f" ({_words(event.record.status)})"
-        return f"{unit(event.unit)} under {unit(event.parent)}{status}"
-    if isinstance(event, Removed):
-        where = f" (under {unit(event.parent, before)})" if event.parent else ""
-        text = f"{unit(event.unit, before)}{where}: {event.how.replace('_', ' ')}"
-        if event.into is not None:
-            text += f" into {unit(event.into)}"
-        if event.along_with is not None:
-            text += f", along with {unit(event.along_with, before)}"
-        if event.inferred:
-            text += f" ({_how(event)})"
-        if event.note:
-            text += f". {event.note}"
-        return text
-    if isinstance(event, Renamed):
-        text = f"{event.old_name} -> {event.new_name} {'(`' if markdown else '['}"
-        text += f"{event.unit}{'`)' if markdown else ']'}"
-        if event.old_name_zh != event.new_name_zh:
-            text += f" ({event.old_name_zh or '-'} -> {event.new_name_zh or '-'})"
-        return text
-    if isinstance(event, Moved):
-        return f"{unit(event.unit)}: {unit(event.old_parent, before)} -> {unit(event.new_parent)}"
-    if isinstance(event, Split):
-        successors = w.units(event.successors, day)
-        if event.heir == event.predecessor:
-            text = f"{successors} split off from {unit(event.predecessor, before)}"
-        else:
-            text = f"{unit(event.predecessor, before)} split into {successors}"
-            text += f"; {unit(event.heir)} carries its identity"
-        return f"{text} ({_how(event)})"
-    if isinstance(event, Merged):
-        merged = w.units(event.predecessors, before, " + ")
-        return f"{merged} -> {unit(event.successor)} ({_how(event)})"
-    if isinstance(event, SpunOff):
-        if event.left_group:
-            return (
-                f"{unit(event.unit, before)} left the group (was {_words(event.old_status)} "
-                f"under {unit(event.old_parent, before)})"
-            )
-        if event.from_unit is not None:
-            return (
-                f"{unit(event.unit)} carved out of {unit(event.from_unit, before)} as "
-                f"{_words(event.new_status)}, under {unit(event.new_parent)}"
-            )
-        text = f"{unit(event.unit)}: {_words(event.old_status)} -> {_words(event.new_status)}"
-        if event.old_parent != event.new_parent:
-            text += f", {unit(event.old_parent, before)} -> {unit(event.new_parent)}"
-        return text
-    if isinstance(event, Returned):
-        left = f"; away since {event.left_on.isoformat()}" if event.left_on else ""
-        if event.back_to == "group":
-            return (
-                f"{unit(event.unit)} is back in the group, under {unit(event.to_parent)} "
-                f"({_words(event.to_status)}{left})"
-            )
-        if event.back_to == "standing":
-            text = (
-                f"{unit(event.unit)} back {_words(STANDING[event.to_status])}: "
-                f"{_words(event.from_status)} -> {_words(event.to_status)}"
-            )
-        else:
-            text = f"{unit(event.unit)} back under {unit(event.to_parent)}"
-            if event.from_status != event.to_status:
-                text += f", {_words(event.from_status)} -> {_words(event.to_status)}"
-        if event.from_parent != event.to_parent and event.back_to == "standing":
-            text += f", {unit(event.from_parent, before)} -> {unit(event.to_parent)}"
-        elif event.back_to == "parent":
-            text += f" (from {unit(event.from_parent, before)})"
-        return f"{text}{left}"
-    if isinstance(event, StatusChanged):
-        return f"{unit(event.unit)}: {_words(event.old_status)} -> {_words(event.new_status)}"
-    if isinstance(event, KindChanged):
-        return f"{unit(event.unit)}: {_words(event.old_kind)} -> {_words(event.new_kind)}"
-    assert isinstance(event, Updated)
-    return f"{unit(event.unit)}: {', '.join(f.replace('_', ' ') for f in event.fields)}"
+    return event.describe(_Writer(names, markdown))
 
 
 def _count(n: int) -> str:
@@ -336,17 +221,17 @@ def changes_report(
     """Every step's events, grouped by date then by kind, under the snapshot dates used.
 
     >>> import datetime as dt
-    >>> from orgmodel.events import StatusChanged
+    >>> from orgmodel.events import PlanChanged
     >>> step = dict(since=dt.date(2021, 1, 1), date=dt.date(2022, 1, 1))
-    >>> print(changes_report([StatusChanged(units=("m",), unit="m", old_status="ipo_planned",
-    ...     new_status="ipo_cancelled", **step)], dt.date(2020, 1, 1), dt.date(2022, 1, 1)))
+    >>> print(changes_report([PlanChanged(units=("m",), unit="m", old_plan="ipo_planned",
+    ...     new_plan="ipo_cancelled", **step)], dt.date(2020, 1, 1), dt.date(2022, 1, 1)))
     Snapshots used: 2020-01-01 -> 2022-01-01
     1 change in 1 step
     <BLANKLINE>
     2022-01-01 (since 2021-01-01): 1 change
     <BLANKLINE>
-      Status changed (1)
-        - m: ipo planned -> ipo cancelled
+      Plans announced or changed (1)
+        - m: IPO planned -> IPO cancelled
     """
     style = _check(fmt)
     if style == "json":

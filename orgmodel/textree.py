@@ -7,25 +7,25 @@ Examples
 >>> from orgmodel.snapshot import Snapshot
 >>> s = Snapshot(dt.date(2023, 3, 28), [
 ...     Unit(id="g", name="Group", kind="holding", status="listed"),
-...     Unit(id="c", name="Cloud", kind="business_group", parent="g", status="ipo_planned"),
+...     Unit(id="c", name="Cloud", kind="business_group", parent="g", plan="spin_off_planned"),
 ...     Unit(id="d", name="DingTalk", kind="business_unit", parent="c"),
 ...     Unit(id="t", name="Taobao", kind="business_group", parent="g"),
 ... ])
 >>> print(format_tree(s))
 Group  (g) holding, listed
-├── Cloud  (c) business_group, ipo_planned
+├── Cloud  (c) business_group, spin-off planned
 │   └── DingTalk  (d) business_unit
 └── Taobao  (t) business_group
 >>> print(format_tree(s, depth=1, show_ids=False))
 Group  holding, listed
-├── Cloud  business_group, ipo_planned  [1 below]
+├── Cloud  business_group, spin-off planned  [1 below]
 └── Taobao  business_group
 """
 
 from __future__ import annotations
 
 from orgmodel.finding import unknown_unit
-from orgmodel.model import Unit
+from orgmodel.model import PLAN_WORDS, Unit
 from orgmodel.snapshot import Snapshot
 
 __all__ = ["format_tree", "unit_label"]
@@ -54,6 +54,8 @@ def format_tree(
 
     def describe(unit: Unit) -> str:
         facts = unit.kind if unit.status == "active" else f"{unit.kind}, {unit.status}"
+        if unit.plan is not None:
+            facts += f", {PLAN_WORDS[unit.plan]}"
         ident = f"({unit.id}) " if show_ids else ""
         return f"{unit_label(unit, lang)}  {ident}{facts}"
 

@@ -106,7 +106,7 @@ def test_show_says_which_snapshot_it_used(capsys):
         "├── Commerce & Retail Group  (commerce) business_group  [2 below]",
         "├── Shared Platform  (platform) function  [2 below]",
         "├── Search Co  (search-co) company, standalone  [1 below]",
-        "└── Media Group  (media) business_group, ipo_planned  [1 below]",
+        "└── Media Group  (media) business_group, IPO planned  [1 below]",
     ]
 
 
@@ -146,7 +146,7 @@ def test_validate_broken_folder_one_line_per_problem(tmp_path: Path):
         result.stderr.splitlines()
         == [
             f"orgmodel: {folder}/2020-01-01.yaml:6: unit 'b': unknown key 'colour' "
-            "(allowed: id, name, name_zh, kind, parent, status, leaders, lineage, sources, "
+            "(allowed: id, name, name_zh, kind, parent, status, plan, leaders, lineage, sources, "
             "confidence, field_confidence, note)",
             "orgmodel: 1 problems found" if False else "orgmodel: 1 problem found",
         ][:1]
@@ -316,7 +316,7 @@ def test_log_and_lineage(capsys):
             ["diff", "2020", "2021", "-k", "bogus"],
             "orgmodel: unknown event kind 'bogus'; use one of "
             "added, removed, renamed, moved, split, merged, spun_off, returned, status_changed, "
-            "kind_changed, updated",
+            "plan_changed, leader_changed, kind_changed, updated",
         ),
         (
             ["lineage", "strea"],

@@ -11,12 +11,12 @@ import pytest
 import orgmodel
 from orgmodel.diff import DEFAULT_THRESHOLD, diff
 from orgmodel.events import KINDS, EventError, events_json_schema, parse_event
-from orgmodel.model import Removal, Unit
+from orgmodel.model import Leader, Removal, Unit
 from orgmodel.snapshot import Snapshot
 
 EXAMPLE = Path(__file__).parent / "data" / "example"
 
-SKIP = {"units", "since", "date", "sources", "record", "kind", "old", "new"}
+SKIP = {"units", "since", "date", "sources", "record", "kind"}
 
 
 def brief(event: Any) -> tuple[Any, ...]:
@@ -24,7 +24,9 @@ def brief(event: Any) -> tuple[Any, ...]:
     details = {
         key: value
         for key, value in event.model_dump().items()
-        if key not in SKIP and value not in (None, False, ())
+        if key not in SKIP
+        and value not in (None, False, ())
+        and not (event.kind == "updated" and key in ("old", "new"))
     }
     return (event.kind, details)
 
@@ -114,68 +116,102 @@ CASES: list[tuple[str, list[Unit], list[Unit], dict[str, Removal], list[tuple[An
     ),
     (
         "status within a standing",
-        [u("x", status="ipo_planned")],
+        [u("x", status="standalone")],
         [u("x", status="listed")],
         {},
-        [("status_changed", {"unit": "x", "old_status": "ipo_planned", "new_status": "listed"})],
+        [("status_changed", {"unit": "x", "old_status": "standalone", "new_status": "listed"})],
     ),
     (
-        "standing falls without history or lineage",
-        [u("x", status="standalone")],
+        "a plan announced is no spin-off",
         [u("x")],
+        [u("x", plan="spin_off_planned")],
         {},
-        [("status_changed", {"unit": "x", "old_status": "standalone", "new_status": "active"})],
+        [("plan_changed", {"unit": "x", "new_plan": "spin_off_planned"})],
     ),
     (
-        "standing rises",
-        [u("x"), u("y", "x")],
-        [u("x"), u("y", status="affiliate")],
+        "a plan cancelled",
+        [u("x", plan="spin_off_planned")],
+        [u("x", plan="spin_off_cancelled")],
+        {},
+        [
+            (
+                "plan_changed",
+                {"unit": "x", "old_plan": "spin_off_planned", "new_plan": "spin_off_cancelled"},
+            )
+        ],
+    ),
+    (
+        "a plan carried out",
+        [u("x", plan="ipo_planned")],
+        [u("x", status="listed")],
         {},
         [
             (
                 "spun_off",
                 {
-                    "unit": "y",
-                    "old_parent": "x",
+                    "unit": "x",
+                    "old_parent": "g",
                     "new_parent": "g",
                     "old_status": "active",
-                    "new_status": "affiliate",
+                    "new_status": "listed",
                 },
-            )
+            ),
+            ("plan_changed", {"unit": "x", "old_plan": "ipo_planned", "carried_out": True}),
         ],
     ),
     (
-        "carved out of an in-line unit, back in line (lineage, no history)",
-        [u("p"), u("c", status="standalone", lineage=("p",))],
-        [u("p"), u("c", "p", lineage=("p",))],
+        "a plan dropped without being cancelled",
+        [u("x", plan="ipo_paused")],
+        [u("x")],
+        {},
+        [("plan_changed", {"unit": "x", "old_plan": "ipo_paused"})],
+    ),
+    (
+        "a cancelled plan leaving the record is no news",
+        [u("x", plan="ipo_cancelled")],
+        [u("x")],
+        {},
+        [("updated", {"unit": "x", "fields": ("plan",)})],
+    ),
+    (
+        "a new chief executive",
+        [u("x", leaders=(Leader(name="Ann", role="Chairman and CEO"),))],
+        [u("x", leaders=(Leader(name="Ann", role="Chairman"), Leader(name="Bo", role="CEO")))],
         {},
         [
             (
-                "returned",
+                "leader_changed",
                 {
-                    "unit": "c",
-                    "back_to": "standing",
-                    "from_parent": "g",
-                    "to_parent": "p",
-                    "from_status": "standalone",
-                    "to_status": "active",
+                    "unit": "x",
+                    "role": "CEO",
+                    "old": ("Ann",),
+                    "new": ("Bo",),
+                    "leaders": (
+                        {
+                            "name": "Ann",
+                            "name_zh": None,
+                            "role": "Chairman",
+                            "sources": (),
+                            "confidence": None,
+                        },
+                        {
+                            "name": "Bo",
+                            "name_zh": None,
+                            "role": "CEO",
+                            "sources": (),
+                            "confidence": None,
+                        },
+                    ),
                 },
-            )
+            ),
         ],
     ),
     (
-        "kind changed",
-        [u("x", kind="company")],
-        [u("x", kind="business_group")],
+        "a role reworded is a record edit",
+        [u("x", leaders=(Leader(name="Ann", role="Acting CEO"),))],
+        [u("x", leaders=(Leader(name="Ann", role="Chief Executive Officer"),))],
         {},
-        [("kind_changed", {"unit": "x", "old_kind": "company", "new_kind": "business_group"})],
-    ),
-    (
-        "updated fields",
-        [u("x", sources=("s1",), note="A note.")],
-        [u("x", sources=("s2",), confidence="confirmed")],
-        {},
-        [("updated", {"unit": "x", "fields": ("sources", "confidence", "note")})],
+        [("updated", {"unit": "x", "fields": ("leaders",)})],
     ),
     (
         "declared merge",
@@ -359,8 +395,8 @@ STEPS = [
             ("split", "platform", ("search-co",), "platform", False),
             ("merged", ("video", "music"), "streaming", False),
             ("spun_off", "search-co", "platform", None, "standalone"),
-            ("spun_off", "media", None, "active", "ipo_planned"),
-            ("updated", "group", ("leaders",)),
+            ("plan_changed", "media", None, "ipo_planned"),
+            ("leader_changed", "group", "CEO", ("Ada Chen",), ()),
             ("updated", "commerce", ("sources",)),
             ("updated", "platform", ("sources",)),
             ("updated", "search", ("sources",)),
@@ -373,7 +409,7 @@ STEPS = [
         [
             ("moved", "lab", "platform", "commerce"),
             ("returned", "search-co", "standing", "2021-01-01", "group", "active"),
-            ("status_changed", "media", "ipo_planned", "ipo_cancelled"),
+            ("plan_changed", "media", "ipo_planned", "ipo_cancelled"),
             ("kind_changed", "search-co", "company", "business_group"),
             ("updated", "lab", ("sources", "confidence", "field_confidence")),
             ("updated", "search-co", ("sources",)),
@@ -417,8 +453,12 @@ def summary(event: Any) -> tuple[Any, ...]:
             return (e.kind, e.unit, e.back_to, left, e.to_parent, e.to_status)
         case "status_changed":
             return (e.kind, e.unit, e.old_status, e.new_status)
+        case "plan_changed":
+            return (e.kind, e.unit, e.old_plan, e.new_plan)
         case "kind_changed":
             return (e.kind, e.unit, e.old_kind, e.new_kind)
+        case "leader_changed":
+            return (e.kind, e.unit, e.role, e.old, e.new)
         case _:
             return (e.kind, e.unit, e.fields)
 
@@ -454,9 +494,9 @@ def test_lineage_return_without_history_has_no_date(example: orgmodel.History) -
 def test_net_diff_hides_the_round_trip(example: orgmodel.History) -> None:
     d = example.diff("2020", "2023")
     assert d.filter(unit="search-co") == []
-    assert [summary(e) for e in d.filter(unit="mall", kinds=["moved", "status_changed"])] == [
+    assert [summary(e) for e in d.filter(unit="mall", kinds=["moved", "plan_changed"])] == [
         ("moved", "mall", "group", "commerce"),
-        ("status_changed", "mall", "sale_agreed", "active"),
+        ("plan_changed", "mall", "sale_agreed", None),
     ]
     assert d.apply(example.at("2020")) == example.at("2023")
 
@@ -517,7 +557,7 @@ def test_net_diff_finds_how_a_unit_left_in_an_intermediate_snapshot(
 
 def test_undeclared_removal_after_an_agreed_sale_is_a_divestiture() -> None:
     group = Unit(id="g", name="G", kind="holding")
-    shop = Unit(id="s", name="Shop", kind="company", parent="g", status="sale_agreed")
+    shop = Unit(id="s", name="Shop", kind="company", parent="g", plan="sale_agreed")
     a = Snapshot(dt.date(2020, 1, 1), [group, shop])
     b = Snapshot(dt.date(2021, 1, 1), [group])
     [event] = orgmodel.diff(a, b).events
@@ -525,20 +565,38 @@ def test_undeclared_removal_after_an_agreed_sale_is_a_divestiture() -> None:
 
 
 @pytest.mark.parametrize(
-    ("before", "after"),
-    [("active", "sale_agreed"), ("standalone", "sale_agreed"), ("sale_agreed", "active")],
+    ("status", "before", "after"),
+    [
+        ("active", None, "sale_agreed"),
+        ("standalone", None, "sale_agreed"),
+        ("listed", "sale_agreed", "sale_cancelled"),
+        ("active", "ipo_planned", "ipo_paused"),
+    ],
 )
-def test_agreed_sale_is_a_status_change_not_a_spin_off(before: str, after: str) -> None:
+def test_a_plan_is_never_a_spin_off_or_a_return(
+    status: str, before: str | None, after: str | None
+) -> None:
     group = Unit(id="g", name="G", kind="holding")
 
-    def at(year: int, status: str) -> Snapshot:
-        unit = Unit(id="s", name="Shop", kind="company", parent="g", status=status)
+    def at(year: int, plan: str | None) -> Snapshot:
+        unit = Unit(id="s", name="Shop", kind="company", parent="g", status=status, plan=plan)
         return Snapshot(dt.date(year, 1, 1), [group, unit])
 
     events = orgmodel.diff(at(2020, before), at(2021, after)).events
-    assert [(e.kind, e.old_status, e.new_status) for e in events] == [
-        ("status_changed", before, after)
-    ]
+    assert [(e.kind, e.old_plan, e.new_plan) for e in events] == [("plan_changed", before, after)]
+
+
+@pytest.mark.parametrize("status", ["standalone", "listed", "affiliate"])
+def test_the_root_is_never_spun_off(status: str) -> None:
+    a = Snapshot(dt.date(2020, 1, 1), [Unit(id="g", name="G", kind="holding")])
+    b = Snapshot(dt.date(2021, 1, 1), [Unit(id="g", name="G", kind="holding", status=status)])
+    assert [e.kind for e in orgmodel.diff(a, b).events] == ["status_changed"]
+    assert [e.kind for e in orgmodel.diff(b, a).events] == ["status_changed"]
+
+
+def test_an_old_status_that_was_a_plan_is_refused_with_how_to_write_it() -> None:
+    with pytest.raises(ValueError, match="add 'plan: ipo_planned'"):
+        Unit(id="x", name="X", kind="company", status="ipo_planned")
 
 
 @pytest.mark.parametrize("threshold", [-0.1, 1.5])

@@ -200,7 +200,10 @@ class Script:
         return False
 
     def spin_off(self) -> bool:
-        x = self.pick([u for u in self.free() if self.org[u]["status"] == "active"])
+        # The root is the group itself: its status changes, but it is never spun off.
+        x = self.pick(
+            [u for u in self.free() if self.org[u]["status"] == "active" and self.org[u]["parent"]]
+        )
         if x is None:
             return False
         self.org[x]["status"] = self.draw(st.sampled_from(OTHER_STATUSES))

@@ -33,7 +33,7 @@ from .conftest import EXAMPLE
 from .test_layout import random_tree
 
 KINDS = ["holding", "business_group", "business_unit", "company", "function"]
-STATUSES = ["active"] * 6 + ["standalone", "listed", "affiliate", "ipo_planned", "sale_agreed"]
+STATUSES = ["active"] * 6 + ["standalone", "listed", "affiliate"]
 
 
 @pytest.fixture(autouse=True)

@@ -58,10 +58,10 @@ def row(event: Any) -> tuple[str, str, tuple[str, ...]]:
             "2021-06",
             "2022-12-31",
             None,
-            ["moved", "status_changed"],
+            ["moved", "plan_changed"],
             [
                 ("2022-01-01", "moved", ("lab", "commerce", "platform")),
-                ("2022-01-01", "status_changed", ("media",)),
+                ("2022-01-01", "plan_changed", ("media",)),
             ],
         ),
         ("2020", "2020-12-31", None, None, []),

@@ -32,6 +32,7 @@ HISTORY_EVENTS = sorted(
         ("2023-03-28", "split", ("commerce", "global")),
         ("2023-03-28", "spun_off", ("cloud", "group")),
         ("2023-03-28", "kind_changed", ("cloud",)),
+        ("2023-03-28", "leader_changed", ("cloud",)),
         ("2023-03-28", "updated", ("cloud",)),
     ]
 )

@@ -179,8 +179,7 @@ CASES = [
         },
         [
             "{dir}/2020-01-01.yaml:4: unit 'g': status 'listd' is not allowed; use one of "
-            "'active', 'standalone', 'ipo_planned', 'ipo_paused', 'ipo_cancelled', 'listed', "
-            "'sale_agreed' or 'affiliate'"
+            "'active', 'standalone', 'listed' or 'affiliate'"
         ],
     ),
     (

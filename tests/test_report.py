@@ -47,10 +47,10 @@ away since 2021-01-01)
   - Search [search] back under Shared Platform [platform] (from Search Co [search-co]); away \
 since 2021-01-01
 
-Status changed (1)
-  - Media Group [media]: ipo planned -> ipo cancelled
+Plans announced or changed (1)
+  - Media Group [media]: IPO planned -> IPO cancelled
 
-Updated (3)
+Updated records (3)
   - Research Lab [lab]: sources, confidence
   - Shared Platform [platform]: lineage, sources
   - Media Group [media]: sources"""
@@ -72,15 +72,15 @@ Snapshots used: 2021-01-01 -> 2022-01-01
 
 - Search Co (`search-co`) back in line: standalone -> active; away since 2021-01-01
 
-### Status changed (1)
+### Plans announced or changed (1)
 
-- Media Group (`media`): ipo planned -> ipo cancelled
+- Media Group (`media`): IPO planned -> IPO cancelled
 
 ### Kind changed (1)
 
 - Search Co (`search-co`): company -> business group
 
-### Updated (3)
+### Updated records (3)
 
 - Research Lab (`lab`): sources, confidence, field confidence
 - Search Co (`search-co`): sources
@@ -172,7 +172,8 @@ LINES = [
         "Example Group [group]",
     ),
     ("2021", "2022", "kind_changed", "Search Co [search-co]: company -> business group"),
-    ("2020", "2021", "updated", "Example Group [group]: leaders"),
+    ("2020", "2021", "updated", "Commerce & Retail Group [commerce]: sources"),
+    ("2020", "2021", "leader_changed", "Example Group [group]: CEO Ada Chen (no longer recorded)"),
 ]
 
 

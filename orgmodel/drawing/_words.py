@@ -54,7 +54,11 @@ WORDS: Mapping[str, Mapping[str, str]] = {
     "ipo_planned": {"en": "IPO planned", "zh": "计划上市"},
     "ipo_paused": {"en": "IPO paused", "zh": "上市暂停"},
     "ipo_cancelled": {"en": "IPO cancelled", "zh": "上市取消"},
+    "spin_off_planned": {"en": "spin-off planned", "zh": "计划分拆"},
+    "spin_off_paused": {"en": "spin-off paused", "zh": "分拆暂停"},
+    "spin_off_cancelled": {"en": "spin-off cancelled", "zh": "分拆取消"},
     "sale_agreed": {"en": "sale agreed", "zh": "已达成出售协议"},
+    "sale_cancelled": {"en": "sale called off", "zh": "出售取消"},
     "unconfirmed_unit": {
         "en": "(?) unit not confirmed by the sources",
         "zh": "（?）单位未经资料证实",

@@ -107,28 +107,26 @@ class Chart:
         return drawn
 
 
-# How each status is drawn: a line style for the standing, a marker for what is pending.
+# How each status is drawn: a line style for the standing.
 STATUS_STYLE: Mapping[str, dict[str, Any]] = {
     "active": {},
     "standalone": {"linestyle": "--"},
-    "ipo_planned": {"linestyle": "--", "marker": "^"},
-    "ipo_paused": {"linestyle": "--", "marker": "^", "marker_filled": False},
-    "ipo_cancelled": {"linestyle": "--", "marker": "x"},
     "listed": {"linewidth": 2.6},
-    "sale_agreed": {"linestyle": "--", "marker": "d"},
     "affiliate": {"linestyle": ":", "linewidth": 1.2, "hatch": "////"},
 }
+# How each plan is drawn: a marker for what has been announced and not yet done.
+PLAN_STYLE: Mapping[str, dict[str, Any]] = {
+    "ipo_planned": {"marker": "^"},
+    "ipo_paused": {"marker": "^", "marker_filled": False},
+    "ipo_cancelled": {"marker": "x"},
+    "spin_off_planned": {"marker": "v"},
+    "spin_off_paused": {"marker": "v", "marker_filled": False},
+    "spin_off_cancelled": {"marker": "x"},
+    "sale_agreed": {"marker": "d"},
+    "sale_cancelled": {"marker": "x"},
+}
 #: The order of the standings and plans in a legend (their words are in ``_words``).
-STATUS_LEGEND: tuple[str, ...] = (
-    "active",
-    "standalone",
-    "listed",
-    "affiliate",
-    "ipo_planned",
-    "ipo_paused",
-    "ipo_cancelled",
-    "sale_agreed",
-)
+STATUS_LEGEND: tuple[str, ...] = (*STATUS_STYLE, *PLAN_STYLE)
 
 
 def draw_org_chart(
@@ -252,7 +250,9 @@ class _OrgChoice:
             return [kid for kid in snapshot.children(uid) if kid in drawn]
 
         legend = _kind_legend(colours, [snapshot.units[uid].kind for uid in units], lang)
-        legend += _status_legend({snapshot.units[uid].status for uid in units}, lang)
+        shown = {snapshot.units[uid].status for uid in units}
+        shown |= {plan for uid in units if (plan := snapshot.units[uid].plan) is not None}
+        legend += _status_legend(shown, lang)
         total = len(_select(snapshot.children, self.top, None))
         count = word("units" if total != 1 else "unit", lang, count=total)
         if hidden:
@@ -548,7 +548,7 @@ def _wrap_cjk(name: str) -> str:
 
 
 def _unit_style(unit: Unit, colours: Mapping[str, str]) -> BoxStyle:
-    options = dict(STATUS_STYLE.get(unit.status, {}))
+    options = {**STATUS_STYLE[unit.status], **PLAN_STYLE.get(unit.plan or "", {})}
     face = lighten(colours[unit.kind], 0.62)
     text = INK
     if unit.status == "affiliate":
@@ -593,8 +593,8 @@ def _status_legend(statuses: set[str], lang: str = "en") -> list[tuple[str, Any]
     for status in STATUS_LEGEND:
         if status not in statuses or (status == "active" and statuses == {"active"}):
             continue
-        style = STATUS_STYLE[status]
-        if status in ("active", "standalone", "listed", "affiliate"):
+        if status in STATUS_STYLE:
+            style = STATUS_STYLE[status]
             patch = {
                 "facecolor": "white",
                 "linestyle": style.get("linestyle", "-"),
@@ -603,13 +603,7 @@ def _status_legend(statuses: set[str], lang: str = "en") -> list[tuple[str, Any]
             }
             entries.append((word(status, lang), ("patch", patch)))
         else:
-            entries.append((word(status, lang), ("marker", style)))
-    # Any status drawn dashed needs the dashed entry, even if no unit is plainly standalone.
-    if any(STATUS_STYLE[s].get("linestyle") == "--" for s in statuses) and (
-        "standalone" not in statuses
-    ):
-        dashed = ("patch", {"facecolor": "white", "linestyle": "--"})
-        entries.insert(1 if "active" in statuses else 0, (word("standalone", lang), dashed))
+            entries.append((word(status, lang), ("marker", PLAN_STYLE[status])))
     return entries
 
 
