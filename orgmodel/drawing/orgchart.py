@@ -250,7 +250,7 @@ class _OrgChoice:
             return [kid for kid in snapshot.children(uid) if kid in drawn]
 
         legend = _kind_legend(colours, [snapshot.units[uid].kind for uid in units], lang)
-        shown = {snapshot.units[uid].status for uid in units}
+        shown: set[str] = {snapshot.units[uid].status for uid in units}
         shown |= {plan for uid in units if (plan := snapshot.units[uid].plan) is not None}
         legend += _status_legend(shown, lang)
         total = len(_select(snapshot.children, self.top, None))
