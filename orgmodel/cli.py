@@ -3,6 +3,14 @@
 This is the only module that imports typer, and the one place where library errors become a
 message on stderr and an exit status: 0 success, 1 differences found (only with
 ``--exit-code``), 2 bad input. No command prints a traceback for bad input.
+
+The conventions every command follows: a date range is given as positional dates ``[A] [B]``;
+a filter is an option (``--unit``, ``--kind``); ``--format`` chooses text, JSON or Markdown
+wherever the output is data; ``-o FILE`` writes the output to a file instead (``-o -``:
+standard output); ``--data DIR`` goes before or after the command. The choices an option
+offers come from the library's own tuples, so a new event kind or export format shows up here
+without a change. Shell completion (``--install-completion``) completes commands, options,
+event kinds, formats, dates and unit ids.
 """
 
 from __future__ import annotations
@@ -11,11 +19,13 @@ import contextlib
 import json
 import os
 import sys
-from enum import StrEnum
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
+import typer.core
+from typer.models import CommandFunctionType
 
 from orgmodel import __version__
 from orgmodel.errors import DataError, OrgModelError, OutputError
@@ -25,47 +35,124 @@ __all__ = ["app", "main"]
 
 DATA_ENV = "ORGMODEL_DATA"
 
-app = typer.Typer(
+
+class _Command(typer.core.TyperCommand):
+    """A command whose help names values by their metavar (DATE, ID, FILE), never by a Python
+    type, and shows its examples last."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The docstring's examples go last, after the options, where a reader ends up.
+        head, marker, examples = (self.help or "").partition("\b\nExamples:")
+        if marker and not self.epilog:
+            self.help = head.rstrip()
+            self.epilog = marker + examples
+
+    def collect_usage_pieces(self, ctx: typer.Context) -> list[str]:  # type: ignore[override]
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if param.param_type_name == "argument":
+                name = param.metavar or (param.name or "").upper()
+                pieces.append(name if param.required else f"[{name}]")
+        return pieces
+
+    def format_options(self, ctx: typer.Context, formatter: Any) -> None:  # type: ignore[override]
+        args, opts = [], []
+        for param in self.get_params(ctx):
+            if param.param_type_name == "argument" and not getattr(param, "hidden", False):
+                name = param.metavar or (param.name or "").upper()
+                help_text = getattr(param, "help", None) or ""
+                args.append((name, help_text + ("  [required]" if param.required else "")))
+            elif param.param_type_name == "option":
+                record = param.get_help_record(ctx)
+                if record is not None:
+                    opts.append(record)
+        if args:
+            with formatter.section("Arguments"):
+                formatter.write_dl(args)
+        if opts:
+            with formatter.section("Options"):
+                formatter.write_dl(opts)
+
+
+class _App(typer.Typer):
+    """The app, every command of which is a :class:`_Command` with its examples as epilog."""
+
+    def command(
+        self, *args: Any, **kwargs: Any
+    ) -> Callable[[CommandFunctionType], CommandFunctionType]:
+        kwargs.setdefault("cls", _Command)
+        return super().command(*args, **kwargs)
+
+
+app = _App(
     name="orgmodel",
     help="Model how an organisation's structure changes over time: dated snapshots, what changed "
     "between two dates, org charts and timelines. Runs on the bundled Alibaba Group data unless "
     f"--data (or ${DATA_ENV}) names a folder of your own snapshot files.",
+    epilog="\b\nExamples:\n  orgmodel diff 2023-01-01 2025-12-31\n"
+    "  orgmodel --data my-group show 2023\n  orgmodel find hema\n  orgmodel diff --help",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 
-class TextFormat(StrEnum):
-    text = "text"
-    json = "json"
+def _choices(values: Sequence[str]) -> Callable[[str], list[str]]:
+    """A completion function offering ``values`` (a library tuple) that start with the text."""
+
+    def complete(incomplete: str) -> list[str]:
+        return [v for v in values if v.startswith(incomplete)]
+
+    return complete
 
 
-class ReportFormat(StrEnum):
-    text = "text"
-    json = "json"
-    markdown = "markdown"
+def _completion_history(ctx: typer.Context) -> History | None:
+    from orgmodel.reading import load_history
+
+    data = ctx.params.get("data") or ctx.find_root().params.get("data")
+    try:
+        return load_history(Path(data) if data else None)
+    except OrgModelError:
+        return None  # nothing to offer from a folder that does not load
 
 
-class ExportFormatChoice(StrEnum):
-    graphml = "graphml"
-    gexf = "gexf"
-    json = "json"
-    dot = "dot"
-    mermaid = "mermaid"
+def _complete_units(ctx: typer.Context, incomplete: str) -> list[str]:
+    history = _completion_history(ctx)
+    ids = sorted(history.unit_ids()) if history is not None else []
+    return [uid for uid in ids if uid.startswith(incomplete)]
 
 
-class SchemaChoice(StrEnum):
-    snapshot = "snapshot"
-    sources = "sources"
-    events = "events"
+def _complete_dates(ctx: typer.Context, incomplete: str) -> list[str]:
+    history = _completion_history(ctx)
+    days = [d.isoformat() for d in history.dates] if history is not None else []
+    return [day for day in days if day.startswith(incomplete)]
 
 
-class Lang(StrEnum):
-    en = "en"
-    zh = "zh"
+def _complete_sources(ctx: typer.Context, incomplete: str) -> list[str]:
+    history = _completion_history(ctx)
+    keys = list(history.sources) if history is not None else []
+    return [key for key in keys if key.startswith(incomplete)]
+
+
+def _kinds() -> tuple[str, ...]:
+    from orgmodel.events import KINDS
+
+    return tuple(KINDS)
+
+
+def _export_formats() -> tuple[str, ...]:
+    from orgmodel.export import FORMATS
+
+    return tuple(FORMATS)
+
+
+def _schemas() -> tuple[str, ...]:
+    from orgmodel.schemas import SCHEMAS
+
+    return tuple(SCHEMAS)
 
 
 def _data_before(ctx: typer.Context, value: Path | None) -> Path | None:
@@ -75,6 +162,9 @@ def _data_before(ctx: typer.Context, value: Path | None) -> Path | None:
     given = ctx.find_root().params.get("data")
     return given if isinstance(given, Path) else None
 
+
+REPORT_FORMATS = ("text", "json", "markdown")
+LANGS = ("en", "zh")
 
 DataOption = Annotated[
     Path | None,
@@ -88,21 +178,69 @@ DataOption = Annotated[
     ),
 ]
 DateArg = Annotated[
-    str, typer.Argument(help="A date: YYYY-MM-DD, YYYY-MM or YYYY.", metavar="DATE")
+    str,
+    typer.Argument(
+        help="A date: YYYY-MM-DD, YYYY-MM or YYYY.",
+        metavar="DATE",
+        autocompletion=_complete_dates,
+    ),
+]
+FromArg = Annotated[
+    str | None,
+    typer.Argument(
+        help="From the snapshot in force on this date (default: the first snapshot).",
+        metavar="A",
+        show_default=False,
+        autocompletion=_complete_dates,
+    ),
+]
+ToArg = Annotated[
+    str | None,
+    typer.Argument(
+        help="To the snapshot in force on this date (default: the last snapshot).",
+        metavar="B",
+        show_default=False,
+        autocompletion=_complete_dates,
+    ),
 ]
 ReportFormatOption = Annotated[
-    ReportFormat, typer.Option("--format", "-f", help="Output format: text, json or markdown.")
+    str,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format: " + ", ".join(REPORT_FORMATS) + ".",
+        metavar="FORMAT",
+        autocompletion=_choices(REPORT_FORMATS),
+    ),
+]
+ReportOutput = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write to this file instead of standard output ('-': standard output).",
+        metavar="FILE",
+        show_default=False,
+    ),
 ]
 UnitOption = Annotated[
-    str | None, typer.Option("--unit", "-u", help="Only the events that involve this unit id.")
+    str | None,
+    typer.Option(
+        "--unit",
+        "-u",
+        help="Only the events that involve this unit id.",
+        metavar="ID",
+        autocompletion=_complete_units,
+    ),
 ]
 KindOption = Annotated[
     list[str] | None,
     typer.Option(
         "--kind",
         "-k",
-        help="Only events of this kind (repeat for several): added, removed, renamed, moved, "
-        "split, merged, spun_off, returned, status_changed, kind_changed, updated.",
+        help="Only events of this kind (repeat for several): " + ", ".join(_kinds()) + ".",
+        metavar="KIND",
+        autocompletion=_choices(_kinds()),
     ),
 ]
 ThresholdOption = Annotated[
@@ -111,9 +249,36 @@ ThresholdOption = Annotated[
         "--threshold",
         min=0.0,
         max=1.0,
+        metavar="0..1",
         help="Jaccard overlap of sub-units above which an undeclared split or merge is "
         "inferred (default 0.3).",
     ),
+]
+ExitCodeOption = Annotated[
+    bool,
+    typer.Option("--exit-code", help="Exit with status 1 when there are differences."),
+]
+LangOption = Annotated[
+    str,
+    typer.Option(
+        "--lang",
+        help="Names in English (en), or in Chinese where known (zh).",
+        metavar="LANG",
+        autocompletion=_choices(LANGS),
+    ),
+]
+RootOption = Annotated[
+    str | None,
+    typer.Option(
+        "--root",
+        help="Only this unit and what is below it.",
+        metavar="ID",
+        autocompletion=_complete_units,
+    ),
+]
+DepthOption = Annotated[
+    int | None,
+    typer.Option("--depth", min=0, metavar="N", help="This many levels below the root."),
 ]
 
 
@@ -134,6 +299,25 @@ def _echo(text: str) -> None:
         raise OutputError(f"standard output: cannot be written ({exc.strerror or exc})") from None
 
 
+def _emit(text: str, output: Path | None, history: History | None = None) -> None:
+    """Print ``text``, or write it atomically to ``output`` (``-``: standard output)."""
+    if output is None or str(output) == "-":
+        _echo(text)
+        return
+    from orgmodel.output import write_atomic
+
+    write_atomic(output, text if text.endswith("\n") else text + "\n", _protected(history))
+    _note(f"wrote {output}")
+
+
+def _check(value: str, allowed: Sequence[str], what: str) -> str:
+    if value not in allowed:
+        from orgmodel.errors import OutputError
+
+        raise OutputError(f"unknown {what} '{value}'; use one of {', '.join(allowed)}")
+    return value
+
+
 def _version(value: bool) -> None:
     if value:
         _echo(f"orgmodel {__version__}")
@@ -145,7 +329,11 @@ def _root(
     version: Annotated[
         bool,
         typer.Option(
-            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+            "--version",
+            "-V",
+            callback=_version,
+            is_eager=True,
+            help="Print the version and exit.",
         ),
     ] = False,
     data: Annotated[
@@ -154,6 +342,7 @@ def _root(
             "--data",
             "-d",
             envvar=DATA_ENV,
+            metavar="DIR",
             help="Folder of snapshot files for the command that follows, instead of the bundled "
             f"data (or set ${DATA_ENV}); the command's own --data comes first.",
             show_default=False,
@@ -166,69 +355,70 @@ def _root(
 @app.command()
 def dates(
     data: DataOption = None,
-    fmt: Annotated[TextFormat, typer.Option("--format", "-f", help="Output format.")] = (
-        TextFormat.text
-    ),
+    fmt: ReportFormatOption = "text",
+    output: ReportOutput = None,
 ) -> None:
-    """List the snapshot dates, each with its title and number of units."""
+    """List the snapshot dates, each with its title, number of units and the date it stays in
+    force until (in JSON).
+
+    \b
+    Examples:
+      orgmodel dates
+      orgmodel dates --format json -o dates.json
+    """
+    from orgmodel.overview import format_dates
+
     history = _history(data)
-    rows = []
-    for i, snapshot in enumerate(history.snapshots):
-        until = history.dates[i + 1].isoformat() if i + 1 < len(history.dates) else None
-        rows.append(
-            {
-                "date": snapshot.date.isoformat(),
-                "in_force_until": until,
-                "units": len(snapshot.units),
-                "title": snapshot.title,
-            }
-        )
-    if fmt is TextFormat.json:
-        _echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    if history.title:
-        _echo(f"{history.title}: {len(rows)} snapshots")
-    for row in rows:
-        _echo(f"{row['date']}  {row['units']:>5} units  {row['title']}")
+    _emit(format_dates(history, fmt), output, history)
 
 
 @app.command()
 def show(
     date: DateArg,
     data: DataOption = None,
-    root: Annotated[
-        str | None, typer.Option("--root", help="Show only this unit and what is below it.")
-    ] = None,
-    depth: Annotated[
-        int | None, typer.Option("--depth", min=0, help="Show this many levels below the root.")
-    ] = None,
-    lang: Annotated[Lang, typer.Option("--lang", help="Names in English or Chinese.")] = Lang.en,
+    root: RootOption = None,
+    depth: DepthOption = None,
+    lang: LangOption = "en",
     ids: Annotated[bool, typer.Option("--ids/--no-ids", help="Show unit ids.")] = True,
+    fmt: ReportFormatOption = "text",
+    output: ReportOutput = None,
 ) -> None:
-    """Print the structure in force on DATE as a tree."""
-    from orgmodel.textree import format_tree
+    """Print the structure in force on DATE as a tree (or as nested JSON).
+
+    \b
+    Examples:
+      orgmodel show 2023-06-01 --depth 1
+      orgmodel show 2023 --root cloud-intelligence --lang zh
+      orgmodel show 2015 --format json
+    """
+    from orgmodel.overview import format_structure
 
     history = _history(data)
-    index = history.index(date)
-    snapshot = history.snapshots[index]
-    tree = format_tree(snapshot, root=root, depth=depth, lang=lang.value, show_ids=ids)
-    heading = f"{history.title} — " if history.title else ""
-    if index + 1 < len(history.dates):
-        span = f"in force until {history.dates[index + 1].isoformat()}"
-    else:
-        span = "the latest snapshot"
-    _echo(f"{heading}snapshot of {snapshot.date.isoformat()} ({span})")
-    _echo(snapshot.title)
-    _echo("")
-    _echo(tree)
+    text = format_structure(
+        history,
+        date,
+        root=root,
+        depth=depth,
+        lang=_check(lang, LANGS, "language"),
+        show_ids=ids,
+        fmt=fmt,
+    )
+    _emit(text, output, history)
 
 
 @app.command()
 def diff(
     a: Annotated[
-        str, typer.Argument(help="The earlier date: YYYY-MM-DD, YYYY-MM or YYYY.", metavar="A")
+        str,
+        typer.Argument(
+            help="The earlier date: YYYY-MM-DD, YYYY-MM or YYYY.",
+            metavar="A",
+            autocompletion=_complete_dates,
+        ),
     ],
-    b: Annotated[str, typer.Argument(help="The later date.", metavar="B")],
+    b: Annotated[
+        str, typer.Argument(help="The later date.", metavar="B", autocompletion=_complete_dates)
+    ],
     data: DataOption = None,
     steps: Annotated[
         bool,
@@ -236,16 +426,21 @@ def diff(
             "--steps", help="Show every step between the two dates, not only the net change."
         ),
     ] = False,
-    fmt: ReportFormatOption = ReportFormat.text,
+    fmt: ReportFormatOption = "text",
+    output: ReportOutput = None,
     unit: UnitOption = None,
     kind: KindOption = None,
     threshold: ThresholdOption = None,
-    exit_code: Annotated[
-        bool,
-        typer.Option("--exit-code", help="Exit with status 1 when there are differences."),
-    ] = False,
+    exit_code: ExitCodeOption = False,
 ) -> None:
-    """What changed between the structures in force on dates A and B."""
+    """What changed between the structures in force on dates A and B.
+
+    \b
+    Examples:
+      orgmodel diff 2023-01-01 2025-12-31
+      orgmodel diff 2023 2025 --steps --unit aicheng
+      orgmodel diff 2023-03 2023-12 --kind spun_off --format markdown -o changes.md
+    """
     from orgmodel.diff import DEFAULT_THRESHOLD, select
     from orgmodel.events import check_kinds
     from orgmodel.report import changes_report, diff_report, history_names
@@ -259,14 +454,14 @@ def diff(
     if steps:
         events = history.changes(a, b, unit=unit, kinds=wanted, threshold=limit)
         first, last = history.at(a).date, history.at(b).date
-        _echo(changes_report(events, first, last, names, fmt.value))
+        _emit(changes_report(events, first, last, names, fmt), output, history)
         found = bool(events)
     else:
         result = history.diff(a, b, threshold=limit)
         if unit is not None or wanted is not None:
             kept = select(result.events, unit=unit, kinds=wanted)
             result = result.model_copy(update={"events": kept})
-        _echo(diff_report(result, names, fmt.value))
+        _emit(diff_report(result, names, fmt), output, history)
         found = bool(result.events)
     if exit_code and found:
         raise typer.Exit(1)
@@ -274,56 +469,77 @@ def diff(
 
 @app.command()
 def log(
-    a: Annotated[
-        str | None,
-        typer.Argument(help="From this date (default: the first snapshot).", metavar="A"),
-    ] = None,
-    b: Annotated[
-        str | None,
-        typer.Argument(help="To this date (default: the last snapshot).", metavar="B"),
-    ] = None,
+    a: FromArg = None,
+    b: ToArg = None,
     data: DataOption = None,
     unit: UnitOption = None,
     kind: KindOption = None,
-    fmt: ReportFormatOption = ReportFormat.text,
+    threshold: ThresholdOption = None,
+    fmt: ReportFormatOption = "text",
+    output: ReportOutput = None,
+    exit_code: ExitCodeOption = False,
 ) -> None:
-    """Every change, step by step, from date A to date B (the whole history by default)."""
+    """Every change, step by step, from date A to date B (the whole history by default).
+
+    \b
+    Examples:
+      orgmodel log
+      orgmodel log 2025-06 2026 --kind merged --kind added
+      orgmodel log --unit aicheng --format json -o aicheng.json
+    """
     from orgmodel.report import changes_report, history_names
 
     history = _history(data)
-    events = history.changes(a, b, unit=unit, kinds=kind)
-    first = history.at(a).date if a is not None else history.dates[0]
-    last = history.at(b).date if b is not None else history.dates[-1]
-    _echo(changes_report(events, first, last, history_names(history), fmt.value))
+    events = history.changes(a, b, unit=unit, kinds=kind, threshold=threshold)
+    first, last = (history.dates[i] for i in history.span(a, b))
+    _emit(changes_report(events, first, last, history_names(history), fmt), output, history)
+    if exit_code and events:
+        raise typer.Exit(1)
 
 
 @app.command()
 def lineage(
-    unit: Annotated[str, typer.Argument(help="The id of the unit, e.g. aicheng.")],
+    unit: Annotated[
+        str,
+        typer.Argument(
+            help="The id of the unit, e.g. aicheng.", metavar="ID", autocompletion=_complete_units
+        ),
+    ],
     data: DataOption = None,
-    fmt: ReportFormatOption = ReportFormat.text,
+    fmt: ReportFormatOption = "text",
+    output: ReportOutput = None,
 ) -> None:
-    """The life of one unit, and of the units it came from or went into, in time order."""
+    """The life of one unit, and of the units it came from or went into, in time order.
+
+    \b
+    Examples:
+      orgmodel lineage chengdun
+      orgmodel lineage aicheng --format markdown -o aicheng.md
+    """
     from orgmodel.report import history_names, lineage_report
 
     history = _history(data)
     events = history.lineage(unit)
-    _echo(
-        lineage_report(
-            unit,
-            events,
-            history_names(history),
-            fmt.value,
-            a_date=history.dates[0],
-            b_date=history.dates[-1],
-            present=history.presence(unit),
-        )
+    text = lineage_report(
+        unit,
+        events,
+        history_names(history),
+        fmt,
+        a_date=history.dates[0],
+        b_date=history.dates[-1],
+        present=history.presence(unit),
     )
+    _emit(text, output, history)
 
 
 @app.command()
 def unit(
-    unit_id: Annotated[str, typer.Argument(help="The id of the unit, e.g. aicheng.", metavar="ID")],
+    unit_id: Annotated[
+        str,
+        typer.Argument(
+            help="The id of the unit, e.g. aicheng.", metavar="ID", autocompletion=_complete_units
+        ),
+    ],
     date: Annotated[
         str | None,
         typer.Argument(
@@ -331,10 +547,12 @@ def unit(
             "the unit).",
             metavar="DATE",
             show_default=False,
+            autocompletion=_complete_dates,
         ),
     ] = None,
     data: DataOption = None,
-    fmt: ReportFormatOption = ReportFormat.text,
+    fmt: ReportFormatOption = "text",
+    output: ReportOutput = None,
 ) -> None:
     """A unit's record and what it rests on: names, kind, status, plan, parents, leaders,
     confidence, note, when it is present, and the sources it cites in full.
@@ -346,7 +564,8 @@ def unit(
     """
     from orgmodel.provenance import format_unit_record, unit_record
 
-    _echo(format_unit_record(unit_record(_history(data), unit_id, date), fmt.value))
+    history = _history(data)
+    _emit(format_unit_record(unit_record(history, unit_id, date), fmt), output, history)
 
 
 @app.command()
@@ -357,10 +576,12 @@ def sources(
             help="The key of one source (default: every source).",
             metavar="KEY",
             show_default=False,
+            autocompletion=_complete_sources,
         ),
     ] = None,
     data: DataOption = None,
-    fmt: ReportFormatOption = ReportFormat.text,
+    fmt: ReportFormatOption = "text",
+    output: ReportOutput = None,
 ) -> None:
     """The bibliography: every source with title, publisher, date and address, or one source
     in full with the units that cite it.
@@ -369,11 +590,12 @@ def sources(
     Examples:
       orgmodel sources
       orgmodel sources scmp-2023-05-10-aicheng
-      orgmodel sources --format json
+      orgmodel sources --format json -o sources.json
     """
     from orgmodel.provenance import format_sources, source_entries
 
-    _echo(format_sources(source_entries(_history(data), key), fmt.value))
+    history = _history(data)
+    _emit(format_sources(source_entries(history, key), fmt), output, history)
 
 
 @app.command()
@@ -382,7 +604,8 @@ def find(
         str, typer.Argument(help="Part of a name (English or Chinese) or an id.", metavar="TEXT")
     ],
     data: DataOption = None,
-    fmt: ReportFormatOption = ReportFormat.text,
+    fmt: ReportFormatOption = "text",
+    output: ReportOutput = None,
 ) -> None:
     """Find units by any English or Chinese name they have had, or by id; offers the closest
     ones when nothing matches.
@@ -395,13 +618,18 @@ def find(
     """
     from orgmodel.finding import format_found
 
-    _echo(format_found(_history(data).find(text), text, fmt.value))
+    history = _history(data)
+    _emit(format_found(history.find(text), text, fmt), output, history)
 
 
 OutputOption = Annotated[
     Path,
     typer.Option(
-        "--output", "-o", help="The picture to write: .png, .svg or .pdf.", show_default=False
+        "--output",
+        "-o",
+        help="The picture to write: .png, .svg or .pdf.",
+        show_default=False,
+        metavar="FILE",
     ),
 ]
 DpiOption = Annotated[
@@ -410,6 +638,7 @@ DpiOption = Annotated[
         "--dpi",
         min=10,
         max=1200,
+        metavar="DPI",
         help="Resolution of a PNG, in dots per inch (default 200, less for a very large chart).",
         show_default=False,
     ),
@@ -418,6 +647,7 @@ WidthOption = Annotated[
     str | None,
     typer.Option(
         "--width",
+        metavar="SIZE",
         help="Width of the picture, in pixels (1200) or as a length (16cm, 160mm, 6.5in, 468pt); "
         "everything in it is scaled to fit (default: the size at which labels are 9 pt).",
         show_default=False,
@@ -425,7 +655,12 @@ WidthOption = Annotated[
 ]
 TitleOption = Annotated[
     str | None,
-    typer.Option("--title", help="The picture's title, instead of the data's.", show_default=False),
+    typer.Option(
+        "--title",
+        metavar="TEXT",
+        help="The picture's title, instead of the data's.",
+        show_default=False,
+    ),
 ]
 
 
@@ -461,27 +696,30 @@ def plot(
         typer.Option(
             "--compare",
             "-c",
+            metavar="DATE",
             help="Draw the change chart between DATE and this date instead of an org chart.",
+            autocompletion=_complete_dates,
         ),
     ] = None,
-    root: Annotated[
-        str | None, typer.Option("--root", help="Draw only this unit and what is below it.")
-    ] = None,
-    depth: Annotated[
-        int | None, typer.Option("--depth", min=0, help="Draw this many levels below the root.")
-    ] = None,
-    lang: Annotated[
-        Lang,
-        typer.Option("--lang", help="Every word in English, or in Chinese (names where known)."),
-    ] = Lang.en,
+    root: RootOption = None,
+    depth: DepthOption = None,
+    lang: LangOption = "en",
     dpi: DpiOption = None,
     width: WidthOption = None,
     title: TitleOption = None,
 ) -> None:
-    """Draw the org chart in force on DATE (or, with --compare, what changed) to a picture."""
+    """Draw the org chart in force on DATE (or, with --compare, what changed) to a picture.
+
+    \b
+    Examples:
+      orgmodel plot 2023-05-18 -o chart.png
+      orgmodel plot 2023-01-01 --compare 2023-12-31 -o change.svg
+      orgmodel plot 2023 --root cloud-intelligence --lang zh -o cloud.pdf
+    """
     history = _history(data)
     _check_picture_path(output, history)
     inches = _picture_width(width, dpi)
+    language = _check(lang, LANGS, "language")
     import orgmodel.drawing as drawing
 
     if compare is None:
@@ -490,7 +728,7 @@ def plot(
             snapshot,
             root=root,
             depth=depth,
-            lang=lang.value,
+            lang=language,
             kinds=history.kinds,
             sources=history.sources,
             title=title,
@@ -506,7 +744,7 @@ def plot(
             result,
             root=root,
             depth=depth,
-            lang=lang.value,
+            lang=language,
             sources=history.sources,
             title=title,
             width=inches,
@@ -518,37 +756,47 @@ def plot(
 @app.command()
 def timeline(
     output: OutputOption,
+    a: FromArg = None,
+    b: ToArg = None,
     data: DataOption = None,
     start: Annotated[
-        str | None, typer.Option("--from", help="From this date (default: the first snapshot).")
+        str | None, typer.Option("--from", hidden=True, help="The same as A.", metavar="DATE")
     ] = None,
     end: Annotated[
-        str | None, typer.Option("--to", help="To this date (default: the last snapshot).")
+        str | None, typer.Option("--to", hidden=True, help="The same as B.", metavar="DATE")
     ] = None,
     unit: Annotated[
         str | None,
-        typer.Option("--unit", "-u", help="Focus on one unit: it, its lineage and their parents."),
+        typer.Option(
+            "--unit",
+            "-u",
+            metavar="ID",
+            help="Focus on one unit: it, its lineage and their parents.",
+            autocompletion=_complete_units,
+        ),
     ] = None,
-    depth: Annotated[
-        int | None,
-        typer.Option("--depth", min=0, help="Show units at most this many levels down."),
-    ] = None,
-    lang: Annotated[
-        Lang, typer.Option("--lang", help="Names in English, or in Chinese where known.")
-    ] = Lang.en,
+    depth: DepthOption = None,
+    lang: LangOption = "en",
 ) -> None:
-    """Draw the history as a timeline: units as lanes, with splits, mergers, moves, spin-offs
-    and returns marked on a date axis."""
+    """Draw the history as a timeline from date A to date B (the whole history by default):
+    units as lanes, with splits, mergers, moves, spin-offs and returns marked on a date axis.
+
+    \b
+    Examples:
+      orgmodel timeline -o timeline.png --depth 2
+      orgmodel timeline 2021 2024 -o since-2021.svg
+      orgmodel timeline -o aicheng.png --unit aicheng
+    """
+    a, b = a or start, b or end
     history = _history(data)
     _check_picture_path(output, history)
     if unit is not None:
         history.check_unit(unit)
-    first, last = (history.dates[i] for i in history.span(start, end))
+    first, last = (history.dates[i] for i in history.span(a, b))
+    language = _check(lang, LANGS, "language")
     import orgmodel.drawing as drawing
 
-    drawn = drawing.draw_timeline(
-        history, start=start, end=end, unit=unit, depth=depth, lang=lang.value
-    )
+    drawn = drawing.draw_timeline(history, start=a, end=b, unit=unit, depth=depth, lang=language)
     drawing.save_figure(drawn.figure, output)
     _note(f"wrote {output} (snapshots of {first.isoformat()} -> {last.isoformat()})")
 
@@ -558,23 +806,38 @@ def html_page(
     output: Annotated[
         Path,
         typer.Option(
-            "--output", "-o", help="The page to write (.html or .htm).", show_default=False
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="The page to write (.html or .htm).",
+            show_default=False,
         ),
     ],
     data: DataOption = None,
     lang: Annotated[
-        Lang,
-        typer.Option("--lang", help="The page's words and names in English, or in Chinese."),
-    ] = Lang.en,
+        str,
+        typer.Option(
+            "--lang",
+            metavar="LANG",
+            help="The page's words and names in English (en), or in Chinese (zh).",
+            autocompletion=_choices(LANGS),
+        ),
+    ] = "en",
     title: Annotated[
-        str | None, typer.Option("--title", help="The page's heading (default: the history's).")
+        str | None,
+        typer.Option(
+            "--title", metavar="TEXT", help="The page's heading (default: the history's)."
+        ),
     ] = None,
 ) -> None:
     """Write the history as one interactive page that opens from disk, with no network: step
     through the dates, open branches of the tree in force, see each step's changes, search, and
     read a unit's record with its sources and lineage.
 
-    Example: orgmodel html -o alibaba.html; orgmodel html --lang zh -o alibaba-zh.html
+    \b
+    Examples:
+      orgmodel html -o alibaba.html
+      orgmodel html --lang zh -o alibaba-zh.html
     """
     from orgmodel.html import render_html
     from orgmodel.output import check_output_path, write_atomic
@@ -586,7 +849,7 @@ def html_page(
         fixed = output.with_suffix(".html")
         raise OutputError(f"{output}: a page is written as .html; give a name such as {fixed}")
     check_output_path(output, _protected(history))
-    page = render_html(history, lang=lang.value, title=title)
+    page = render_html(history, lang=_check(lang, LANGS, "language"), title=title)
     write_atomic(output, page, protected=_protected(history))
     first, last = history.dates[0].isoformat(), history.dates[-1].isoformat()
     _note(f"wrote {output} (snapshots of {first} -> {last})")
@@ -599,82 +862,134 @@ def validate(
         typer.Argument(
             help="Folder of snapshot files (default: --data, or the bundled data).",
             show_default=False,
+            metavar="DIR",
         ),
     ] = None,
     data: DataOption = None,
+    fmt: ReportFormatOption = "text",
 ) -> None:
-    """Check a folder of snapshot files; print one line per problem (exit status 2 if any)."""
-    from orgmodel.reading import bundled_path, read_history
+    """Check a folder of snapshot files; print one line per problem (exit status 2 if any).
+    With --format json, the summary or every problem as one JSON document on standard output.
 
-    target = folder or data or bundled_path()
-    history = read_history(target)
-    units = sum(len(s.units) for s in history.snapshots)
-    ids = len(history.unit_ids())
-    _echo(
-        f"{target}: OK: {len(history.dates)} snapshots from {history.dates[0]} to "
-        f"{history.dates[-1]}, {units} unit records ({ids} distinct units), "
-        f"{len(history.sources)} sources"
-    )
+    \b
+    Examples:
+      orgmodel validate my-group
+      orgmodel validate --format json
+    """
+    from orgmodel.overview import check_folder, format_check
+    from orgmodel.reading import bundled_path
+
+    check = check_folder(folder or data or bundled_path())
+    if check.problems and fmt != "json":
+        raise DataError(list(check.problems))
+    _echo(format_check(check, fmt))
+    if check.problems:
+        raise typer.Exit(2)
 
 
 @app.command()
 def export(
     date: DateArg,
     fmt: Annotated[
-        ExportFormatChoice, typer.Option("--format", "-f", help="The file format.")
-    ] = ExportFormatChoice.graphml,
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="The file format (default: from the suffix of -o, else graphml): "
+            + ", ".join(_export_formats())
+            + ".",
+            autocompletion=_choices(_export_formats()),
+            show_default=False,
+        ),
+    ] = None,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="File to write (default: standard output)."),
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="File to write, its format chosen by its suffix (default or '-': standard "
+            "output).",
+        ),
     ] = None,
+    root: RootOption = None,
+    depth: DepthOption = None,
+    lang: LangOption = "en",
     data: DataOption = None,
 ) -> None:
-    """Export the structure in force on DATE as GraphML, GEXF, JSON, DOT or Mermaid."""
+    """Export the structure in force on DATE as GraphML, GEXF, node-link JSON, DOT or Mermaid.
+
+    \b
+    Examples:
+      orgmodel export 2023-05-18 -o alibaba-2023.graphml
+      orgmodel export 2023-05-18 -o alibaba-2023.gexf
+      orgmodel export 2015-12-07 --format mermaid
+    """
     from orgmodel.export import export as export_snapshot
-    from orgmodel.output import write_atomic
+    from orgmodel.export import format_for
 
     history = _history(data)
     snapshot = history.at(date)
-    text = export_snapshot(snapshot, fmt.value)
-    if output is None:
+    to_file = output is not None and str(output) != "-"
+    if output is not None and to_file:
+        from orgmodel.output import check_output_path
+
+        check_output_path(output, _protected(history))
+    chosen = format_for(output if to_file else None, fmt)
+    language = _check(lang, LANGS, "language")
+    text = export_snapshot(snapshot, chosen, root=root, depth=depth, lang=language)
+    if output is None or not to_file:
         _echo(text)
         _note(f"snapshot of {snapshot.date.isoformat()}")
     else:
+        from orgmodel.output import write_atomic
+
         write_atomic(output, text, protected=_protected(history))
-        _note(f"wrote {output} (snapshot of {snapshot.date.isoformat()})")
+        _note(f"wrote {output} ({chosen}, snapshot of {snapshot.date.isoformat()})")
 
 
 @app.command()
 def schema(
     what: Annotated[
-        SchemaChoice,
-        typer.Argument(help="Which schema: snapshot files, sources.yaml, or diff's JSON events."),
-    ] = SchemaChoice.snapshot,
+        str,
+        typer.Argument(
+            help="Which schema: " + ", ".join(_schemas()) + ".",
+            metavar="WHAT",
+            autocompletion=_choices(_schemas()),
+        ),
+    ] = "snapshot",
+    output: ReportOutput = None,
 ) -> None:
-    """Print a JSON Schema: of snapshot files (for editors), of sources.yaml, or of the events
-    that `orgmodel diff --format json` writes."""
-    if what is SchemaChoice.events:
-        from orgmodel.events import events_json_schema
+    """Print a JSON Schema: of snapshot files (for editors), of sources.yaml, or of the
+    document that `orgmodel diff --format json` writes.
 
-        _echo(json.dumps(events_json_schema(), ensure_ascii=False, indent=2))
-        return
-    from orgmodel.model import Bibliography, SnapshotFile
+    \b
+    Examples:
+      orgmodel schema > snapshot.schema.json
+      orgmodel schema events -o events.schema.json
+    """
+    from orgmodel.schemas import schema as json_schema
 
-    model = SnapshotFile if what is SchemaChoice.snapshot else Bibliography
-    _echo(json.dumps(model.model_json_schema(), ensure_ascii=False, indent=2))
+    _emit(json.dumps(json_schema(what), ensure_ascii=False, indent=2), output)
 
 
-import_app = typer.Typer(
+import_app = _App(
     help="Import an organisation into a new snapshot folder: from a table (CSV, TSV, Parquet, "
     "Excel), a Wikidata query result, or GLEIF relationship records.",
+    epilog="\b\nExamples:\n  orgmodel import table org.csv -o my-group\n"
+    "  orgmodel import table --help",
     no_args_is_help=True,
 )
 app.add_typer(import_app, name="import")
 
 
-class FileFormatChoice(StrEnum):
-    yaml = "yaml"
-    json = "json"
+def _file_formats() -> tuple[str, ...]:
+    from typing import get_args
+
+    from orgmodel.writing import FileFormat
+
+    return get_args(FileFormat)
 
 
 ImportOutput = Annotated[
@@ -684,11 +999,18 @@ ImportOutput = Annotated[
         "-o",
         help="The snapshot folder to write; it must be new or empty.",
         show_default=False,
+        metavar="DIR",
     ),
 ]
 ImportFormat = Annotated[
-    FileFormatChoice,
-    typer.Option("--format", "-f", help="Write snapshot files as YAML (for people) or JSON."),
+    str,
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help="Write snapshot files as YAML (for people) or JSON: " + ", ".join(_file_formats()),
+        autocompletion=_choices(_file_formats()),
+    ),
 ]
 
 
@@ -712,7 +1034,8 @@ def import_table(
         list[Path],
         typer.Argument(
             help="The table: .csv, .tsv, .parquet or .xlsx, with a date column; or one table "
-            "per date, each named by its date (2023-01-01.csv) or with a date column."
+            "per date, each named by its date (2023-01-01.csv) or with a date column.",
+            metavar="FILE...",
         ),
     ],
     output: ImportOutput,
@@ -721,23 +1044,29 @@ def import_table(
         typer.Option(
             "--map",
             "-m",
+            metavar="HEADER=FIELD",
             help="Read a column of another name as one of orgmodel's: 'Header=field' (repeat). "
             "Fields: date, id, name, parent, kind, status, plan, name_zh, leaders, lineage, "
             "source, confidence, note.",
         ),
     ] = None,
     title: Annotated[
-        str | None, typer.Option("--title", help="What the folder describes, e.g. the group.")
+        str | None,
+        typer.Option("--title", metavar="TEXT", help="What the folder describes, e.g. the group."),
     ] = None,
-    fmt: ImportFormat = FileFormatChoice.yaml,
+    fmt: ImportFormat = "yaml",
 ) -> None:
     """Import a long table (one row per unit per date) into a new snapshot folder.
 
-    Example: orgmodel import table org.csv -o my-group --map "Org Unit=name"
+    \b
+    Examples:
+      orgmodel import table org.csv -o my-group --map "Org Unit=name"
+      orgmodel import table 2023-01-01.csv 2024-01-01.csv -o my-group -f json
     """
     from orgmodel.importing import import_table as run
 
-    done = run(files, output, _column_map(column_map), title=title, fmt=fmt.value)
+    chosen = _check(fmt, _file_formats(), "file format")
+    done = run(files, output, _column_map(column_map), title=title, fmt=chosen)  # type: ignore[arg-type]
     for line in done.notes:
         _note(line)
     _note(done.summary())
@@ -757,8 +1086,8 @@ def _check_picture_path(output: Path, history: History) -> None:
     check_output_path(output, _protected(history))
 
 
-def _protected(history: History) -> list[Path]:
-    return [history.path] if history.path is not None else []
+def _protected(history: History | None) -> list[Path]:
+    return [history.path] if history is not None and history.path is not None else []
 
 
 def _note(text: str) -> None:

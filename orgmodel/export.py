@@ -23,27 +23,77 @@ flowchart TD
 from __future__ import annotations
 
 import json
-from typing import Any, Literal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final, Literal
 
-import networkx as nx
-
+from orgmodel.errors import OutputError
 from orgmodel.history import to_graph
 from orgmodel.snapshot import Snapshot
 
+if TYPE_CHECKING:
+    import networkx as nx
+
 __all__ = [
     "FORMATS",
+    "SUFFIXES",
     "ExportFormat",
     "export",
     "flat_attributes",
+    "format_for",
     "generate_dot",
     "generate_gexf",
     "generate_graphml",
     "generate_json",
     "generate_mermaid",
+    "select",
 ]
 
 ExportFormat = Literal["graphml", "gexf", "json", "dot", "mermaid"]
-FORMATS: tuple[ExportFormat, ...] = ("graphml", "gexf", "json", "dot", "mermaid")
+FORMATS: Final[tuple[ExportFormat, ...]] = ("graphml", "gexf", "json", "dot", "mermaid")
+#: The file suffixes that name each format, the usual one first.
+SUFFIXES: Final[dict[ExportFormat, tuple[str, ...]]] = {
+    "graphml": (".graphml",),
+    "gexf": (".gexf",),
+    "json": (".json",),
+    "dot": (".dot", ".gv"),
+    "mermaid": (".mmd", ".mermaid"),
+}
+
+
+def format_for(path: str | Path | None, fmt: str | None = None) -> ExportFormat:
+    """The export format for a file: ``fmt`` if given, else the one its suffix names, else
+    GraphML when there is no file. A format that disagrees with the suffix is an error, so
+    that a file never holds something other than its name says.
+
+    >>> format_for("a.gexf"), format_for(None), format_for("a.txt", "dot")
+    ('gexf', 'graphml', 'dot')
+    """
+    named = _check_export(fmt) if fmt is not None else None
+    if path is None:
+        return named or "graphml"
+    suffix = Path(path).suffix.lower()
+    by_suffix = next((f for f, ends in SUFFIXES.items() if suffix in ends), None)
+    if named is not None:
+        if by_suffix is not None and by_suffix != named:
+            raise OutputError(
+                f"{path}: the suffix '{suffix}' is for {by_suffix}, not {named}; name the file "
+                f"{Path(path).with_suffix(SUFFIXES[named][0])} or leave out --format"
+            )
+        return named
+    if by_suffix is None:
+        known = ", ".join(ends[0] for ends in SUFFIXES.values())
+        raise OutputError(
+            f"{path}: cannot tell the format from '{suffix or '(no suffix)'}'; use one of "
+            f"{known}, or give --format"
+        )
+    return by_suffix
+
+
+def _check_export(fmt: str) -> ExportFormat:
+    for known in FORMATS:
+        if fmt == known:
+            return known
+    raise OutputError(f"unknown export format '{fmt}'; use one of {', '.join(FORMATS)}")
 
 
 def flat_attributes(attrs: dict[str, Any]) -> dict[str, Any]:
@@ -60,6 +110,8 @@ def flat_attributes(attrs: dict[str, Any]) -> dict[str, Any]:
 
 
 def _flat_graph(snapshot: Snapshot) -> nx.DiGraph:
+    import networkx as nx
+
     graph = to_graph(snapshot)
     flat = nx.DiGraph()
     flat.graph.update(
@@ -72,16 +124,22 @@ def _flat_graph(snapshot: Snapshot) -> nx.DiGraph:
 
 def generate_graphml(snapshot: Snapshot) -> str:
     """GraphML text of the snapshot's graph, readable by ``networkx.read_graphml`` and Gephi."""
+    import networkx as nx
+
     return "\n".join(nx.generate_graphml(_flat_graph(snapshot))) + "\n"
 
 
 def generate_gexf(snapshot: Snapshot) -> str:
     """GEXF text of the snapshot's graph, readable by ``networkx.read_gexf`` and Gephi."""
+    import networkx as nx
+
     return "\n".join(nx.generate_gexf(_flat_graph(snapshot))) + "\n"
 
 
 def generate_json(snapshot: Snapshot) -> str:
     """Node-link JSON of the snapshot's graph, with every attribute in full."""
+    import networkx as nx
+
     graph = to_graph(snapshot)
     data = nx.node_link_data(graph, edges="edges")
     return json.dumps(data, ensure_ascii=False, indent=2, default=_json_default) + "\n"
@@ -151,6 +209,46 @@ _GENERATORS = {
 }
 
 
-def export(snapshot: Snapshot, fmt: ExportFormat) -> str:
-    """The snapshot in one of :data:`FORMATS`, as text."""
-    return _GENERATORS[fmt](snapshot)
+def select(
+    snapshot: Snapshot, *, root: str | None = None, depth: int | None = None, lang: str = "en"
+) -> Snapshot:
+    """The part of ``snapshot`` below ``root`` (the whole by default), ``depth`` levels deep,
+    with the Chinese names as names where ``lang`` is ``zh`` and a unit has one; the snapshot
+    itself when nothing is asked."""
+    if root is None and depth is None and lang == "en":
+        return snapshot
+    start = root if root is not None else snapshot.root
+    if start not in snapshot.units:
+        from orgmodel.finding import unknown_unit
+
+        raise unknown_unit(snapshot, start)
+    top = snapshot.depth(start)
+    kept = [start, *snapshot.descendants(start)]
+    if depth is not None:
+        kept = [uid for uid in kept if snapshot.depth(uid) - top <= depth]
+    units = []
+    for uid in kept:
+        unit = snapshot.units[uid]
+        update: dict[str, Any] = {"parent": None} if uid == start else {}
+        if lang == "zh" and unit.name_zh:
+            update["name"] = unit.name_zh
+        units.append(unit.model_copy(update=update) if update else unit)
+    return Snapshot(
+        snapshot.date,
+        units,
+        title=snapshot.title,
+        summary=snapshot.summary,
+        sources=snapshot.sources,
+    )
+
+
+def export(
+    snapshot: Snapshot,
+    fmt: ExportFormat,
+    *,
+    root: str | None = None,
+    depth: int | None = None,
+    lang: str = "en",
+) -> str:
+    """The snapshot (or the part :func:`select` picks) in one of :data:`FORMATS`, as text."""
+    return _GENERATORS[_check_export(fmt)](select(snapshot, root=root, depth=depth, lang=lang))

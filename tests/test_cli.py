@@ -187,7 +187,7 @@ def test_export_writes_file_atomically(capsys, tmp_path: Path):
     )
     assert code == 0
     assert target.read_text().startswith("flowchart TD\n")
-    assert err == f"wrote {target} (snapshot of 2022-01-01)\n"
+    assert err == f"wrote {target} (mermaid, snapshot of 2022-01-01)\n"
 
 
 def test_export_refuses_to_overwrite_snapshots(capsys, tmp_path: Path):
@@ -208,7 +208,9 @@ def test_schema_is_json_schema(capsys):
     code, out, _ = run(capsys, "schema")
     schema = json.loads(out)
     assert code == 0
-    assert schema["title"] == "SnapshotFile"
+    assert schema["title"] == "orgmodel snapshot file"
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert schema["$id"] == "urn:orgmodel:schema:snapshot"
     assert schema["additionalProperties"] is False
     assert "units" in schema["required"]
 
@@ -427,10 +429,10 @@ def test_diff_json_follows_the_published_schema(capsys):
     code, out, _ = run(capsys, "schema", "events")
     schema = json.loads(out)
     code, out, _ = run(capsys, "diff", "2020", "2023", "--data", EXAMPLE, "-f", "json")
-    events = json.loads(out)["events"]
-    assert code == 0 and events
-    jsonschema.validate(events, schema)
-    broken = [{**events[0], "kind": "teleported"}]
+    document = json.loads(out)
+    assert code == 0 and document["events"]
+    jsonschema.validate(document, schema)
+    broken = {**document, "events": [{**document["events"][0], "kind": "teleported"}]}
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(broken, schema)
 
