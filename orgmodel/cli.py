@@ -1072,6 +1072,42 @@ def import_table(
     _note(done.summary())
 
 
+@import_app.command("wikidata")
+def import_wikidata(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="The query's result, downloaded from the Wikidata Query Service as JSON."
+        ),
+    ],
+    output: ImportOutput,
+    root: Annotated[
+        str | None,
+        typer.Option("--root", help="The group's item (Q...), if the result does not tell."),
+    ] = None,
+    retrieved: Annotated[
+        str | None,
+        typer.Option(
+            "--retrieved",
+            help="The day the result was fetched, YYYY-MM-DD (default: the file's date).",
+        ),
+    ] = None,
+    fmt: ImportFormat = FileFormatChoice.yaml,
+) -> None:
+    """Import a group's subsidiaries from Wikidata (a SPARQL query result) into a new snapshot
+    folder: a snapshot at each date a parent link starts or ends, each unit citing its item.
+    The query to paste into the Wikidata Query Service is in the README.
+
+    Example: orgmodel import wikidata subsidiaries.json -o my-group
+    """
+    from orgmodel.importing import import_wikidata as run
+
+    done = run(file, output, root=root, retrieved=retrieved, fmt=fmt.value)
+    for line in done.notes:
+        _note(line)
+    _note(done.summary())
+
+
 def _check_picture_path(output: Path, history: History) -> None:
     """Refuse a bad picture path before spending time on drawing."""
     from orgmodel.errors import OutputError

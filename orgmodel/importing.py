@@ -7,6 +7,8 @@ is good: every problem is reported at once, one line each, naming the file, the 
 and the fix.
 
 - :func:`import_table`: a long table, one row per unit per date (:mod:`orgmodel.longtable`).
+- :func:`import_wikidata`: a Wikidata query result for a group's subsidiaries
+  (:mod:`orgmodel.wikidata`).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pathlib import Path
 from orgmodel.model import Bibliography, SnapshotFile
 from orgmodel.writing import FileFormat, check_new_folder, write_folder
 
-__all__ = ["Imported", "import_table"]
+__all__ = ["Imported", "import_table", "import_wikidata"]
 
 
 @dataclass(frozen=True)
@@ -84,3 +86,23 @@ def import_table(
             "ignored columns (map them with --map to keep them): " + ", ".join(table.ignored)
         )
     return _write(target, table.snapshots, table.bibliography, fmt, notes)
+
+
+def import_wikidata(
+    path: str | Path,
+    folder: str | Path,
+    *,
+    root: str | None = None,
+    retrieved: str | None = None,
+    fmt: FileFormat = "yaml",
+) -> Imported:
+    """Import a Wikidata SPARQL result (JSON) for a group's subsidiaries into ``folder``.
+
+    The query to run is :data:`orgmodel.wikidata.QUERY`; ``root`` names the group's item when
+    the result alone does not tell, ``retrieved`` the day the result was fetched.
+    """
+    from orgmodel.wikidata import read_wikidata_file
+
+    target = check_new_folder(folder)
+    result = read_wikidata_file(path, root=root, retrieved=retrieved)
+    return _write(target, result.snapshots, result.bibliography, fmt, result.notes)

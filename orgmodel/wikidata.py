@@ -1,0 +1,452 @@
+"""Reading Wikidata: a group's subsidiaries, from the result of a SPARQL query, as dated snapshots.
+
+Wikidata records who owns what as statements: an item's *parent organization* (P749), or an
+organisation's *has subsidiary* (P355), each with a *start time* (P580) and *end time* (P582)
+where known; *replaces* (P1365) and *replaced by* (P1366) say which items one came from; a stock
+exchange (P414, with its own start and end) that it is listed. :data:`QUERY` asks for all of it,
+for one organisation and everything below it; paste it into the Wikidata Query Service
+(query.wikidata.org), put your organisation's item in place of ``wd:Q1359568`` (Alibaba Group),
+and download the result as JSON (the SPARQL 1.1 query results format).
+
+:func:`read_wikidata` turns that result into a snapshot at every date on which a link starts or
+ends (or a listing does): each unit sits under the parent whose link is in force that day, and
+cites its Wikidata item. How this reads the record, where the record is silent:
+
+- A link without a start time is taken to hold from the first date; one without an end time, to
+  hold still. Wikidata's query service gives year- or month-precise dates as their first day.
+- A unit with two parents in force at once (a joint venture) is put under the one whose link
+  started last, with a note saying so; a unit whose parent is not in the group that day is left
+  out of that snapshot, also with a note.
+- A unit gone from the group is ``dissolved`` when its item has a *dissolved* date (P576) by
+  then, ``absorbed`` into the item that *replaced* it when that is in the group, and otherwise
+  ``divested``, with a note that Wikidata records only that the link ended.
+- Every unit's kind is ``organization``, since the query does not ask what sort each item is;
+  its status is ``listed`` while a listing is in force, else ``active``.
+
+Examples
+--------
+>>> result = {"head": {"vars": ["unit", "parent"]}, "results": {"bindings": [
+...     {"unit": {"type": "uri", "value": "http://www.wikidata.org/entity/Q2"},
+...      "parent": {"type": "uri", "value": "http://www.wikidata.org/entity/Q1"},
+...      "start": {"type": "literal", "value": "2020-05-01T00:00:00Z"}}]}}
+>>> imported = read_wikidata(result, retrieved="2024-01-01")
+>>> [(s.date.isoformat(), [u.id for u in s.units]) for s in imported.snapshots]
+[('2020-05-01', ['q1', 'q2'])]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from orgmodel.errors import DataError, Problem
+from orgmodel.model import Bibliography, Removal, SnapshotFile, Source, Unit
+
+__all__ = ["QUERY", "WikidataImport", "read_wikidata", "read_wikidata_file"]
+
+QUERY = """\
+# The subsidiaries of one organisation through time, for `orgmodel import wikidata`.
+# Put your organisation's item in place of wd:Q1359568 (Alibaba Group).
+SELECT ?unit ?unitLabel ?unitLabelZh ?parent ?parentLabel ?parentLabelZh ?start ?end
+       ?replaces ?replacedBy ?dissolved ?listedFrom ?listedUntil ?listed WHERE {
+  VALUES ?root { wd:Q1359568 }
+  ?unit (wdt:P749|^wdt:P355)+ ?root .
+  { ?unit p:P749 ?link . ?link ps:P749 ?parent . }
+  UNION
+  { ?parent p:P355 ?link . ?link ps:P355 ?unit . }
+  FILTER NOT EXISTS { ?link wikibase:rank wikibase:DeprecatedRank . }
+  FILTER(?parent = ?root || EXISTS { ?parent (wdt:P749|^wdt:P355)+ ?root . })
+  OPTIONAL { ?link pq:P580 ?start . }
+  OPTIONAL { ?link pq:P582 ?end . }
+  OPTIONAL { ?unit wdt:P1365 ?replaces . }
+  OPTIONAL { ?unit wdt:P1366 ?replacedBy . }
+  OPTIONAL { ?unit wdt:P576 ?dissolved . }
+  OPTIONAL { ?unit p:P414 ?listing . BIND(true AS ?listed)
+             OPTIONAL { ?listing pq:P580 ?listedFrom . }
+             OPTIONAL { ?listing pq:P582 ?listedUntil . } }
+  OPTIONAL { ?unit rdfs:label ?unitLabel . FILTER(LANG(?unitLabel) = "en") }
+  OPTIONAL { ?unit rdfs:label ?unitLabelZh . FILTER(LANG(?unitLabelZh) = "zh") }
+  OPTIONAL { ?parent rdfs:label ?parentLabel . FILTER(LANG(?parentLabel) = "en") }
+  OPTIONAL { ?parent rdfs:label ?parentLabelZh . FILTER(LANG(?parentLabelZh) = "zh") }
+}
+"""
+
+KIND = "organization"
+_ENTITY = re.compile(r"^https?://www\.wikidata\.org/entity/(Q\d+)$")
+_TIME = re.compile(r"^\+?(\d{4})-(\d{2})-(\d{2})T")
+
+
+@dataclass(frozen=True)
+class WikidataImport:
+    """The snapshots read from a query result, their bibliography, and notes for the reader."""
+
+    snapshots: list[SnapshotFile]
+    bibliography: Bibliography
+    notes: list[str] = field(default_factory=list)
+
+
+class _Period(NamedTuple):
+    """A span in force from ``start`` (inclusive; None: from the first date) to ``end``."""
+
+    start: dt.date | None
+    end: dt.date | None
+
+    def holds(self, day: dt.date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day < self.end)
+
+
+@dataclass
+class _Item:
+    """What the result says about one item."""
+
+    qid: str
+    name: str | None = None
+    name_zh: str | None = None
+    replaces: set[str] = field(default_factory=set)
+    replaced_by: set[str] = field(default_factory=set)
+    dissolved: dt.date | None = None
+    listings: set[_Period] = field(default_factory=set)
+
+
+class _Link(NamedTuple):
+    unit: str
+    parent: str
+    period: _Period
+
+
+def _qid(cell: Any) -> str | None:
+    if isinstance(cell, dict) and cell.get("type") == "uri":
+        match = _ENTITY.match(str(cell.get("value", "")))
+        if match:
+            return match.group(1)
+    return None
+
+
+def _day(cell: Any) -> dt.date | str | None:
+    """A time cell as a date; None when absent or an unknown value; a message when unreadable."""
+    if not isinstance(cell, dict) or cell.get("type") != "literal":
+        return None  # absent, or Wikidata's "unknown value" (a blank node or a genid URI)
+    text = str(cell.get("value", ""))
+    match = _TIME.match(text)
+    try:
+        return dt.date(*map(int, match.groups())) if match else f"'{text}' is not a date"
+    except ValueError:
+        # A year- or month-precise date can come as day 00: read it as the period's first day.
+        year, month, _ = (int(g) for g in match.groups()) if match else (0, 0, 0)
+        try:
+            return dt.date(year, max(month, 1), 1)
+        except ValueError:
+            return f"'{text}' is not a date"
+
+
+def _label(cell: Any) -> str | None:
+    if isinstance(cell, dict) and cell.get("type") == "literal":
+        text = str(cell.get("value", "")).strip()
+        return text or None
+    return None
+
+
+def _bindings(data: Any, path: Path | None) -> list[Any]:
+    if not isinstance(data, dict) or not isinstance(data.get("results"), dict):
+        raise DataError(
+            [
+                Problem(
+                    path,
+                    None,
+                    "is not a SPARQL query result in JSON (no 'results'); in the Wikidata Query "
+                    "Service, download the result as JSON",
+                )
+            ]
+        )
+    bindings = data["results"].get("bindings")
+    names = (
+        set(data.get("head", {}).get("vars", ())) if isinstance(data.get("head"), dict) else set()
+    )
+    missing = [v for v in ("unit", "parent") if names and v not in names]
+    if not isinstance(bindings, list) or missing:
+        what = f"has no variable {', '.join('?' + m for m in missing)}" if missing else "no rows"
+        raise DataError(
+            [
+                Problem(
+                    path, None, f"{what}; run the query that `orgmodel import wikidata` documents"
+                )
+            ]
+        )
+    return bindings
+
+
+def _item(items: dict[str, _Item], qid: str) -> _Item:
+    if qid not in items:
+        items[qid] = _Item(qid)
+    return items[qid]
+
+
+def _read_row(
+    row: Mapping[str, Any], number: int, path: Path | None, items: dict[str, _Item]
+) -> tuple[_Link | None, list[Problem]]:
+    unit, parent = _qid(row.get("unit")), _qid(row.get("parent"))
+    if unit is None or parent is None:
+        which = "unit" if unit is None else "parent"
+        return None, [
+            Problem(path, None, f"?{which} is not a Wikidata item; fix the query", row=number)
+        ]
+    problems: list[Problem] = []
+    days: dict[str, dt.date | None] = {}
+    for name in ("start", "end", "dissolved", "listedFrom", "listedUntil"):
+        day = _day(row.get(name))
+        if isinstance(day, str):
+            problems.append(
+                Problem(path, None, f"?{name}: {day}; fix it in the result", row=number)
+            )
+            day = None
+        days[name] = day
+    for qid, suffix in ((unit, "unit"), (parent, "parent")):
+        item = _item(items, qid)
+        item.name = item.name or _label(row.get(f"{suffix}Label"))
+        item.name_zh = item.name_zh or _label(row.get(f"{suffix}LabelZh"))
+    item = items[unit]
+    for name, into in (("replaces", item.replaces), ("replacedBy", item.replaced_by)):
+        other = _qid(row.get(name))
+        if other is not None:
+            into.add(other)
+    item.dissolved = item.dissolved or days["dissolved"]
+    if row.get("listed") is not None:
+        item.listings.add(_Period(days["listedFrom"], days["listedUntil"]))
+    return _Link(unit, parent, _Period(days["start"], days["end"])), problems
+
+
+def _links(rows: list[Any], path: Path | None) -> tuple[dict[str, _Item], list[_Link]]:
+    items: dict[str, _Item] = {}
+    links: set[_Link] = set()
+    problems: list[Problem] = []
+    for number, row in enumerate(rows, 1):
+        link, found = _read_row(row if isinstance(row, dict) else {}, number, path, items)
+        problems.extend(found)
+        if link is not None:
+            links.add(link)
+    if problems:
+        raise DataError(problems)
+    # A link given both ways (P749 on the unit, P355 on the parent) may be dated on one side only.
+    dated = {(link.unit, link.parent) for link in links if link.period != _Period(None, None)}
+    kept = [
+        link
+        for link in links
+        if link.period != _Period(None, None) or (link.unit, link.parent) not in dated
+    ]
+    return items, sorted(kept, key=lambda k: (k.unit, k.parent, str(k.period)))
+
+
+def _root(
+    items: Mapping[str, _Item], links: list[_Link], root: str | None, path: Path | None
+) -> str:
+    if root is not None:
+        qid = root.upper()
+        if qid not in items:
+            raise DataError([Problem(path, None, f"--root {root}: that item is not in the result")])
+        return qid
+    below = {link.unit for link in links}
+    tops = sorted({link.parent for link in links} - below)
+    if len(tops) != 1:
+        found = ", ".join(tops) if tops else "none (every parent is also a subsidiary)"
+        raise DataError(
+            [Problem(path, None, f"cannot tell which item is the group: {found}; give --root QID")]
+        )
+    return tops[0]
+
+
+def _dates(items: Mapping[str, _Item], links: list[_Link]) -> list[dt.date]:
+    days: set[dt.date | None] = set()
+    for link in links:
+        days.update(link.period)
+    for item in items.values():
+        for period in item.listings:
+            days.update(period)
+    return sorted(d for d in days if d is not None)
+
+
+def _parents_on(day: dt.date, links: list[_Link], notes: dict[str, str]) -> dict[str, str]:
+    """Each unit's parent on ``day``: of several links in force, the one that started last."""
+    chosen: dict[str, _Link] = {}
+    for link in links:
+        if not link.period.holds(day):
+            continue
+        held = chosen.get(link.unit)
+        if held is not None and held.parent != link.parent:
+            first, second = sorted((held.parent, link.parent))
+            notes[link.unit] = (
+                f"{link.unit} has two parents at once in Wikidata ({first}, {second}) on {day}; "
+                "it is put under the one whose link started last"
+            )
+        if held is None or (held.period.start or dt.date.min) < (link.period.start or dt.date.min):
+            chosen[link.unit] = link
+    return {unit: link.parent for unit, link in chosen.items()}
+
+
+def _members(root: str, parents: Mapping[str, str], items: Mapping[str, _Item]) -> list[str]:
+    """The units under ``root`` that day, parents first, siblings by name."""
+    children: dict[str, list[str]] = {}
+    for unit, parent in parents.items():
+        children.setdefault(parent, []).append(unit)
+    order: list[str] = []
+    stack = [root]
+    while stack:
+        current = stack.pop()
+        order.append(current)
+        below = sorted(children.get(current, ()), key=lambda q: (items[q].name or q, q))
+        stack.extend(reversed(below))
+    return order
+
+
+def _predecessors(qid: str, items: Mapping[str, _Item], seen: set[str]) -> list[str]:
+    found = set(items[qid].replaces)
+    found.update(other for other, item in items.items() if qid in item.replaced_by)
+    return sorted(p.lower() for p in found if p in seen and p != qid)
+
+
+def _unit(
+    qid: str, parent: str | None, day: dt.date, items: Mapping[str, _Item], seen: set[str]
+) -> Unit:
+    item = items[qid]
+    listed = any(period.holds(day) for period in item.listings)
+    data: dict[str, Any] = {
+        "id": qid.lower(),
+        "name": item.name or qid,
+        "name_zh": item.name_zh,
+        "kind": KIND,
+        "parent": parent.lower() if parent else None,
+        "status": "listed" if listed else "active",
+        "lineage": _predecessors(qid, items, seen),
+        "sources": [f"wikidata-{qid}"],
+    }
+    return Unit.model_validate({k: v for k, v in data.items() if v not in (None, [])})
+
+
+def _removal(qid: str, day: dt.date, items: Mapping[str, _Item], present: set[str]) -> Removal:
+    item = items[qid]
+    key = [f"wikidata-{qid}"]
+    if item.dissolved is not None and item.dissolved <= day:
+        return Removal.model_validate({"how": "dissolved", "sources": key})
+    successor = next((q for q in sorted(item.replaced_by) if q in present), None)
+    if successor is not None:
+        return Removal.model_validate(
+            {"how": "absorbed", "into": successor.lower(), "sources": key}
+        )
+    return Removal.model_validate(
+        {
+            "how": "divested",
+            "sources": key,
+            "note": "Wikidata records only that its link to the group ended on this date, not how.",
+        }
+    )
+
+
+def _bibliography(
+    title: str, cited: Iterable[str], items: Mapping[str, _Item], retrieved: str
+) -> Bibliography:
+    sources = {
+        f"wikidata-{qid}": Source.model_validate(
+            {
+                "title": f"{items[qid].name or qid} ({qid})",
+                "publisher": "Wikidata",
+                "date": retrieved,
+                "url": f"https://www.wikidata.org/wiki/{qid}",
+                "note": "The item as the query read it; the date is the day it was retrieved.",
+            }
+        )
+        for qid in sorted(cited, key=lambda q: int(q[1:]))
+    }
+    return Bibliography.model_validate({"title": title, "sources": sources})
+
+
+def read_wikidata(
+    result: Any,
+    *,
+    path: Path | None = None,
+    root: str | None = None,
+    retrieved: str | None = None,
+) -> WikidataImport:
+    """Turn a SPARQL query result (parsed JSON) for a group's subsidiaries into snapshots.
+
+    ``root`` is the group's item (``Q...``) when the result alone does not tell; ``retrieved``
+    the day the result was fetched (YYYY-MM-DD), which the sources give as their date.
+    """
+    items, links = _links(_bindings(result, path), path)
+    if not links:
+        raise DataError([Problem(path, None, "has no rows: the query found no subsidiaries")])
+    top = _root(items, links, root, path)
+    days = _dates(items, links)
+    if not days:
+        raise DataError(
+            [
+                Problem(
+                    path,
+                    None,
+                    "no link has a start or end time, so no snapshot can be dated; add P580 "
+                    "qualifiers in Wikidata, or import the result as a table with a date column",
+                )
+            ]
+        )
+    notes: dict[str, str] = {}
+    seen: set[str] = set()
+    snapshots: list[SnapshotFile] = []
+    cited: set[str] = set()
+    before: list[str] = []
+    for day in days:
+        parents = _parents_on(day, links, notes)
+        parents.pop(top, None)  # the group's own parents are outside what is modelled
+        members = _members(top, parents, items)
+        present = set(members)
+        for qid in sorted(set(parents) - present):
+            notes.setdefault(
+                qid,
+                f"{qid} ({items[qid].name or 'no label'}) is left out where "
+                f"its parent is not in the group (first on {day})",
+            )
+        seen.update(members)
+        units = [_unit(q, None if q == top else parents[q], day, items, seen) for q in members]
+        if snapshots and tuple(units) == snapshots[-1].units:
+            continue
+        removed = {q.lower(): _removal(q, day, items, present) for q in before if q not in present}
+        name = items[top].name or top
+        snapshots.append(
+            SnapshotFile.model_validate(
+                {
+                    "date": day,
+                    "title": f"{name} on {day.isoformat()}",
+                    "units": units,
+                    "removed": removed,
+                }
+            )
+        )
+        cited.update(members)
+        before = members
+    modified = retrieved or dt.date.today().isoformat()
+    bibliography = _bibliography(f"{items[top].name or top} (Wikidata)", cited, items, modified)
+    return WikidataImport(snapshots, bibliography, [notes[k] for k in sorted(notes)])
+
+
+def read_wikidata_file(
+    path: str | Path, *, root: str | None = None, retrieved: str | None = None
+) -> WikidataImport:
+    """:func:`read_wikidata` on a result saved as a JSON file; ``retrieved`` defaults to the
+    day the file was last changed."""
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "it is not UTF-8 text"
+        raise DataError([Problem(file, None, f"cannot be read: {reason}")]) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DataError(
+            [Problem(file, exc.lineno, f"not valid JSON: {exc.msg}; download the result as JSON")]
+        ) from None
+    if retrieved is None:
+        retrieved = dt.datetime.fromtimestamp(file.stat().st_mtime, dt.UTC).date().isoformat()
+    return read_wikidata(data, path=file, root=root, retrieved=retrieved)

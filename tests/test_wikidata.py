@@ -1,0 +1,205 @@
+"""Wikidata query results (SPARQL 1.1 JSON) read into dated snapshots of a group."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import orgmodel
+from orgmodel.cli import main
+from orgmodel.errors import DataError
+from orgmodel.wikidata import QUERY, read_wikidata
+
+FIXTURE = Path(__file__).parent / "data" / "wikidata" / "subsidiaries.json"
+ENTITY = "http://www.wikidata.org/entity/"
+
+#: What the fixture must give, step by step: (date, kind, units involved).
+EVENTS = sorted(
+    [
+        ("2015-03-01", "added", ("q101",)),
+        ("2016-01-01", "added", ("q106",)),
+        ("2016-01-01", "added", ("q104",)),
+        ("2017-05-01", "removed", ("q108",)),
+        ("2018-01-01", "added", ("q105",)),
+        ("2018-01-01", "removed", ("q105", "q106")),
+        ("2018-01-01", "removed", ("q104", "q105")),
+        ("2018-01-01", "merged", ("q104", "q105", "q106")),
+        ("2019-06-01", "moved", ("q100", "q101", "q102")),
+        ("2020-07-01", "removed", ("q103",)),
+        ("2021-04-01", "spun_off", ("q100", "q101")),
+    ]
+)
+
+
+def events(history: orgmodel.History) -> list[tuple[str, str, tuple[str, ...]]]:
+    return sorted(
+        (e.date.isoformat(), e.kind, tuple(sorted(e.units)))  # type: ignore[attr-defined]
+        for e in history.changes()
+    )
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    try:
+        main(list(args))
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 0
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def link(
+    unit: str, parent: str, start: str | None = None, end: str | None = None
+) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "unit": {"type": "uri", "value": ENTITY + unit},
+        "parent": {"type": "uri", "value": ENTITY + parent},
+    }
+    for name, value in (("start", start), ("end", end)):
+        if value is not None:
+            row[name] = {"type": "literal", "value": f"{value}T00:00:00Z"}
+    return row
+
+
+def result(*rows: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "head": {"vars": ["unit", "parent", "start", "end"]},
+        "results": {"bindings": list(rows)},
+    }
+
+
+def test_the_fixture_imports_validates_and_gives_its_events(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "out"
+    code, _, err = run(
+        capsys, "import", "wikidata", str(FIXTURE), "-o", str(out), "--retrieved", "2026-01-01"
+    )
+    assert code == 0, err
+    assert err.splitlines() == [
+        f"wrote {out}: 8 snapshots (2014-01-01 to 2021-04-01), 48 unit records"
+    ]
+    assert run(capsys, "validate", str(out))[0] == 0
+    history = orgmodel.load_history(out)
+    assert events(history) == EVENTS
+    removed = history.at("2020-07-01").removed["q103"]
+    assert (removed.how, removed.sources) == ("divested", ("wikidata-Q103",))
+    assert history.at("2017-05-01").removed["q108"].how == "dissolved"
+    media = history.at("2018-01-01").units["q105"]
+    assert (media.name, media.name_zh, media.lineage) == (
+        "Example Media",
+        "示例传媒",
+        ("q104", "q106"),
+    )
+    assert media.sources == ("wikidata-Q105",)
+    source = history.sources["wikidata-Q105"]
+    assert (source.publisher, source.date, source.url) == (
+        "Wikidata",
+        "2026-01-01",
+        "https://www.wikidata.org/wiki/Q105",
+    )
+    # A link without dates holds from the first date; one stated both ways counts once.
+    assert [d for d in history.dates if "q107" in history.at(d)] == list(history.dates)
+    assert "q103" in history.at("2020-06-30") and "q103" not in history.at("2020-07-01")
+
+
+def test_the_query_asks_for_what_the_reader_reads() -> None:
+    for prop in ("P749", "P355", "P580", "P582", "P1365", "P1366", "P576", "P414"):
+        assert prop in QUERY
+    for name in ("?unit", "?parent", "?unitLabelZh", "?start", "?end", "?replaces", "?replacedBy"):
+        assert name in QUERY
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    assert QUERY.strip() in readme
+
+
+def test_two_parents_at_once_take_the_later_link_and_say_so() -> None:
+    done = read_wikidata(
+        result(
+            link("Q2", "Q1", "2020-01-01"),
+            link("Q3", "Q1", "2020-01-01"),
+            link("Q4", "Q2", "2020-01-01"),
+            link("Q4", "Q3", "2021-01-01"),
+        ),
+        retrieved="2024-01-01",
+    )
+    assert [(s.date, {u.id: u.parent for u in s.units}["q4"]) for s in done.snapshots] == [
+        (dt.date(2020, 1, 1), "q2"),
+        (dt.date(2021, 1, 1), "q3"),
+    ]
+    assert done.notes == [
+        "Q4 has two parents at once in Wikidata (Q2, Q3) on 2021-01-01; it is put under the one "
+        "whose link started last"
+    ]
+
+
+def test_a_unit_whose_parent_left_is_left_out_and_a_cycle_through_the_root_is_cut() -> None:
+    done = read_wikidata(
+        result(
+            link("Q2", "Q1", "2020-01-01", "2021-01-01"),
+            link("Q3", "Q2", "2020-01-01"),
+            link("Q1", "Q3", "2019-01-01"),
+        ),
+        root="q1",
+        retrieved="2024-01-01",
+    )
+    assert [(s.date.isoformat(), [u.id for u in s.units]) for s in done.snapshots] == [
+        ("2019-01-01", ["q1"]),
+        ("2020-01-01", ["q1", "q2", "q3"]),
+        ("2021-01-01", ["q1"]),
+    ]
+    assert done.notes == [
+        "Q3 (no label) is left out where its parent is not in the group (first on 2021-01-01)"
+    ]
+
+
+def test_unknown_values_and_day_zero_dates() -> None:
+    rows = [link("Q2", "Q1", "2020-01-01"), link("Q3", "Q1")]
+    rows[1]["start"] = {"type": "uri", "value": "http://www.wikidata.org/.well-known/genid/abc"}
+    rows[1]["end"] = {"type": "literal", "value": "2022-00-00T00:00:00Z"}
+    done = read_wikidata(result(*rows), retrieved="2024-01-01")
+    assert [(s.date.isoformat(), [u.id for u in s.units]) for s in done.snapshots] == [
+        ("2020-01-01", ["q1", "q2", "q3"]),
+        ("2022-01-01", ["q1", "q2"]),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ([], "is not a SPARQL query result in JSON (no 'results')"),
+        ({"results": {}}, "no rows; run the query that `orgmodel import wikidata` documents"),
+        (result(), "has no rows: the query found no subsidiaries"),
+        (
+            {"head": {"vars": ["item"]}, "results": {"bindings": []}},
+            "has no variable ?unit, ?parent; run the query",
+        ),
+        (
+            result(link("Q2", "Q1", "2020-01-01"), link("Q4", "Q3", "2020-01-01")),
+            "cannot tell which item is the group: Q1, Q3; give --root QID",
+        ),
+        (result(link("Q2", "Q1")), "no link has a start or end time, so no snapshot can be dated"),
+        (
+            {"results": {"bindings": [{"unit": {"type": "literal", "value": "x"}}]}},
+            "row 1: ?unit is not a Wikidata item; fix the query",
+        ),
+    ],
+)
+def test_results_that_cannot_be_imported(data: Any, message: str, tmp_path: Path) -> None:
+    path = tmp_path / "r.json"
+    with pytest.raises(DataError) as caught:
+        read_wikidata(data, path=path, retrieved="2024-01-01")
+    assert str(caught.value).startswith(f"{path}: {message}")
+
+
+def test_a_file_that_is_not_json_or_has_a_bom(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "r.json"
+    path.write_text("{\n  nope", encoding="utf-8")
+    code, _, err = run(capsys, "import", "wikidata", str(path), "-o", str(tmp_path / "out"))
+    assert code == 2
+    assert err.startswith(f"orgmodel: {path}:2: not valid JSON")
+    path.write_text("\ufeff" + json.dumps(result(link("Q2", "Q1", "2020-01-01"))), encoding="utf-8")
+    code, _, err = run(capsys, "import", "wikidata", str(path), "-o", str(tmp_path / "out"))
+    assert code == 0, err
+    assert [s.date for s in orgmodel.load_history(tmp_path / "out")] == [dt.date(2020, 1, 1)]
