@@ -5,7 +5,9 @@ schema in JSON), as a Parquet long table and as a CSV long table. Each is loaded
 ``orgmodel.load_history`` (parse, validate every unit, check the structure, build the history)
 and timed next to the parser alone reading the same file into Python values: ``orjson.loads``
 for JSON, ``pyarrow`` reading the table and turning it into Python rows for Parquet and CSV.
-The columnar read alone (no Python values) is shown too, as the lowest floor there is.
+The columnar read alone (no Python values) is shown too, as the lowest floor there is. Every
+case is timed with the collector paused (orgmodel's readers pause it themselves; the parsers
+alone would otherwise pay for collections that the readers skip).
 """
 
 from __future__ import annotations

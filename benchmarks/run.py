@@ -301,7 +301,7 @@ def bench_formats(ctx: Context) -> None:
             "CSV: load_history": lambda p=csv: load_history(p),
         }
         for name, fn in cases.items():
-            value = median_time(fn, repeat) / units * 1e6
+            value = median_time(fn, repeat, gc_off=True) / units * 1e6
             per_unit.setdefault(name, {})[units] = value
             ctx.add("formats", f"{units} units, {name}", value, "us/unit")
         ratios = {
