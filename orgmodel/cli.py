@@ -1077,32 +1077,40 @@ def import_wikidata(
     file: Annotated[
         Path,
         typer.Argument(
-            help="The query's result, downloaded from the Wikidata Query Service as JSON."
+            help="The query's result, downloaded from the Wikidata Query Service as JSON.",
+            metavar="FILE",
         ),
     ],
     output: ImportOutput,
     root: Annotated[
         str | None,
-        typer.Option("--root", help="The group's item (Q...), if the result does not tell."),
+        typer.Option(
+            "--root", metavar="QID", help="The group's item (Q...), if the result does not tell."
+        ),
     ] = None,
     retrieved: Annotated[
         str | None,
         typer.Option(
             "--retrieved",
+            metavar="DATE",
             help="The day the result was fetched, YYYY-MM-DD (default: the file's date).",
         ),
     ] = None,
-    fmt: ImportFormat = FileFormatChoice.yaml,
+    fmt: ImportFormat = "yaml",
 ) -> None:
     """Import a group's subsidiaries from Wikidata (a SPARQL query result) into a new snapshot
     folder: a snapshot at each date a parent link starts or ends, each unit citing its item.
     The query to paste into the Wikidata Query Service is in the README.
 
-    Example: orgmodel import wikidata subsidiaries.json -o my-group
+    \b
+    Examples:
+      orgmodel import wikidata query.json -o my-group
+      orgmodel import wikidata query.json -o my-group --root Q1359568 --retrieved 2026-01-05
     """
     from orgmodel.importing import import_wikidata as run
 
-    done = run(file, output, root=root, retrieved=retrieved, fmt=fmt.value)
+    chosen = _check(fmt, _file_formats(), "file format")
+    done = run(file, output, root=root, retrieved=retrieved, fmt=chosen)  # type: ignore[arg-type]
     for line in done.notes:
         _note(line)
     _note(done.summary())
