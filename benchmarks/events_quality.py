@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from benchmarks import asur, reorgs
-from orgmodel.diff import diff
+from orgmodel.compare import diff
 from orgmodel.matching import DEFAULT_THRESHOLD
 
 __all__ = ["Counts", "Score", "evaluate", "main"]

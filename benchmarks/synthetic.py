@@ -322,7 +322,8 @@ def snapshots(group: Group) -> list[Snapshot]:
             uid: Removal.model_validate({"how": "absorbed", "into": into})
             for uid, into in removed.items()
         }
-        made.append(Snapshot(date, records, title=f"Structure of {date.isoformat()}", removed=gone))
+        title = f"Structure of {date.isoformat()}"
+        made.append(Snapshot(date, records, title=title, sources=("s0",), removed=gone))
     return made
 
 

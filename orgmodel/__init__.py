@@ -4,8 +4,8 @@ Dated snapshots of a group's structure load into a :class:`History`; each date's
 :class:`Snapshot` of :class:`Unit` records and a ``networkx.DiGraph``.
 """
 
+from orgmodel.compare import DEFAULT_THRESHOLD, Diff, diff
 from orgmodel.dates import parse_date
-from orgmodel.diff import DEFAULT_THRESHOLD, Diff, diff
 from orgmodel.errors import (
     DataError,
     DateError,

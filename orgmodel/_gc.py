@@ -1,4 +1,8 @@
-"""Holding Python's cyclic garbage collector off while orgmodel builds large structures."""
+"""Holding Python's cyclic garbage collector off for a whole short-lived process.
+
+This is process-wide tuning: only ``orgmodel.cli.main`` and the benchmarks use it. Library
+functions leave the collector as they find it.
+"""
 
 from __future__ import annotations
 

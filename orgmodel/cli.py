@@ -28,6 +28,7 @@ import typer.core
 from typer.models import CommandFunctionType
 
 from orgmodel import __version__
+from orgmodel._gc import paused
 from orgmodel.errors import DataError, OrgModelError, OutputError
 from orgmodel.history import History
 
@@ -441,7 +442,7 @@ def diff(
       orgmodel diff 2023 2025 --steps --unit aicheng
       orgmodel diff 2023-03 2023-12 --kind spun_off --format markdown -o changes.md
     """
-    from orgmodel.diff import DEFAULT_THRESHOLD, select
+    from orgmodel.compare import DEFAULT_THRESHOLD, select
     from orgmodel.events import check_kinds
     from orgmodel.report import changes_report, diff_report, history_names
 
@@ -1204,7 +1205,10 @@ def main(argv: list[str] | None = None) -> None:
     _prepare_process()
     status = 0
     try:
-        result = app(args=argv, prog_name="orgmodel", standalone_mode=False)
+        # A short-lived process: holding the collector off spares it walks over the records
+        # and events a command builds and keeps until it exits.
+        with paused():
+            result = app(args=argv, prog_name="orgmodel", standalone_mode=False)
         status = result if isinstance(result, int) else 0
         _flush_stdout()
     except _ReaderGone:

@@ -19,7 +19,7 @@ events of the units concerned (the split between unit and group events of Asur e
 ``spun_off`` and ``returned`` are about a unit's standing in the group (see
 :data:`orgmodel.model.STANDING`) or its place in it. ``updated`` carries the changes to fields
 that are no event of their own (leaders, lineage, sources, confidence, note), so that a
-:class:`~orgmodel.diff.Diff` holds everything needed to rebuild its later snapshot.
+:class:`~orgmodel.compare.Diff` holds everything needed to rebuild its later snapshot.
 
 Examples
 --------

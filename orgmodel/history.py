@@ -35,7 +35,7 @@ from orgmodel.snapshot import Snapshot, share_unchanged, step_between, walk
 if TYPE_CHECKING:
     import networkx as nx
 
-    from orgmodel.diff import Diff
+    from orgmodel.compare import Diff
     from orgmodel.events import Event
     from orgmodel.finding import Found
 
@@ -193,8 +193,8 @@ class History:
 
     def diff(self, a: DateLike, b: DateLike, *, threshold: float | None = None) -> Diff:
         """The net change between the snapshots in force on ``a`` and on ``b``, looking back
-        through this history for returns; see :func:`orgmodel.diff.diff`."""
-        from orgmodel.diff import DEFAULT_THRESHOLD, diff
+        through this history for returns; see :func:`orgmodel.compare.diff`."""
+        from orgmodel.compare import DEFAULT_THRESHOLD, diff
 
         self._check_order(a, b)
         return diff(
@@ -214,20 +214,22 @@ class History:
         threshold: float | None = None,
     ) -> list[Event]:
         """Every event of every step from the snapshot in force on ``a`` (default: the first)
-        to the one in force on ``b`` (default: the last); see :func:`orgmodel.diff.changes`."""
-        from orgmodel.diff import DEFAULT_THRESHOLD, changes
+        to the one in force on ``b`` (default: the last); see :func:`orgmodel.compare.changes`."""
+        from orgmodel.compare import DEFAULT_THRESHOLD, changes
 
         if a is not None and b is not None:
             self._check_order(a, b)
         limit = DEFAULT_THRESHOLD if threshold is None else threshold
         return changes(self, a, b, unit=unit, kinds=kinds, threshold=limit)
 
-    def lineage(self, unit_id: str) -> list[Event]:
+    def lineage(self, unit_id: str, *, threshold: float | None = None) -> list[Event]:
         """The events of a unit's life and of the units it came from or went into, in time
-        order; see :func:`orgmodel.diff.lineage`."""
-        from orgmodel.diff import lineage
+        order; see :func:`orgmodel.lineage.lineage`."""
+        from orgmodel.compare import DEFAULT_THRESHOLD
+        from orgmodel.lineage import lineage
 
-        return lineage(self, unit_id)
+        limit = DEFAULT_THRESHOLD if threshold is None else threshold
+        return lineage(self, unit_id, threshold=limit)
 
 
 def _rebuild(

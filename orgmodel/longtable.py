@@ -56,7 +56,6 @@ from typing import Any, NamedTuple
 
 from pydantic import TypeAdapter, ValidationError
 
-from orgmodel._gc import paused
 from orgmodel.errors import DataError, Problem
 from orgmodel.history import History
 from orgmodel.model import Bibliography, SnapshotFile, Source, Unit
@@ -592,8 +591,7 @@ def read_table(
 
     Raises :class:`~orgmodel.errors.DataError` with every problem found, one per line.
     """
-    with paused():
-        return _read_table([Path(p) for p in paths], column_map, title)
+    return _read_table([Path(p) for p in paths], column_map, title)
 
 
 def _read_table(

@@ -40,7 +40,6 @@ import pydantic_core
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from orgmodel._gc import paused
 from orgmodel.errors import DataError, Problem
 from orgmodel.history import History
 from orgmodel.jsonfiles import JSON_SUFFIX, parse_json, validated_snapshot
@@ -193,8 +192,7 @@ def _from_cache(model: type[_Model], entry: Path | None) -> _Model | None:
     if not hmac.compare_digest(seal, _seal(entry, data)):
         return None  # not what the cache wrote: read the file itself
     try:
-        with paused():
-            return model.model_validate_json(data)
+        return model.model_validate_json(data)
     except ValueError:
         return None  # a damaged entry: read the file itself
 
@@ -303,8 +301,7 @@ def _parse(path: Path, text: bytes | None = None) -> Any:
     if path.suffix.lower() == JSON_SUFFIX:
         return parse_json(path, text)
     try:
-        with paused():
-            return yaml.load(text, Loader=_Loader)
+        return yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None

@@ -1,7 +1,7 @@
 """Events as text for people and JSON or Markdown for machines and documents.
 
 The functions here format what they are given and compute nothing about the organisation: a
-:class:`~orgmodel.diff.Diff` or a list of events, the snapshot dates used, and a *names
+:class:`~orgmodel.compare.Diff` or a list of events, the snapshot dates used, and a *names
 resolver* that gives a unit's name on a date (:func:`history_names`, :func:`snapshot_names`).
 Each returns a string; writing it out is the caller's business.
 
@@ -19,7 +19,7 @@ Each returns a string; writing it out is the caller's business.
 Examples
 --------
 >>> import datetime as dt
->>> from orgmodel.diff import diff
+>>> from orgmodel.compare import diff
 >>> from orgmodel.model import Unit
 >>> from orgmodel.snapshot import Snapshot
 >>> g = Unit(id="g", name="Group", kind="holding")
@@ -46,7 +46,7 @@ from orgmodel.errors import OutputError
 from orgmodel.events import KINDS, TITLES, Event
 
 if TYPE_CHECKING:
-    from orgmodel.diff import Diff
+    from orgmodel.compare import Diff
     from orgmodel.history import History
     from orgmodel.snapshot import Snapshot
 
@@ -264,7 +264,7 @@ def lineage_report(
     b_date: dt.date | None = None,
     present: Sequence[dt.date] = (),
 ) -> str:
-    """A unit's life (:func:`orgmodel.diff.lineage`) in time order, one line per event.
+    """A unit's life (:func:`orgmodel.lineage.lineage`) in time order, one line per event.
 
     ``a_date`` and ``b_date`` are the first and last snapshot dates looked at; they default to
     the dates the events span. ``present`` (:meth:`History.presence`) are the dates of the

@@ -88,7 +88,15 @@ class Snapshot:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Snapshot):
             return NotImplemented
-        return self.date == other.date and dict(self.units) == dict(other.units)
+        # Every part of a snapshot file, so that "applying a diff rebuilds the target" means it.
+        return (
+            self.date == other.date
+            and self.title == other.title
+            and self.summary == other.summary
+            and self.sources == other.sources
+            and dict(self.removed) == dict(other.removed)
+            and dict(self.units) == dict(other.units)
+        )
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -332,28 +340,26 @@ def share_unchanged(previous: Snapshot, snapshot: Snapshot) -> Snapshot:
     # The walk names every unit whose record is not previous's own; those with equal values
     # take previous's record, and the rest are what the step records.
     touched, gone, in_order, _ = walk(previous, snapshot)
-    units: list[Unit] | None = None
+    units = list(snapshot.units.values())
     differ: Touched = []
     for item in touched:
         index, _, old, new = item
         if old is not None and old.__dict__ == new.__dict__:
-            if units is None:
-                units = list(snapshot.units.values())
             units[index] = old
         else:
             differ.append(item)
-    if units is not None:
-        snapshot = Snapshot(
-            snapshot.date,
-            units,
-            title=snapshot.title,
-            summary=snapshot.summary,
-            sources=snapshot.sources,
-            removed=snapshot.removed,
-            path=snapshot.path,
-        )
-    snapshot._step = Step(previous, differ, gone, in_order)
-    return snapshot
+    # Always a new snapshot: the one given is the caller's, and keeps no step of ours.
+    shared = Snapshot(
+        snapshot.date,
+        units,
+        title=snapshot.title,
+        summary=snapshot.summary,
+        sources=snapshot.sources,
+        removed=snapshot.removed,
+        path=snapshot.path,
+    )
+    shared._step = Step(previous, differ, gone, in_order)
+    return shared
 
 
 def structure_problems(units: list[Unit]) -> list[tuple[int, str | None, str | None, str]]:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 import orgmodel
-from orgmodel.diff import DEFAULT_THRESHOLD, diff
+from orgmodel.compare import DEFAULT_THRESHOLD, diff
 from orgmodel.events import KINDS, EventError, events_json_schema, parse_event
 from orgmodel.model import Leader, Removal, Unit
 from orgmodel.snapshot import Snapshot
@@ -620,3 +620,47 @@ def test_changes_leave_the_order_out_but_diff_keeps_it() -> None:
     assert d.order == ("g", "y", "x")
     assert list(d.apply(h.snapshots[0]).units) == ["g", "y", "x"]
     assert h.changes() == d.events
+
+
+def test_units_declared_absorbed_into_one_new_unit_were_merged() -> None:
+    absorbed = Removal(how="absorbed", into="m")
+    a = snap(2020, u("a"), u("b"))
+    b = snap(2021, u("m"), removed={"a": absorbed, "b": absorbed})
+    merged = [brief(e) for e in diff(a, b).filter(kinds=["merged"])]
+    assert merged == [("merged", {"predecessors": ("a", "b"), "successor": "m"})]
+
+
+def test_a_unit_that_comes_back_with_its_lineage_is_not_split_off_again() -> None:
+    first = snap(2020, u("p"))
+    carved = snap(2021, u("p"), u("x", lineage=("p",)))
+    history = orgmodel.History(
+        [first, carved, snap(2022, u("p")), snap(2023, u("p"), u("x", lineage=("p",)))]
+    )
+    kinds = [(e.date.year, e.kind) for e in history.changes() if "x" in e.units]
+    assert kinds == [(2021, "added"), (2021, "split"), (2022, "removed"), (2023, "returned")]
+
+
+def test_applying_a_diff_rebuilds_title_summary_sources_and_removals() -> None:
+    a = snap(2020, u("x"), u("y"))
+    b = Snapshot(
+        dt.date(2021, 1, 1),
+        [u("g", None, kind="holding"), u("x")],
+        title="After",
+        summary="Y was wound up.",
+        sources=("letter",),
+        removed={"y": Removal(how="dissolved", note="Wound up.")},
+    )
+    rebuilt = diff(a, b).apply(a)
+    assert rebuilt == b
+    assert (rebuilt.title, rebuilt.summary, rebuilt.sources) == (
+        "After",
+        "Y was wound up.",
+        ("letter",),
+    )
+    for changed in ({"title": "Other"}, {"summary": None}, {"sources": ()}, {"removed": {}}):
+        other = Snapshot(b.date, list(b.units.values()), **{**_parts(b), **changed})
+        assert other != b, changed
+
+
+def _parts(s: Snapshot) -> dict[str, Any]:
+    return {"title": s.title, "summary": s.summary, "sources": s.sources, "removed": s.removed}

@@ -16,7 +16,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from orgmodel.diff import Diff, diff
+from orgmodel.compare import Diff, diff
 from orgmodel.history import History
 from orgmodel.model import Unit
 from orgmodel.snapshot import Snapshot

@@ -62,3 +62,19 @@ def test_objects_the_program_froze_stay_frozen():
         assert len(made) > PROMOTE_OVER
     finally:
         gc.unfreeze()
+
+
+def test_library_functions_leave_the_collector_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    import orgmodel
+    from tests.conftest import EXAMPLE
+
+    def refuse(*_: object) -> None:
+        raise AssertionError("a library function changed the collector")
+
+    for name in ("disable", "freeze", "unfreeze", "set_threshold"):
+        monkeypatch.setattr(gc, name, refuse)
+    history = orgmodel.load_history(EXAMPLE)
+    history.changes()
+    history.lineage("media")
+    orgmodel.diff(history.snapshots[0], history.snapshots[-1], history=history)
+    assert gc.isenabled()

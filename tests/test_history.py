@@ -281,3 +281,22 @@ def test_returns_are_dated_from_the_last_snapshot_before_the_unit_left():
     for a, b in zip(h.snapshots, h.snapshots[1:], strict=False):
         i = h.snapshots.index(a)
         assert orgmodel.diff(a, b, history=h) == orgmodel.diff(plain[i], plain[i + 1], history=h)
+
+
+def test_a_history_leaves_the_snapshots_it_is_given_as_they_were() -> None:
+    import datetime as dt
+
+    from orgmodel.model import Unit
+
+    group = Unit(id="g", name="G", kind="holding")
+    given = [
+        orgmodel.Snapshot(dt.date(2020, 1, 1), [group]),
+        orgmodel.Snapshot(
+            dt.date(2021, 1, 1), [group, Unit(id="x", name="X", kind="unit", parent="g")]
+        ),
+    ]
+    records = [dict(s.units) for s in given]
+    history = orgmodel.History(given)
+    assert [dict(s.units) for s in given] == records
+    assert all(s._step is None for s in given)  # the step between them is the history's own
+    assert [e.kind for e in history.changes()] == ["added"]
