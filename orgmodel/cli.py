@@ -244,6 +244,26 @@ KindOption = Annotated[
         autocompletion=_choices(_kinds()),
     ),
 ]
+ExcludeKindOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--exclude-kind",
+        "-x",
+        help="Leave out events of this kind (repeat for several).",
+        metavar="KIND",
+        autocompletion=_choices(_kinds()),
+    ),
+]
+AllOption = Annotated[
+    bool,
+    typer.Option(
+        "--all",
+        "-a",
+        help="List every event: record-only edits ('updated') are otherwise summed up in one "
+        "line in text and Markdown.",
+    ),
+]
+_FOLD_HINT = "--kind updated or --all lists them"
 ThresholdOption = Annotated[
     float | None,
     typer.Option(
@@ -431,6 +451,8 @@ def diff(
     output: ReportOutput = None,
     unit: UnitOption = None,
     kind: KindOption = None,
+    exclude_kind: ExcludeKindOption = None,
+    everything: AllOption = False,
     threshold: ThresholdOption = None,
     exit_code: ExitCodeOption = False,
 ) -> None:
@@ -444,25 +466,27 @@ def diff(
     """
     from orgmodel.compare import DEFAULT_THRESHOLD, select
     from orgmodel.events import check_kinds
-    from orgmodel.report import changes_report, diff_report, history_names
+    from orgmodel.report import changes_report, diff_report, history_names, quiet_fold
 
     history = _history(data)
     wanted = check_kinds(kind)
+    fold = quiet_fold(kind, everything=everything, hint=_FOLD_HINT)
     if unit is not None:
         history.check_unit(unit)
     limit = DEFAULT_THRESHOLD if threshold is None else threshold
     names = history_names(history)
     if steps:
-        events = history.changes(a, b, unit=unit, kinds=wanted, threshold=limit)
+        made = history.changes(a, b, unit=unit, kinds=wanted, threshold=limit)
+        events = select(made, exclude=exclude_kind)
         first, last = history.at(a).date, history.at(b).date
-        _emit(changes_report(events, first, last, names, fmt), output, history)
+        _emit(changes_report(events, first, last, names, fmt, fold=fold), output, history)
         found = bool(events)
     else:
         result = history.diff(a, b, threshold=limit)
-        if unit is not None or wanted is not None:
-            kept = select(result.events, unit=unit, kinds=wanted)
+        if unit is not None or wanted is not None or exclude_kind:
+            kept = select(result.events, unit=unit, kinds=wanted, exclude=exclude_kind)
             result = result.model_copy(update={"events": kept})
-        _emit(diff_report(result, names, fmt), output, history)
+        _emit(diff_report(result, names, fmt, fold=fold), output, history)
         found = bool(result.events)
     if exit_code and found:
         raise typer.Exit(1)
@@ -475,6 +499,8 @@ def log(
     data: DataOption = None,
     unit: UnitOption = None,
     kind: KindOption = None,
+    exclude_kind: ExcludeKindOption = None,
+    everything: AllOption = False,
     threshold: ThresholdOption = None,
     fmt: ReportFormatOption = "text",
     output: ReportOutput = None,
@@ -488,12 +514,16 @@ def log(
       orgmodel log 2025-06 2026 --kind merged --kind added
       orgmodel log --unit aicheng --format json -o aicheng.json
     """
-    from orgmodel.report import changes_report, history_names
+    from orgmodel.compare import select
+    from orgmodel.report import changes_report, history_names, quiet_fold
 
     history = _history(data)
-    events = history.changes(a, b, unit=unit, kinds=kind, threshold=threshold)
+    made = history.changes(a, b, unit=unit, kinds=kind, threshold=threshold)
+    events = select(made, exclude=exclude_kind)
     first, last = (history.dates[i] for i in history.span(a, b))
-    _emit(changes_report(events, first, last, history_names(history), fmt), output, history)
+    fold = quiet_fold(kind, everything=everything, hint=_FOLD_HINT)
+    report = changes_report(events, first, last, history_names(history), fmt, fold=fold)
+    _emit(report, output, history)
     if exit_code and events:
         raise typer.Exit(1)
 

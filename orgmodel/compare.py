@@ -284,14 +284,22 @@ class _Rebuild:
 
 
 def select(
-    events: Iterable[Event], *, unit: str | None = None, kinds: Iterable[str] | None = None
+    events: Iterable[Event],
+    *,
+    unit: str | None = None,
+    kinds: Iterable[str] | None = None,
+    exclude: Iterable[str] | None = None,
 ) -> list[Event]:
-    """The events that involve ``unit`` and are of one of ``kinds`` (``None`` keeps all)."""
+    """The events that involve ``unit``, are of one of ``kinds`` (``None`` keeps all) and of
+    none of ``exclude``."""
     wanted = check_kinds(kinds)
+    unwanted = check_kinds(exclude) or frozenset()
     return [
         e
         for e in events
-        if (wanted is None or e.kind in wanted) and (unit is None or unit in e.units)
+        if (wanted is None or e.kind in wanted)
+        and e.kind not in unwanted
+        and (unit is None or unit in e.units)
     ]
 
 
@@ -609,14 +617,19 @@ def _declared_lineage(pair: _Pair, scan: _Scan) -> _Lineage:
             lineage.preds_of.setdefault(uid, []).append(pred)
         elif is_new:
             lineage.split_off.setdefault(pred, []).append(uid)
-    # Several units declared absorbed into one new unit were merged into it.
+    # Several units declared absorbed into one new unit were merged into it; a unit absorbed
+    # along with its parent is part of its parent's share, not a party of its own.
     new = set(scan.new)
+    absorbed: dict[str, str] = {}
     for uid in scan.gone:
         removal = pair.declared.get(uid)
         if removal is not None and removal.how == "absorbed" and removal.into in new:
-            preds = lineage.preds_of.setdefault(removal.into, [])
-            if uid not in preds:
-                preds.append(uid)
+            absorbed[uid] = removal.into
+    for uid, into in absorbed.items():
+        preds = lineage.preds_of.setdefault(into, [])
+        above = pair.a.ancestors(uid)
+        if uid not in preds and not any(absorbed.get(x) == into or x in preds for x in above):
+            preds.append(uid)
     # A staying predecessor is the main unit of its split: it needs a place in b too.
     for pred in lineage.split_off:
         pair.pos_b.setdefault(pred, pair.b.positions[pred])

@@ -40,10 +40,10 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Sequence
 from itertools import groupby
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple
 
 from orgmodel.errors import OutputError
-from orgmodel.events import KINDS, TITLES, Event
+from orgmodel.events import KINDS, TITLES, Event, Updated
 
 if TYPE_CHECKING:
     from orgmodel.compare import Diff
@@ -53,6 +53,8 @@ if TYPE_CHECKING:
 __all__ = [
     "FORMATS",
     "KIND_TITLES",
+    "QUIET_KINDS",
+    "Fold",
     "Format",
     "Names",
     "changes_report",
@@ -60,6 +62,7 @@ __all__ = [
     "diff_report",
     "history_names",
     "lineage_report",
+    "quiet_fold",
     "snapshot_names",
 ]
 
@@ -168,18 +171,70 @@ def _by_kind(events: Sequence[Event]) -> list[tuple[str, list[Event]]]:
     return [(kind, groups[kind]) for kind in KINDS if kind in groups]
 
 
-def _text_groups(events: Sequence[Event], names: Names | None, indent: str) -> list[str]:
+class Fold(NamedTuple):
+    """Kinds whose events a text or Markdown report sums up in one line instead of listing,
+    and what that line says about how to list them."""
+
+    kinds: frozenset[str] = frozenset()
+    hint: str = ""
+
+
+#: List every kind.
+NO_FOLD: Final[Fold] = Fold()
+
+#: The kinds a report sums up unless asked for: record-only edits, the largest group in most
+#: histories and the least news.
+QUIET_KINDS: Final[frozenset[str]] = frozenset({"updated"})
+
+
+def quiet_fold(asked: Iterable[str] | None, *, everything: bool = False, hint: str = "") -> Fold:
+    """The :class:`Fold` of a report for a reader who asked for the kinds ``asked`` (None: no
+    kind in particular): the quiet kinds, unless asked for by name or ``everything``.
+
+    >>> quiet_fold(None).kinds, quiet_fold(["updated"]).kinds, quiet_fold(None, everything=True)
+    (frozenset({'updated'}), frozenset(), Fold(kinds=frozenset(), hint=''))
+    """
+    if everything:
+        return NO_FOLD
+    return Fold(QUIET_KINDS - set(asked or ()), hint)
+
+
+def _folded(group: Sequence[Event], fold: Fold) -> str:
+    """One line for a folded group: how many units, and which fields changed."""
+    units = len({e.units[0] for e in group})
+    fields: dict[str, None] = {}
+    for event in group:
+        if isinstance(event, Updated):
+            fields.update(dict.fromkeys(f.replace("_", " ") for f in event.fields))
+    what = f"{', '.join(fields)} of " if fields else ""
+    unit_word = "unit" if units == 1 else "units"
+    hint = f"; {fold.hint}" if fold.hint else ""
+    return f"{what}{units} {unit_word} (not listed{hint})"
+
+
+def _text_groups(
+    events: Sequence[Event], names: Names | None, indent: str, fold: Fold = NO_FOLD
+) -> list[str]:
     lines: list[str] = []
     for kind, group in _by_kind(events):
         lines.append("")
+        if kind in fold.kinds:
+            lines.append(f"{indent}{KIND_TITLES[kind]} ({len(group)}): {_folded(group, fold)}")
+            continue
         lines.append(f"{indent}{KIND_TITLES[kind]} ({len(group)})")
         lines.extend(f"{indent}  - {describe(e, names)}" for e in group)
     return lines
 
 
-def _markdown_groups(events: Sequence[Event], names: Names | None, level: str) -> list[str]:
+def _markdown_groups(
+    events: Sequence[Event], names: Names | None, level: str, fold: Fold = NO_FOLD
+) -> list[str]:
     lines: list[str] = []
     for kind, group in _by_kind(events):
+        if kind in fold.kinds:
+            lines += ["", f"{level} {KIND_TITLES[kind]} ({len(group)})", ""]
+            lines.append(_folded(group, fold))
+            continue
         lines += ["", f"{level} {KIND_TITLES[kind]} ({len(group)})", ""]
         lines.extend(f"- {describe(e, names, markdown=True)}" for e in group)
     return lines
@@ -195,8 +250,11 @@ def _used(a: dt.date, b: dt.date) -> str:
     return f"Snapshots used: {a.isoformat()} -> {b.isoformat()}"
 
 
-def diff_report(diff: Diff, names: Names | None = None, fmt: str = "text") -> str:
-    """The net change of a diff, with the snapshot dates it used (see the module docstring)."""
+def diff_report(
+    diff: Diff, names: Names | None = None, fmt: str = "text", *, fold: Fold = NO_FOLD
+) -> str:
+    """The net change of a diff, with the snapshot dates it used (see the module docstring).
+    The kinds in ``fold`` are summed up in one line each (text and Markdown; JSON lists all)."""
     style = _check(fmt)
     events = diff.events
     if style == "json":
@@ -204,10 +262,10 @@ def diff_report(diff: Diff, names: Names | None = None, fmt: str = "text") -> st
     if style == "markdown":
         lines = [f"# Changes {diff.a.isoformat()} -> {diff.b.isoformat()}", ""]
         lines += [_used(diff.a, diff.b), "", _count(len(events))]
-        lines += _markdown_groups(events, names, "##")
+        lines += _markdown_groups(events, names, "##", fold)
         return "\n".join(lines) + "\n"
     lines = [_used(diff.a, diff.b), _count(len(events)) if events else "No changes."]
-    lines += _text_groups(events, names, "")
+    lines += _text_groups(events, names, "", fold)
     return "\n".join(lines)
 
 
@@ -217,8 +275,11 @@ def changes_report(
     b_date: dt.date,
     names: Names | None = None,
     fmt: str = "text",
+    *,
+    fold: Fold = NO_FOLD,
 ) -> str:
-    """Every step's events, grouped by date then by kind, under the snapshot dates used.
+    """Every step's events, grouped by date then by kind, under the snapshot dates used; the
+    kinds in ``fold`` summed up in one line each (text and Markdown).
 
     >>> import datetime as dt
     >>> from orgmodel.events import PlanChanged
@@ -244,13 +305,13 @@ def changes_report(
         lines += [_used(a_date, b_date), "", total]
         for day, group in steps:
             lines += ["", f"## {day.isoformat()} (since {group[0].since.isoformat()})"]
-            lines += _markdown_groups(group, names, "###")
+            lines += _markdown_groups(group, names, "###", fold)
         return "\n".join(lines) + "\n"
     lines = [_used(a_date, b_date), total]
     for day, group in steps:
         heading = f"{day.isoformat()} (since {group[0].since.isoformat()}): {_count(len(group))}"
         lines += ["", heading]
-        lines += _text_groups(group, names, "  ")
+        lines += _text_groups(group, names, "  ", fold)
     return "\n".join(lines)
 
 

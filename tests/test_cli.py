@@ -475,3 +475,35 @@ def test_provenance_commands_print_json(capsys, command):
     code, out, _ = run(capsys, "--data", EXAMPLE, *command, "--format", "json")
     assert code == 0
     assert json.loads(out)
+
+
+@pytest.mark.parametrize(
+    ("extra", "listed", "folded"),
+    [
+        ([], False, True),
+        (["--all"], True, False),
+        (["--kind", "updated"], True, False),
+        (["--exclude-kind", "updated"], False, False),
+    ],
+)
+def test_record_only_edits_are_folded_unless_asked(
+    capsys, extra: list[str], listed: bool, folded: bool
+) -> None:
+    for command in (["diff", "2020", "2021"], ["log", "2020", "2021"]):
+        code, out, _ = run(capsys, *command, "--data", str(EXAMPLE), *extra)
+        assert code == 0
+        lines = out.splitlines()
+        assert any("Updated records (" in x and "not listed" in x for x in lines) == folded
+        assert any(x.strip() == "- Search [search]: sources" for x in lines) == listed
+
+
+def test_exclude_kind_leaves_out_that_kind_only(capsys) -> None:
+    _, everything, _ = run(
+        capsys, "diff", "2020", "2021", "--data", str(EXAMPLE), "--format", "json"
+    )
+    _, fewer, _ = run(
+        capsys, "diff", "2020", "2021", "--data", str(EXAMPLE), "--format", "json", "-x", "moved"
+    )
+    kinds = [e["kind"] for e in json.loads(everything)["events"]]
+    assert [e["kind"] for e in json.loads(fewer)["events"]] == [k for k in kinds if k != "moved"]
+    assert "moved" in kinds
