@@ -738,6 +738,15 @@ def plot(
     dpi: DpiOption = None,
     width: WidthOption = None,
     title: TitleOption = None,
+    leaders: Annotated[
+        bool, typer.Option("--leaders", help="Name each unit's leaders in its box.")
+    ] = False,
+    citations: Annotated[
+        bool,
+        typer.Option(
+            "--sources/--no-sources", help="List the sources cited below the chart (default)."
+        ),
+    ] = True,
 ) -> None:
     """Draw the org chart in force on DATE (or, with --compare, what changed) to a picture.
 
@@ -764,6 +773,8 @@ def plot(
             sources=history.sources,
             title=title,
             width=inches,
+            leaders=leaders,
+            citations=citations,
         )
         used = f"snapshot of {snapshot.date.isoformat()}"
     else:
@@ -779,6 +790,7 @@ def plot(
             sources=history.sources,
             title=title,
             width=inches,
+            citations=citations,
         )
         used = f"snapshots of {first.date.isoformat()} -> {second.date.isoformat()}"
     _save_picture(chart.figure, output, dpi, used)

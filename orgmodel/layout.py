@@ -28,7 +28,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -252,6 +252,8 @@ def tree_layout(
     stack_columns: int | None = None,
     stack_gap: float = 6.0,
     indent: float = 12.0,
+    keep_out: Collection[str] = (),
+    compact: bool = True,
 ) -> TreeLayout:
     """Lay out the tree below ``root`` as a tidy, top-down org chart.
 
@@ -295,6 +297,13 @@ def tree_layout(
         The gap between rows and columns of a stack.
     indent : float
         How far stacked boxes sit to the right of the line that joins them to their parent.
+    keep_out : collection of ids
+        Units never put in a stack, nor is any subtree that holds one (e.g. the units that head
+        a part of the organisation, which a reader must see as heads).
+    compact : bool
+        With the automatic ``stack_size``: whether to go on stacking larger subtrees while that
+        makes a wide drawing smaller; if False, the least stacking within ``max_aspect`` is
+        taken.
 
     Returns
     -------
@@ -347,13 +356,15 @@ def tree_layout(
             families=families,
         )
 
-    if stack_size is not None:
-        return _draw(place(stack_size, tallest=stack_height), sizes)
     counts = _subtree_sizes(root, get_children)
-    below = sorted(count for uid, count in counts.items() if uid != root)
     # Measuring a candidate without drawing it gives the same width and height only if every
     # unit gets one box: a unit listed under two parents would have its first box replaced.
     is_tree = counts[root] == len(counts)
+    if keep_out:
+        counts = _blocked(root, get_children, counts, keep_out)
+    if stack_size is not None:
+        return _draw(place(stack_size, counts, stack_height), sizes)
+    below = sorted(count for uid, count in counts.items() if uid != root and count < _NEVER)
 
     def search(shape: float) -> _Candidate:
         best: _Candidate | None = None
@@ -367,7 +378,7 @@ def tree_layout(
                 if best is None:
                     if fits:
                         best = layout
-                        if layout.width <= SEARCH_WIDTH or layout.fill() >= DENSE:
+                        if not compact or layout.width <= SEARCH_WIDTH or layout.fill() >= DENSE:
                             return layout
                 elif (
                     fits
@@ -383,7 +394,8 @@ def tree_layout(
 
     layout = search(2.0)
     if (
-        layout.width <= SEARCH_WIDTH
+        not compact
+        or layout.width <= SEARCH_WIDTH
         or layout.fill() >= DENSE
         or stack_columns is not None
         or not stack_leaves
@@ -660,6 +672,30 @@ def _clean(points: Iterable[Point]) -> tuple[Point, ...]:
         if not kept or kept[-1] != point:
             kept.append(point)
     return tuple(kept)
+
+
+#: The size :func:`_blocked` gives a subtree that no stack may take.
+_NEVER = 2**62
+
+
+def _blocked(
+    root: str,
+    get_children: Callable[[str], Sequence[str]],
+    counts: Mapping[str, int],
+    keep_out: Collection[str],
+) -> dict[str, int]:
+    """``counts``, with a size too large to stack for each unit of ``keep_out`` and each unit
+    above one, so that no stack takes them."""
+    blocked = dict(counts)
+    order = [root]
+    for uid in order:  # breadth first, so that a unit's children come after it
+        order.extend(get_children(uid))
+    barred: set[str] = set()
+    for uid in reversed(order):
+        if uid in keep_out or any(kid in barred for kid in get_children(uid)):
+            barred.add(uid)
+            blocked[uid] = _NEVER
+    return blocked
 
 
 def _subtree_sizes(root: str, get_children: Callable[[str], Sequence[str]]) -> dict[str, int]:

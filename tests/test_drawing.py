@@ -30,7 +30,7 @@ from orgmodel.model import Unit
 from orgmodel.snapshot import Snapshot
 
 from .conftest import EXAMPLE
-from .test_layout import random_tree
+from .test_layout import lines_through_boxes, random_tree
 
 KINDS = ["holding", "business_group", "business_unit", "company", "function"]
 STATUSES = ["active"] * 6 + ["standalone", "listed", "affiliate"]
@@ -78,6 +78,7 @@ def assert_tidy(chart: Chart) -> None:
             if extent.x0 >= box.x1:
                 break
             assert not (box.y0 < extent.y1 and extent.y0 < box.y1), (uid, other)
+    assert lines_through_boxes(chart.layout) == []
     for uid, box in chart.layout.boxes.items():
         if box.parent is not None and box.parent in boxes:
             assert boxes[box.parent].y0 > boxes[uid].y1, (box.parent, uid)  # display y is up
@@ -153,8 +154,99 @@ def test_heading_legend_and_footnote_say_what_was_drawn(example: orgmodel.Histor
     assert "listed (thick border)" in legend
     assert chart.footnote is not None
     note = chart.footnote.get_text()
-    assert note.startswith("Sources: letter-2021 (Example Group, 2021-01)")
-    assert "annual-2020" in note
+    assert note.startswith("Sources: [1] Example Group, 2021-01")
+    publishers = {f"{s.publisher}, {s.date}" for s in example.sources.values()}
+    assert all(cited.split("] ")[1] in publishers for cited in note.split("   ") if "] " in cited)
+
+
+def group_snapshot() -> Snapshot:
+    """A group with two business groups among nine companies, one of them with a sub-unit,
+    one unconfirmed company and one unconfirmed placement."""
+
+    def unit(uid: str, kind: str, parent: str | None, **extra: object) -> Unit:
+        return Unit(id=uid, name=uid.replace("-", " ").title(), kind=kind, parent=parent, **extra)
+
+    units = [
+        unit("group", "holding", None),
+        unit("zeta-bg", "business_group", "group"),
+        unit("alpha-bg", "business_group", "group"),
+        *(unit(f"co-{i}", "company", "group") for i in "abcdefgh"),
+        unit("co-i", "company", "group", confidence="unconfirmed"),
+        unit("lab", "lab", "group", field_confidence={"parent": "unconfirmed"}),
+        unit("shop", "business_unit", "zeta-bg"),
+        unit(
+            "sub",
+            "business_unit",
+            "shop",
+            leaders=[{"name": "Wei Zhang", "name_zh": "张伟", "role": "CEO"}],
+        ),
+    ]
+    return Snapshot(dt.date(2024, 1, 1), units, title="A group")
+
+
+KIND_ORDER = ["holding", "business_group", "business_unit", "company", "lab"]
+
+
+def test_siblings_are_ordered_by_kind_then_name_and_heads_are_never_stacked() -> None:
+    chart = draw_org_chart(group_snapshot(), kinds=KIND_ORDER)
+    boxes = chart.layout.boxes
+    row = sorted(
+        (uid for uid, box in boxes.items() if box.parent == "group"),
+        key=lambda u: (boxes[u].x, boxes[u].y),
+    )
+    assert row[:2] == ["alpha-bg", "zeta-bg"]  # business groups first, by name
+    assert not boxes["alpha-bg"].stacked and not boxes["zeta-bg"].stacked
+    assert not boxes["shop"].stacked  # it has a sub-unit
+    stacked = [uid for uid in row if boxes[uid].stacked]
+    assert stacked == [*(f"co-{i}" for i in "abcdefghi"), "lab"]  # companies, then the lab
+    assert [boxes[uid].y for uid in stacked] == sorted(boxes[uid].y for uid in stacked)
+    assert_tidy(chart)
+
+
+def test_unconfirmed_units_and_placements_are_marked_and_explained() -> None:
+    chart = draw_org_chart(group_snapshot(), kinds=KIND_ORDER)
+    assert chart.labels["co-i"].get_text() == "Co I (?)"
+    assert chart.labels["co-h"].get_text() == "Co H"
+    assert len(chart.connectors) == 2  # the tree, and the dotted link into the lab
+    (dotted,) = chart.connectors[1].get_segments()
+    lab = chart.layout.boxes["lab"]
+    assert tuple(dotted[-1]) == (lab.x, lab.centre[1])
+    legend = [t.get_text() for t in chart.legend.get_texts()]
+    assert "(?) unit not confirmed by the sources" in legend
+    assert "dotted link: placement not confirmed" in legend
+    assert_tidy(chart)
+
+
+def test_folded_units_say_how_many_units_they_hide() -> None:
+    chart = draw_org_chart(group_snapshot(), kinds=KIND_ORDER, depth=1)
+    assert chart.folded == {"zeta-bg": 2}
+    assert chart.labels["zeta-bg"].get_text() == "Zeta Bg\n+2 below"
+    assert not chart.layout.boxes["zeta-bg"].stacked
+    assert chart.heading[-1].get_text() == "Snapshot of 2024-01-01; 13 of 15 units shown"
+
+
+def test_leaders_on_request_and_sources_left_off_on_request() -> None:
+    snapshot = group_snapshot()
+    plain = draw_org_chart(snapshot)
+    assert plain.labels["sub"].get_text() == "Sub"
+    chart = draw_org_chart(snapshot, leaders=True)
+    assert chart.labels["sub"].get_text() == "Sub\nCEO: Wei Zhang"
+    assert_tidy(chart)
+    if _style.find_cjk_font() is not None:
+        assert draw_org_chart(snapshot, leaders=True, lang="zh").labels["sub"].get_text() == (
+            "Sub\nCEO：张伟"
+        )
+
+
+def test_sources_are_numbered_citations_or_left_off(example: orgmodel.History) -> None:
+    snapshot = example.at("2021-06-01")
+    chart = draw_org_chart(snapshot, sources=example.sources)
+    assert chart.footnote is not None
+    assert chart.footnote.get_text().startswith("Sources: [1] Example Group, 2021-01   [2] ")
+    assert chart.footnote.get_fontsize() >= 7
+    bare = draw_org_chart(snapshot, sources=example.sources, citations=False)
+    assert bare.footnote is None
+    assert bare.figure.get_size_inches()[1] < chart.figure.get_size_inches()[1]
 
 
 def test_standing_is_drawn_as_line_style(example: orgmodel.History) -> None:
@@ -322,12 +414,12 @@ def test_every_picture_word_has_every_language() -> None:
 
 def test_a_chart_in_a_grid_of_small_axes_is_readable_and_whole() -> None:
     history = histories()[-1]
-    figure, axes = plt.subplots(2, 2, figsize=(12, 8), layout="constrained")
+    figure, axes = plt.subplots(2, 2, figsize=(16, 11), layout="constrained")
     for ax, snapshot in zip(axes.flat, history.snapshots[-4:], strict=True):
         chart = draw_org_chart(snapshot, ax=ax, kinds=history.kinds)
         figure.canvas.draw()
         fonts = {round(label.get_fontsize(), 2) for label in chart.labels.values()}
-        assert min(fonts) >= 4.5, snapshot.date  # folded rather than microscopic
+        assert min(fonts) >= 6.0, snapshot.date  # folded rather than microscopic
         assert_tidy(chart)
         inside = ax.get_window_extent()
         for patch in chart.boxes.values():  # nothing cut off at the axes' edges

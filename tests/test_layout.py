@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 import subprocess
 import sys
@@ -10,7 +11,15 @@ from collections.abc import Mapping, Sequence
 import pytest
 
 import orgmodel
-from orgmodel.layout import Box, TreeLayout, estimate_text_size, overlapping_pairs, tree_layout
+from orgmodel.layout import (
+    Box,
+    Connector,
+    Point,
+    TreeLayout,
+    estimate_text_size,
+    overlapping_pairs,
+    tree_layout,
+)
 
 from .conftest import EXAMPLE
 
@@ -66,6 +75,84 @@ def check(layout: TreeLayout, children: Mapping[str, Sequence[str]], labels: Map
             assert box.bottom < boxes[kid].y, f"{uid} is not above its child {kid}"
     connected = {(c.parent, c.child) for c in layout.connectors}
     assert connected == {(p, k) for p, kids in children.items() for k in kids if p in boxes}
+    assert lines_through_boxes(layout) == []
+
+
+def lines_through_boxes(layout: TreeLayout, extra: Sequence[Sequence[Point]] = ()) -> list[str]:
+    """The boxes some line crosses: a stretch of a connector (or of ``extra``) that enters a
+    box's inside, where its label is. Lines may end on a box's edge; none may pass through."""
+    crossed = []
+    lines = [c.points for c in layout.connectors] + [tuple(points) for points in extra]
+    stretches = [pair for points in lines for pair in itertools.pairwise(points)]
+    for box in layout.boxes.values():
+        inner = (box.x + 0.5, box.y + 0.5, box.right - 0.5, box.bottom - 0.5)
+        if any(_crosses(start, end, inner) for start, end in stretches):
+            crossed.append(box.id)
+    return crossed
+
+
+def _crosses(start: Point, end: Point, rect: tuple[float, float, float, float]) -> bool:
+    """Whether the segment from ``start`` to ``end`` meets the rectangle (Liang-Barsky)."""
+    (x0, y0), (x1, y1) = start, end
+    left, top, right, bottom = rect
+    low, high = 0.0, 1.0
+    for p, q in (
+        (x0 - x1, x0 - left),
+        (x1 - x0, right - x0),
+        (y0 - y1, y0 - top),
+        (y1 - y0, bottom - y0),
+    ):
+        if p == 0:
+            if q < 0:
+                return False
+            continue
+        t = q / p
+        if p < 0:
+            low = max(low, t)
+        else:
+            high = min(high, t)
+        if low > high:
+            return False
+    return True
+
+
+def test_a_line_through_a_box_is_found() -> None:
+    boxes = {"a": Box("a", 0, 0, 10, 10), "b": Box("b", 20, 0, 10, 10)}
+    through = Connector("a", "b", ((5, 10), (5, 20), (25, 20), (25, 10)))
+    layout = TreeLayout(boxes, (through,), 30, 30)
+    assert lines_through_boxes(layout) == []
+    assert lines_through_boxes(layout, [((-5, 5), (40, 5))]) == ["a", "b"]
+
+
+@pytest.mark.parametrize(("size", "seeds"), [(100, 4), (1000, 2)])
+def test_units_kept_out_of_stacks_stay_in_the_tree(size: int, seeds: int) -> None:
+    for seed in range(seeds):
+        children, labels = random_tree(size, seed, "org")
+        rng = random.Random(seed)
+        keep_out = set(rng.sample(sorted(labels), size // 10))
+        layout = tree_layout("u0", children, sizes_for(labels), keep_out=keep_out)
+        check(layout, children, labels)
+        parents = {kid: parent for parent, kids in children.items() for kid in kids}
+        for uid in keep_out:
+            while uid in parents:  # nor any unit above it
+                assert not layout.boxes[uid].stacked, uid
+                uid = parents[uid]
+
+
+def test_without_compacting_the_least_stacking_that_fits_is_taken() -> None:
+    cases = {True: 0, False: 0}
+    for size, seed in [(25, 1), (25, 2), (40, 3), (100, 1), (100, 3)]:
+        children, labels = random_tree(size, seed, "org")
+        leaves_only = tree_layout("u0", children, sizes_for(labels), stack_size=1)
+        plain = tree_layout("u0", children, sizes_for(labels), compact=False)
+        check(plain, children, labels)
+        fits = leaves_only.width <= 4 * leaves_only.height
+        cases[fits] += 1
+        if fits:  # then no unit with sub-units is put in a stack
+            assert plain.boxes == leaves_only.boxes
+        else:
+            assert plain.width <= 4 * plain.height
+    assert all(cases.values()), cases  # both cases were tried
 
 
 @pytest.mark.parametrize("shape", ["recursive", "org"])

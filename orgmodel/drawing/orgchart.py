@@ -6,6 +6,7 @@ picks colours and line styles, and draws. matplotlib is imported inside the func
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import math
@@ -48,10 +49,12 @@ PAD_X, PAD_Y = 6.0, 4.5
 MARKER_ROOM = 13.0
 #: Names longer than this many characters are wrapped onto more lines.
 WRAP = 22
+#: A family with this many leaves stacks them: a row of them would make the chart wide.
+STACK_LEAVES = 3
+#: What separates two citations in a footnote (a line breaks only there).
+CITATION_GAP = "   "
 #: Margin around the whole picture, in points.
 MARGIN = 22.0
-#: Up to this many sources, the footnote gives each one's publisher and date; beyond, keys only.
-FULL_CITATIONS = 12
 #: The largest figure side, in inches; a bigger chart is drawn smaller.
 MAX_INCHES = 250.0
 
@@ -141,15 +144,22 @@ def draw_org_chart(
     heading: str | None = None,
     title: str | None = None,
     width: float | None = None,
+    leaders: bool = False,
+    citations: bool = True,
 ) -> Chart:
     """Draw ``snapshot`` as an org chart.
 
     Each unit is a box sized to its name, coloured by its kind; the border shows its standing:
     solid in line, dashed for a stand-alone company, thick when listed, dotted and hatched for
     an affiliate outside the group, with a marker for a planned, paused or cancelled IPO or an
-    agreed sale. Large families of small units are stacked in columns below their parent. A
-    unit whose deeper levels are folded away says how many units it hides. The heading gives
-    the snapshot's title and date; a footnote cites the sources of the units drawn.
+    agreed sale. Siblings are ordered by kind (the order of ``kinds``), then by name. Large
+    families of leaves are stacked in columns below their parent, each box hanging from a
+    spine; the units that head parts of the organisation (in a family of several kinds, those
+    of its first kind) and units with sub-units stay in the tree (a tree too wide for its
+    aspect lists small families, indented, in its stacks). A unit whose deeper levels are
+    folded away says how many units it hides. A unit the sources do not confirm is marked
+    ``(?)``; a placement they do not confirm has a dotted link. The heading gives the
+    snapshot's title and date; a footnote cites the sources of the units drawn.
 
     Parameters
     ----------
@@ -181,6 +191,10 @@ def draw_org_chart(
         The title, instead of the snapshot's.
     width : float, optional
         The width of a new figure, in inches; everything in it is scaled to fit.
+    leaders : bool
+        Name each unit's leaders (up to two) in its box, with their roles.
+    citations : bool
+        Whether the footnote lists the sources (numbered, with publisher and date).
 
     Returns
     -------
@@ -205,10 +219,12 @@ def draw_org_chart(
     below = _select(snapshot.children, top, None)
     families, chinese = text_families(lang, (snapshot.units[uid].name for uid in below))
     words_lang = "zh" if chinese else "en"
-    chosen = _OrgChoice(snapshot, top, root is not None, kinds, sources, words_lang, chinese)
+    chosen = _OrgChoice(
+        snapshot, top, root is not None, kinds, sources, words_lang, chinese, leaders, citations
+    )
     texts = [heading] if heading else []
     if ax is not None and depth is None:
-        depth = _readable_depth(ax, chosen, families, texts, title)
+        depth, chosen = _readable_depth(ax, chosen, families, texts, title)
     tree, words, folded = chosen.view(depth, texts, title)
     return _draw_tree(
         tree,
@@ -232,43 +248,126 @@ class _OrgChoice:
     sources: Mapping[str, Source] | None
     lang: str
     chinese: bool
+    leaders: bool = False
+    citations: bool = True
+    listed: bool = False
+    """Whether any family may be listed in a stack (for axes too small for a tree)."""
 
     def view(
         self, depth: int | None, heading: Sequence[str], title: str | None
     ) -> tuple[_TreeView, _Words, dict[str, int]]:
         snapshot, lang = self.snapshot, self.lang
-        units = _select(snapshot.children, self.top, depth)
+        ordered = _sibling_order(snapshot, self.kinds)
+        units = _select(ordered, self.top, depth)
         drawn = set(units)  # the layout asks for children many times: look them up in a set
-        hidden = _hidden_counts(snapshot.children, units, drawn)
+        hidden = _hidden_counts(ordered, units, drawn)
         colours = kind_colours(self.kinds, (snapshot.units[uid].kind for uid in units))
-        labels = {uid: _name(snapshot.units[uid], self.chinese) for uid in units}
-        for uid, number in hidden.items():
-            labels[uid] += "\n" + word("hidden_below", lang, count=number)
-        styles = {uid: _unit_style(snapshot.units[uid], colours) for uid in units}
+        records = [snapshot.units[uid] for uid in units]
+        labels = {unit.id: _org_label(unit, self, hidden.get(unit.id)) for unit in records}
+        styles = {unit.id: _unit_style(unit, colours) for unit in records}
+        dotted = frozenset(unit.id for unit in records if _placement_unconfirmed(unit))
 
         def children(uid: str) -> Sequence[str]:
-            return [kid for kid in snapshot.children(uid) if kid in drawn]
+            return [kid for kid in ordered(uid) if kid in drawn]
 
-        legend = _kind_legend(colours, [snapshot.units[uid].kind for uid in units], lang)
-        shown: set[str] = {snapshot.units[uid].status for uid in units}
-        shown |= {plan for uid in units if (plan := snapshot.units[uid].plan) is not None}
+        keep_out = set() if self.listed else _heads(snapshot, self.top, ordered, self.kinds)
+        keep_out |= set() if self.listed else set(hidden)
+        legend = _kind_legend(colours, [unit.kind for unit in records], lang)
+        shown: set[str] = {unit.status for unit in records}
+        shown |= {unit.plan for unit in records if unit.plan is not None}
         legend += _status_legend(shown, lang)
+        legend += _confidence_legend(records, dotted, lang)
+        lines = [*heading, *self._heading(title, len(units), bool(hidden))]
+        cited = _cited(snapshot.sources, records) if self.citations else []
+        words = _Words(lines, legend, _footnote(cited, self.sources, lang))
+        tree = _TreeView(
+            self.top, children, labels, styles, dotted, frozenset(keep_out), self.listed
+        )
+        return tree, words, hidden
+
+    def _heading(self, title: str | None, shown: int, folded: bool) -> list[str]:
+        snapshot, lang = self.snapshot, self.lang
         total = len(_select(snapshot.children, self.top, None))
         count = word("units" if total != 1 else "unit", lang, count=total)
-        if hidden:
-            count = word("units_shown", lang, shown=len(units), total=total)
+        if folded:
+            count = word("units_shown", lang, shown=shown, total=total)
         subtitle = word("snapshot_of", lang, date=snapshot.date.isoformat())
         if self.partial:
             name = _name(snapshot.units[self.top], self.chinese).replace("\n", " ")
             subtitle += word("separator", lang) + word("below", lang, unit=name)
-        lines = [
-            *heading,
+        return [
             title or snapshot.title or word("organisation", lang),
             subtitle + word("separator", lang) + count,
         ]
-        cited = _cited(snapshot.sources, (snapshot.units[uid] for uid in units))
-        words = _Words(lines, legend, _footnote(cited, self.sources, lang))
-        return _TreeView(self.top, children, labels, styles), words, hidden
+
+
+def _sibling_order(snapshot: Snapshot, kinds: KindsArg) -> Callable[[str], Sequence[str]]:
+    """Each unit's children ordered by kind (in the order of ``kinds``, then as they come),
+    then by English name, so that a family reads the same in every language."""
+    rank = {kind: index for index, kind in enumerate(kinds or ())}
+    found: dict[str, list[str]] = {}
+
+    def ordered(uid: str) -> Sequence[str]:
+        if uid not in found:
+            kids = snapshot.children(uid)
+            for kid in kids:
+                rank.setdefault(snapshot.units[kid].kind, len(rank))
+            found[uid] = sorted(
+                kids,
+                key=lambda kid: (
+                    rank[snapshot.units[kid].kind],
+                    snapshot.units[kid].name.casefold(),
+                    kid,
+                ),
+            )
+        return found[uid]
+
+    return ordered
+
+
+def _heads(
+    snapshot: Snapshot, top: str, children: Callable[[str], Sequence[str]], kinds: KindsArg
+) -> set[str]:
+    """The units a stack must not take among the parts the chart's top is divided into: if
+    they are of several kinds, those of the first kind (the business groups among a group's
+    companies and functions), which a reader must see as heads."""
+    rank = {kind: index for index, kind in enumerate(kinds or ())}
+    kids = children(top)
+    present = {snapshot.units[kid].kind for kid in kids}
+    if len(present) < 2:
+        return set()
+    first = min(present, key=lambda kind: (rank.get(kind, len(rank)), kind))
+    return {kid for kid in kids if snapshot.units[kid].kind == first}
+
+
+def _org_label(unit: Unit, choice: _OrgChoice, hidden: int | None) -> str:
+    """A unit's name (with ``(?)`` when the sources do not confirm it), its leaders if asked
+    for, and how many units it hides if its sub-units are folded."""
+    lines = [_name(unit, choice.chinese)]
+    if unit.confidence == "unconfirmed":
+        lines[-1] += " (?)"
+    if choice.leaders:
+        for leader in unit.leaders[:2]:
+            name = leader.name_zh if choice.chinese and leader.name_zh else leader.name
+            lines.append(word("leader", choice.lang, role=leader.role, name=name))
+    if hidden is not None:
+        lines.append(word("hidden_below", choice.lang, count=hidden))
+    return "\n".join(lines)
+
+
+def _placement_unconfirmed(unit: Unit) -> bool:
+    return unit.parent is not None and unit.field_confidence.get("parent") == "unconfirmed"
+
+
+def _confidence_legend(
+    units: Sequence[Unit], dotted: frozenset[str], lang: str
+) -> list[tuple[str, Any]]:
+    entries: list[tuple[str, Any]] = []
+    if any(unit.confidence == "unconfirmed" for unit in units):
+        entries.append((word("unconfirmed_unit", lang), ("blank", {})))
+    if dotted:
+        entries.append((word("unconfirmed_place", lang), ("line", {"linestyle": (0, (1, 1.6))})))
+    return entries
 
 
 def _hidden_counts(
@@ -289,17 +388,20 @@ def _readable_depth(
     families: list[str] | None,
     heading: Sequence[str],
     title: str | None,
-) -> int | None:
-    """The most levels that fit into ``ax`` with labels of at least :data:`MIN_AXES_FONT`."""
+) -> tuple[int | None, _OrgChoice]:
+    """The most levels that fit into ``ax`` with labels of at least :data:`MIN_AXES_FONT`, and
+    the choice to draw them with: if even one level does not fit as a tree, the one that lists
+    families in stacks, indented under a spine, heads and folded units too."""
     deepest = _depth_below(chosen.snapshot.children, chosen.top)
     _place_axes(ax)
-    for depth in range(deepest, 0, -1):
-        tree, words, _ = chosen.view(depth, heading, title)
-        measure = _measure_for(families, words)
-        _, fit = _axes_layout(ax, tree, words, measure)
-        if fit.scale * FONT_SIZE >= MIN_AXES_FONT:
-            return None if depth == deepest else depth
-    return 1 if deepest else None
+    for choice in (chosen, dataclasses.replace(chosen, listed=True)):
+        for depth in range(deepest, 0, -1):
+            tree, words, _ = choice.view(depth, heading, title)
+            measure = _measure_for(families, words)
+            _, fit = _axes_layout(ax, tree, words, measure)
+            if fit.scale * FONT_SIZE >= MIN_AXES_FONT:
+                return (None if depth == deepest else depth), choice
+    return (1 if deepest else None), dataclasses.replace(chosen, listed=True)
 
 
 def _depth_below(children: Callable[[str], Sequence[str]], top: str) -> int:
@@ -362,6 +464,7 @@ def draw_change_chart(
     heading: str | None = None,
     title: str | None = None,
     width: float | None = None,
+    citations: bool = True,
 ) -> Chart:
     """Draw what changed from snapshot ``a`` to snapshot ``b``.
 
@@ -377,7 +480,7 @@ def draw_change_chart(
         The earlier and the later structure.
     diff : Diff
         ``orgmodel.diff(a, b)``: anything with ``.events``, each with ``.kind`` and ``.units``.
-    ax, root, depth, lang, sources, heading, title, width
+    ax, root, depth, lang, sources, heading, title, width, citations
         As for :func:`draw_org_chart`; ``root`` and ``depth`` apply to the combined tree.
     """
     families, chinese = text_families(
@@ -482,6 +585,8 @@ def draw_change_chart(
             if str(event.kind) != "updated"
             for key in getattr(event, "sources", ())
         )
+        if citations
+        else ()
     )
     return _draw_tree(
         _TreeView(top, children, labels, styles),
@@ -565,16 +670,16 @@ def _cited(first: Iterable[str], units: Iterable[Unit]) -> list[str]:
 
 
 def _footnote(keys: Sequence[str], sources: Mapping[str, Source] | None, lang: str) -> str:
+    """The sources cited, numbered, each as its publisher and date (its key when the
+    bibliography does not have it); one publisher's sources of one date are listed once."""
     if not keys:
         return ""
-    label = word("sources", lang)
-    if len(keys) > FULL_CITATIONS:  # keys alone keep a long list to a few lines
-        return f"{label}: " + ", ".join(keys) + "."
-    parts = []
+    cited: dict[str, None] = {}
     for key in keys:
         source = (sources or {}).get(key)
-        parts.append(f"{key} ({source.publisher}, {source.date})" if source else key)
-    return f"{label}: " + "; ".join(parts) + "."
+        cited[f"{source.publisher}, {source.date}" if source else key] = None
+    numbered = [f"[{index}] {text}" for index, text in enumerate(cited, 1)]
+    return f"{word('sources', lang)}: " + CITATION_GAP.join(numbered)
 
 
 def _kind_legend(
@@ -636,6 +741,10 @@ class _TreeView:
     labels: Mapping[str, str]
     styles: Mapping[str, BoxStyle]
     dotted: frozenset[str] = frozenset()
+    keep_out: frozenset[str] = frozenset()
+    """Units no stack may take."""
+    compact: bool = False
+    """Whether to stack subtrees, not only leaves, while that makes a wide chart smaller."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -670,6 +779,8 @@ class _AxesFit:
     scale: float
     band: float
     columns: int
+    beside: bool = False
+    """Whether the legend is at the right of the tree rather than above it."""
 
 
 #: Title, subtitle, legend and footnote sizes, in points at full scale.
@@ -685,7 +796,17 @@ def _lay_out(tree: _TreeView, measure: TextMeasure, columns: int | None = None) 
         width, height = measure.size(label, FONT_SIZE)
         room = MARKER_ROOM if tree.styles[uid].marker else 0.0
         sizes[uid] = (width + 2 * PAD_X + room, height + 2 * PAD_Y)
-    return tree_layout(tree.top, tree.children, sizes, stack_columns=columns)
+    # The least stacking that keeps the chart within its aspect: a unit with sub-units goes
+    # into a stack (as an indented list) only when a chart of leaf stacks would be too wide.
+    return tree_layout(
+        tree.top,
+        tree.children,
+        sizes,
+        stack_columns=columns,
+        stack_leaves=STACK_LEAVES,
+        keep_out=tree.keep_out,
+        compact=tree.compact,
+    )
 
 
 #: The numbers of stack columns tried for a chart in given axes (None: the layout's choice).
@@ -748,6 +869,7 @@ def _draw_tree(
         _place_axes(ax)
         layout, fit = _axes_layout(ax, tree, words, measure)
         scale, columns = fit.scale, fit.columns
+        where = {"loc": "upper right", "bbox_to_anchor": (1.0, 1.0)} if fit.beside else {}
     chart = Chart(
         figure=figure,
         ax=ax,
@@ -768,7 +890,9 @@ def _draw_tree(
     if page is not None:
         _add_page_text(chart, page, words, measure)
     elif words.legend:
-        chart.legend = _legend(ax, words.legend, columns, measure, AXES_LEGEND_SIZE, scale=1.0)
+        chart.legend = _legend(
+            ax, words.legend, columns, measure, AXES_LEGEND_SIZE, scale=1.0, **where
+        )
     return chart
 
 
@@ -779,7 +903,7 @@ def _plan_page(layout: TreeLayout, words: _Words, measure: TextMeasure) -> _Page
     columns, legend_rows = _legend_shape(words.legend, text_width, measure, LEGEND_SIZE)
     legend_height = legend_rows * LEGEND_SIZE * 1.75 + 8
     note = words.footnote
-    note_lines = wrap_to_width(note, text_width, measure, NOTE_SIZE) if note else []
+    note_lines = wrap_to_width(note, text_width, measure, NOTE_SIZE, CITATION_GAP) if note else []
     note_height = len(note_lines) * NOTE_SIZE * 1.45 + 6 if note_lines else 0.0
     heading_height = TITLE_SIZE * 1.5 + (len(words.heading) - 1) * SUB_SIZE * 1.5 + 6
     tree_height = layout.height + 2 * 10.0
@@ -792,10 +916,23 @@ def _plan_page(layout: TreeLayout, words: _Words, measure: TextMeasure) -> _Page
 def _legend_shape(
     legend: Sequence[tuple[str, Any]], width: float, measure: TextMeasure, size: float
 ) -> tuple[int, int]:
-    """How many columns the legend has within ``width`` points, and how many rows."""
-    widths = [measure.width(label, size) + (2.0 + 0.8 + 2.0) * size for label, _ in legend]
-    columns = max(1, min(len(legend), int(width // max(widths, default=1.0))))
-    return columns, sum(-(-len(group) // columns) for group in _groups(legend))
+    """The most columns the legend can have within ``width`` points, and its rows.
+
+    Each column is as wide as its widest entry (as matplotlib lays a legend out), and entries
+    are read row by row, each group starting a row of its own (see :func:`_legend`)."""
+    groups = _groups(legend)
+    # Each entry: its text, the handle, the pad after it, and a little for matplotlib's rounding.
+    extra = (2.0 + 0.8 + 0.6) * size
+    widths = [[measure.width(label, size) + extra for label, _ in group] for group in groups]
+    for columns in range(max(len(legend), 1), 0, -1):
+        column_widths = [0.0] * columns
+        for group in widths:
+            for index, entry in enumerate(group):
+                column = index % columns
+                column_widths[column] = max(column_widths[column], entry)
+        if sum(column_widths) + 2.0 * size * (columns - 1) <= width or columns == 1:
+            break
+    return columns, sum(-(-len(group) // columns) for group in groups)
 
 
 def _own_axes(page: _Page, width: float | None) -> tuple[Figure, Axes, float]:
@@ -830,16 +967,28 @@ def _add_axes_title(ax: Axes, words: _Words, measure: TextMeasure) -> Text:
 
 
 def _fit_axes(ax: Axes, layout: TreeLayout, words: _Words, measure: TextMeasure) -> _AxesFit:
-    """Scale the tree to the axes' box below its legend, and set the axes' limits to match."""
+    """Scale the tree to the axes' box beside its legend (above it, or at its right if that
+    leaves the tree more room), and set the axes' limits to match."""
     figure = ax.get_figure()
     assert figure is not None
     extent = ax.get_window_extent()
     points = 72 / figure.dpi
     box_width, box_height = extent.width * points, extent.height * points
-    columns, rows = _legend_shape(words.legend, box_width, measure, AXES_LEGEND_SIZE)
-    band = rows * AXES_LEGEND_SIZE * 1.75 + 6 if words.legend else 0.0
     tree_width, tree_height = layout.width + 16.0, layout.height + 20.0
+    size = AXES_LEGEND_SIZE
+    columns, rows = _legend_shape(words.legend, box_width, measure, size)
+    band = rows * size * 1.75 + 6 if words.legend else 0.0
     scale = min(1.0, box_width / tree_width, max(box_height - band, 1.0) / tree_height)
+    strip = max((measure.width(label, size) for label, _ in words.legend), default=0.0)
+    strip += (2.0 + 0.8) * size + 8.0
+    side_rows = _legend_shape(words.legend, 0.0, measure, size)[1]
+    side = min(1.0, max(box_width - strip, 1.0) / tree_width, box_height / tree_height)
+    if words.legend and side_rows * size * 1.75 <= box_height and side > scale:
+        left = layout.width / 2 - (box_width - strip) / side / 2
+        ax.set_xlim(left, left + box_width / side)
+        ax.set_ylim(-10.0 + box_height / side, -10.0)
+        ax.set_axis_off()
+        return _AxesFit(side, 0.0, 1, beside=True)
     middle, half = layout.width / 2, box_width / scale / 2
     ax.set_xlim(middle - half, middle + half)
     top = -10.0 - band / scale
@@ -851,7 +1000,11 @@ def _fit_axes(ax: Axes, layout: TreeLayout, words: _Words, measure: TextMeasure)
 def _add_connectors(chart: Chart, dotted: frozenset[str]) -> None:
     from matplotlib.collections import LineCollection
 
-    solid = [c for c in chart.layout.connectors if c.child not in dotted]
+    # A dotted link's own last stretch is dotted; the way to it, shared with others, is not.
+    solid = [
+        Connector(c.parent, c.child, c.points[:-1]) if c.child in dotted else c
+        for c in chart.layout.connectors
+    ]
     lines = LineCollection(
         _merged_segments(solid), colors=QUIET, linewidths=0.8 * chart.scale, zorder=1
     )
@@ -1107,6 +1260,10 @@ def _legend_handle(
             linestyle=options.get("linestyle", "-"),
             linewidth=options.get("linewidth", 0.9) * scale,
             hatch=options.get("hatch"),
+        )
+    if kind == "line":
+        return line(
+            [0, 1], [0.5, 0.5], color=INK, linewidth=1.1 * scale, linestyle=options["linestyle"]
         )
     if kind == "change":
         return line(
