@@ -930,7 +930,8 @@ def _legend_shape(
             for index, entry in enumerate(group):
                 column = index % columns
                 column_widths[column] = max(column_widths[column], entry)
-        if sum(column_widths) + 2.0 * size * (columns - 1) <= width or columns == 1:
+        # A twentieth to spare: matplotlib's text is a little wider than the sum of advances.
+        if sum(column_widths) + 2.0 * size * (columns - 1) <= 0.95 * width or columns == 1:
             break
     return columns, sum(-(-len(group) // columns) for group in groups)
 
