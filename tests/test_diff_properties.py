@@ -2,10 +2,12 @@
 
 - the diff of a snapshot with itself is empty;
 - applying ``diff(a, b)`` to ``a`` rebuilds ``b`` exactly, for any two snapshots;
-- every injected split, merge, move, rename, spin-off, return, addition, removal, status and
-  kind change is reported as such. The edit scripts keep their effects apart (an edited unit,
-  including a unit moved along by a split or a merger, is not edited again; a unit whose
-  descendants are matched by overlap is left alone), so no edit can hide another.
+- every injected split, merge, move, rename (English or Chinese), spin-off, return, addition,
+  removal (declared or not), status, plan, leader, kind and record change is reported as such,
+  and no unit-level event is reported that no edit made. The edit scripts keep their effects
+  apart (an edited unit, including a unit moved along by a split or a merger, is not edited
+  again; a unit whose descendants are matched by overlap is left alone), so no edit can hide
+  another.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from hypothesis import strategies as st
 
 from orgmodel.compare import Diff, diff
 from orgmodel.history import History
-from orgmodel.model import Unit
+from orgmodel.model import PLANS, Removal, Unit
 from orgmodel.snapshot import Snapshot
 
 SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -28,6 +30,31 @@ DAY = [dt.date(2020, 1, 1), dt.date(2021, 1, 1), dt.date(2022, 1, 1)]
 KINDS_OF_UNIT = ["unit", "group", "company"]
 IN_LINE_STATUSES = ["active", "active", "active", "active"]
 OTHER_STATUSES = ["standalone", "listed", "affiliate"]
+PEOPLE = ["Ann Li", "Bo Chen", "Cai Wu", "Dan Ma"]
+ROLES = ["CEO", "Chairman", "President", "Chairman and CEO"]
+CONFIDENCES = [None, "confirmed", "single-source", "unconfirmed"]
+
+
+@st.composite
+def records(draw: st.DrawFn) -> dict[str, Any]:
+    """The optional fields of a unit record, each present or not."""
+    fields: dict[str, Any] = {}
+    if draw(st.booleans()):
+        fields["name_zh"] = draw(st.sampled_from(["云", "淘宝", "菜鸟", "盒马"]))
+    if draw(st.integers(0, 4)) == 0:
+        fields["plan"] = draw(st.sampled_from(PLANS))
+    if draw(st.booleans()):
+        fields["leaders"] = [
+            {"name": draw(st.sampled_from(PEOPLE)), "role": draw(st.sampled_from(ROLES))}
+        ]
+    if draw(st.booleans()):
+        fields["sources"] = draw(st.lists(st.sampled_from(["s1", "s2", "s3"]), unique=True))
+    fields["confidence"] = draw(st.sampled_from(CONFIDENCES))
+    if draw(st.integers(0, 3)) == 0:
+        fields["field_confidence"] = {"parent": "unconfirmed"}
+    if draw(st.integers(0, 3)) == 0:
+        fields["note"] = "A note."
+    return fields
 
 
 @st.composite
@@ -45,12 +72,13 @@ def orgs(draw: st.DrawFn, max_units: int = 60, prefix: str = "u") -> Org:
             "status": "active"
             if i == 0
             else draw(st.sampled_from(IN_LINE_STATUSES + OTHER_STATUSES)),
+            **draw(records()),
         }
     return org
 
 
-def snapshot(org: Org, day: dt.date) -> Snapshot:
-    return Snapshot(day, [Unit(**fields) for fields in org.values()])
+def snapshot(org: Org, day: dt.date, removed: dict[str, Removal] | None = None) -> Snapshot:
+    return Snapshot(day, [Unit(**fields) for fields in org.values()], removed=removed)
 
 
 def children(org: Org, uid: str) -> list[str]:
@@ -80,6 +108,7 @@ class Script:
         self.frozen: set[str] = set()  # units whose descendants must not change
         self.placed: set[str] = set()  # moved units: their new parent must stay theirs
         self.expected: list[tuple[Any, ...]] = []
+        self.removed: dict[str, Removal] = {}
         self.count = 0
 
     def new_id(self) -> str:
@@ -243,6 +272,58 @@ class Script:
         self.expected.append(("removed", x))
         return True
 
+    def declared_removal(self) -> bool:
+        top = root(self.org)
+        x = self.pick([u for u in self.free() if u != top and not children(self.org, u)])
+        if x is None:
+            return False
+        del self.org[x]
+        self.touched.add(x)
+        self.removed[x] = Removal(how="divested", note="Sold.", sources=("s1",))
+        self.expected.append(("removed", x))
+        return True
+
+    def rename_zh(self) -> bool:
+        x = self.pick(self.free())
+        if x is None:
+            return False
+        self.org[x]["name_zh"] = "新名" if self.org[x].get("name_zh") != "新名" else "旧名"
+        self.touched.add(x)
+        self.expected.append(("renamed", x))
+        return True
+
+    def plan(self) -> bool:
+        x = self.pick([u for u in self.free() if self.org[u]["parent"] is not None])
+        if x is None:
+            return False
+        plans = [p for p in PLANS if p != self.org[x].get("plan")]
+        self.org[x]["plan"] = self.draw(st.sampled_from(plans))
+        self.touched.add(x)
+        self.expected.append(("plan_changed", x))
+        return True
+
+    def leader(self) -> bool:
+        x = self.pick(self.free())
+        if x is None:
+            return False
+        held = {x["name"] for x in self.org[x].get("leaders", [])}
+        newcomer = self.draw(st.sampled_from([p for p in PEOPLE if p not in held]))
+        self.org[x]["leaders"] = [{"name": newcomer, "role": "CEO"}]
+        self.touched.add(x)
+        self.expected.append(("leader_changed", x))
+        return True
+
+    def record(self) -> bool:
+        x = self.pick(self.free())
+        if x is None:
+            return False
+        self.org[x]["note"] = f"Edited note {self.count}."
+        self.count += 1
+        self.org[x]["sources"] = ["s9"]
+        self.touched.add(x)
+        self.expected.append(("updated", x))
+        return True
+
     def status(self) -> bool:
         x = self.pick([u for u in self.free() if self.org[u]["status"] in ("standalone", "listed")])
         if x is None:
@@ -264,19 +345,34 @@ class Script:
 
 
 EDITS = ["rename", "move", "split", "merge", "spin_off", "carve_out", "add", "remove"]
-EDITS += ["status", "kind"]
+EDITS += ["status", "kind", "declared_removal", "rename_zh", "plan", "leader", "record"]
+
+#: Kinds that only an edit of that kind makes: reporting one no edit made is a false event.
+EDIT_ONLY_KINDS = {
+    "renamed",
+    "status_changed",
+    "plan_changed",
+    "leader_changed",
+    "kind_changed",
+    "updated",
+    "spun_off",
+    "returned",
+}
+
+Case = tuple[Org, Org, list[tuple[Any, ...]], dict[str, Removal]]
 
 
 @st.composite
-def edited(draw: st.DrawFn) -> tuple[Org, Org, list[tuple[Any, ...]]]:
-    """An organisation, the same after a random edit script, and what the script did."""
+def edited(draw: st.DrawFn) -> Case:
+    """An organisation, the same after a random edit script, what the script did, and the
+    removals it declared."""
     org = draw(orgs())
     script = Script(org, draw)
     if draw(st.booleans()):
         script.inferred_split()
     for name in draw(st.lists(st.sampled_from(EDITS), max_size=12)):
         getattr(script, name)()
-    return org, script.org, script.expected
+    return org, script.org, script.expected, script.removed
 
 
 def reported(d: Diff, expected: tuple[Any, ...]) -> bool:
@@ -330,12 +426,22 @@ def test_apply_rebuilds_any_snapshot(first: Org, second: Org, threshold: float) 
 
 @SETTINGS
 @given(edited())
-def test_every_injected_edit_is_reported(case: tuple[Org, Org, list[tuple[Any, ...]]]) -> None:
-    before, after, expected = case
-    a, b = snapshot(before, DAY[0]), snapshot(after, DAY[1])
+def test_every_injected_edit_is_reported(case: Case) -> None:
+    before, after, expected, removed = case
+    a, b = snapshot(before, DAY[0]), snapshot(after, DAY[1], removed)
     d = diff(a, b)
     missing = [x for x in expected if not reported(d, x)]
     assert missing == [], [(e.kind, e.units) for e in d.events]
+    made = {(x[0], x[1]) for x in expected}
+    extra = [
+        (e.kind, e.units)
+        for e in d.events
+        if e.kind in EDIT_ONLY_KINDS and (e.kind, e.units[0]) not in made
+    ]
+    assert extra == [], extra
+    for event in d.filter(kinds=["removed"]):
+        if event.unit in removed:
+            assert (event.how, event.note) == ("divested", "Sold.")
     assert d.apply(a) == b
     assert list(d.apply(a).units) == list(b.units)
     assert d.events == diff(a, b).events  # deterministic
