@@ -3,8 +3,8 @@
 The page is one self-contained file (its script and style ship in ``orgmodel/assets`` and are
 written into it), so it opens from disk with no network. Everything it shows comes from one
 JSON document that :func:`page_data` computes from a :class:`~orgmodel.history.History`: the
-snapshots' trees, each step's events with the report's own words for them
-(:data:`orgmodel.report.KIND_TITLES`, :func:`orgmodel.report.describe`), the units each event
+snapshots' trees, each step's events with the library's own words for them (each
+event class's title, :func:`orgmodel.report.describe`), the units each event
 marks in the tree, every unit's lineage and the snapshots that hold it, the sources, and every
 word of the page's own in the language asked for. The script draws that document and decides
 nothing about the organisation.
@@ -38,14 +38,14 @@ import datetime as dt
 import html
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple
 
 from orgmodel.errors import OutputError
-from orgmodel.events import KINDS
-from orgmodel.model import Unit
-from orgmodel.report import KIND_TITLES, describe
+from orgmodel.events import CLASSES, KINDS
+from orgmodel.model import PLAN_WORDS, STATUS_WORDS, Unit
+from orgmodel.report import Names, describe
 
 if TYPE_CHECKING:
     from orgmodel.events import Event
@@ -58,23 +58,6 @@ LANGS: Final[tuple[Lang, ...]] = ("en", "zh")
 
 #: Version of the page's JSON document; its script checks it.
 DOCUMENT_VERSION: Final = 1
-
-#: Chinese titles of the event kinds, beside the report's English ones.
-KIND_TITLES_ZH: Final[dict[str, str]] = {
-    "added": "新增",
-    "removed": "撤销",
-    "renamed": "更名",
-    "moved": "调整隶属",
-    "split": "拆分",
-    "merged": "合并",
-    "spun_off": "分拆独立",
-    "returned": "回归",
-    "status_changed": "状态变更",
-    "plan_changed": "计划变更",
-    "kind_changed": "类型变更",
-    "leader_changed": "负责人变更",
-    "updated": "记录更新",
-}
 
 #: The words of the page itself, by language.
 LABELS: Final[dict[str, dict[Lang, str]]] = {
@@ -146,21 +129,20 @@ LABELS: Final[dict[str, dict[Lang, str]]] = {
     "language": {"en": "English", "zh": "中文"},
 }
 
-#: Chinese words for the standard statuses, plans and confidences (other values show as given).
+#: Chinese words for the statuses and confidences (plans and kinds take the pictures' words).
 WORDS_ZH: Final[dict[str, str]] = {
     "active": "体系内",
-    "standalone": "独立运营",
-    "listed": "已上市",
-    "affiliate": "关联公司（集团外）",
-    "ipo_planned": "计划上市",
-    "ipo_paused": "上市暂停",
-    "ipo_cancelled": "上市取消",
-    "spin_off_planned": "计划分拆",
-    "spin_off_cancelled": "分拆取消",
-    "sale_agreed": "已达成出售协议",
+    "standalone": "独立运营公司",
+    "listed": "上市公司",
+    "affiliate": "集团外关联公司",
     "confirmed": "已证实",
     "single-source": "单一来源",
     "unconfirmed": "未证实",
+}
+CONFIDENCE_WORDS: Final[dict[str, str]] = {
+    "confirmed": "confirmed",
+    "single-source": "single source",
+    "unconfirmed": "unconfirmed",
 }
 
 _SCHEMES: Final = ("http://", "https://")
@@ -195,7 +177,7 @@ def page_data(history: History, *, lang: str = "en") -> dict[str, Any]:
         "lang": language,
         "title": history.title or "",
         "labels": {key: words[language] for key, words in LABELS.items()},
-        "kinds": _kinds(history),
+        "kinds": _kinds(history, language),
         "kind_titles": {kind: _title(kind, language) for kind in KINDS},
         "mark_order": [kind for kind in MARK_FIRST if kind in KINDS],
         "mark_colours": _mark_colours(),
@@ -294,7 +276,7 @@ def _record(unit: Unit, lang: Lang) -> dict[str, Any]:
         "parent": unit.parent,
         "status": unit.status,
         "standing": unit.standing,
-        "plan": getattr(unit, "plan", None),
+        "plan": unit.plan,
         "confidence": unit.confidence,
         "field_confidence": dict(unit.field_confidence),
         "leaders": [
@@ -332,7 +314,7 @@ def _snapshots(history: History, trees: Sequence[list[int]]) -> list[dict[str, A
     return out
 
 
-def _names(history: History, lang: Lang) -> Callable[[str, dt.date], str | None]:
+def _names(history: History, lang: Lang) -> Names:
     """A unit's name to show on a date (see :func:`orgmodel.report.history_names`), in
     ``lang`` where the record has that name."""
     timeline: dict[str, tuple[list[dt.date], list[str]]] = {}
@@ -353,14 +335,12 @@ def _names(history: History, lang: Lang) -> Callable[[str, dt.date], str | None]
 
 
 def _title(kind: str, lang: Lang) -> str:
-    if lang == "zh":
-        return KIND_TITLES_ZH.get(kind, KIND_TITLES.get(kind, kind))
-    return KIND_TITLES.get(kind, kind)
+    """The event kind's title, as its class gives it (the report's headings in English)."""
+    event_class = CLASSES[kind]
+    return event_class.title_zh if lang == "zh" else event_class.title
 
 
-def _event_json(
-    event: Event, names: Callable[[str, dt.date], str | None], lang: Lang
-) -> dict[str, Any]:
+def _event_json(event: Event, names: Names, lang: Lang) -> dict[str, Any]:
     return {
         "kind": event.kind,
         "title": _title(event.kind, lang),
@@ -374,7 +354,7 @@ def _event_json(
 
 
 def _event_table(
-    events: Iterable[Event], names: Callable[[str, dt.date], str | None], lang: Lang
+    events: Iterable[Event], names: Names, lang: Lang
 ) -> tuple[list[dict[str, Any]], dict[str, int]]:
     table: list[dict[str, Any]] = []
     index_of: dict[str, int] = {}
@@ -460,13 +440,15 @@ def _lineages(
     history: History,
     index_of: dict[str, int],
     table: list[dict[str, Any]],
-    names: Callable[[str, dt.date], str | None],
+    names: Names,
     lang: Lang,
 ) -> dict[str, list[int]]:
+    from orgmodel.lineage import lineages
+
     out: dict[str, list[int]] = {}
-    for uid in sorted(history.unit_ids()):
+    for uid, events in lineages(history).items():
         indices = []
-        for event in history.lineage(uid):
+        for event in events:
             key = event.model_dump_json()
             if key not in index_of:
                 index_of[key] = len(table)
@@ -511,8 +493,10 @@ def _fold(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-def _kinds(history: History) -> dict[str, dict[str, str]]:
+def _kinds(history: History, lang: Lang) -> dict[str, dict[str, str]]:
+    """Each kind's colour (as in the org chart), its word in ``lang`` and its description."""
     from orgmodel.drawing._style import kind_colours
+    from orgmodel.drawing._words import kind_word
 
     present: dict[str, None] = {}
     for snapshot in history.snapshots:
@@ -521,7 +505,11 @@ def _kinds(history: History) -> dict[str, dict[str, str]]:
     colours = kind_colours(list(history.kinds or ()), present)
     described = history.kinds or {}
     return {
-        kind: {"colour": colour, "description": described.get(kind, "")}
+        kind: {
+            "colour": colour,
+            "word": kind_word(kind, lang),
+            "description": described.get(kind, ""),
+        }
         for kind, colour in colours.items()
     }
 
@@ -534,17 +522,22 @@ def _mark_colours() -> dict[str, str]:
 
 
 def _words(history: History, lang: Lang) -> dict[str, str]:
-    values: dict[str, None] = {}
+    """The statuses, plans and confidences of the history, in ``lang``."""
+    from orgmodel.drawing._words import word
+
+    words: dict[str, str] = {}
     for snapshot in history.snapshots:
         for unit in snapshot.units.values():
-            values[unit.status] = None
-            plan = getattr(unit, "plan", None)
-            if plan:
-                values[plan] = None
-    values.update(dict.fromkeys(("confirmed", "single-source", "unconfirmed")))
-    if lang == "zh":
-        return {value: WORDS_ZH.get(value, value.replace("_", " ")) for value in values}
-    return {value: value.replace("_", " ") for value in values}
+            words[unit.status] = (
+                WORDS_ZH.get(unit.status, unit.status)
+                if lang == "zh"
+                else STATUS_WORDS.get(unit.status, unit.status)
+            )
+            if unit.plan:
+                words[unit.plan] = word(unit.plan, "zh") if lang == "zh" else PLAN_WORDS[unit.plan]
+    for confidence, english in CONFIDENCE_WORDS.items():
+        words[confidence] = WORDS_ZH[confidence] if lang == "zh" else english
+    return words
 
 
 def _sources(history: History) -> dict[str, dict[str, Any]]:

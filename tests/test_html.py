@@ -14,8 +14,8 @@ import pytest
 
 import orgmodel
 from orgmodel.cli import main
-from orgmodel.events import KINDS
-from orgmodel.html import KIND_TITLES_ZH, LABELS, embed_json, page_data, render_html
+from orgmodel.events import CLASSES, KINDS
+from orgmodel.html import LABELS, embed_json, page_data, render_html
 from orgmodel.model import Source, Unit
 from orgmodel.report import KIND_TITLES, describe, history_names
 from orgmodel.snapshot import Snapshot
@@ -90,10 +90,10 @@ def test_lineage_and_presence_are_the_librarys(bundled: orgmodel.History, doc: d
 
 def test_every_word_of_the_page_in_both_languages() -> None:
     assert all(set(words) == {"en", "zh"} and all(words.values()) for words in LABELS.values())
-    assert set(KINDS) <= set(KIND_TITLES_ZH)
     zh = page_data(orgmodel.load_history(EXAMPLE), lang="zh")
     assert zh["labels"] == {key: words["zh"] for key, words in LABELS.items()}
-    assert all(re.search("[\u4e00-\u9fff]", title) for title in zh["kind_titles"].values())
+    assert zh["kind_titles"] == {kind: CLASSES[kind].title_zh for kind in KINDS}
+    assert zh["words"]["confirmed"] == "已证实" and zh["kinds"]["holding"]["word"] == "控股公司"
     group = next(r for r in zh["records"] if r["id"] == "group")
     assert group["label"] == "示例集团"
 

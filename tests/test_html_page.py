@@ -21,8 +21,10 @@ from typing import Any
 import pytest
 
 import orgmodel
-from orgmodel.html import KIND_TITLES_ZH, LABELS, render_html
-from orgmodel.model import Source, Unit
+from orgmodel.drawing._words import kind_word
+from orgmodel.events import CLASSES
+from orgmodel.html import LABELS, render_html
+from orgmodel.model import PLAN_WORDS, STATUS_WORDS, Source, Unit
 from orgmodel.report import KIND_TITLES, describe, history_names
 from orgmodel.snapshot import Snapshot
 
@@ -228,8 +230,8 @@ def test_clicking_a_unit_opens_its_record(opener: Any, bundled: orgmodel.History
     record = shown_record(page)
     labels = {key: words["en"] for key, words in LABELS.items()}
     assert record[labels["name"]] == unit.name
-    assert record[labels["kind"]].startswith(unit.kind)
-    assert record[labels["status"]] == unit.status.replace("_", " ")
+    assert record[labels["kind"]].startswith(kind_word(unit.kind))
+    assert record[labels["status"]] == STATUS_WORDS[unit.status]
     chain = [snapshot.units[p].name for p in reversed(snapshot.ancestors("aicheng"))]
     assert record[labels["parents"]] == " › ".join(chain)
     links = page.eval_on_selector_all(
@@ -254,6 +256,19 @@ def test_clicking_a_unit_opens_its_record(opener: Any, bundled: orgmodel.History
     # The record follows the date; a date without the unit says so.
     page.select_option("#dates", "0")
     assert page.text_content("#record p").endswith(LABELS["not_in_force"]["en"])
+
+
+def test_a_plan_is_marked_and_named(opener: Any, bundled: orgmodel.History) -> None:
+    snapshot = bundled.at("2023-05-18")
+    planned = [unit for unit in snapshot.units.values() if unit.plan is not None]
+    assert planned
+    page = opener(bundled, hash=f"#2023-05-18/{planned[0].id}")
+    page.click("#expand-all")
+    marked = page.eval_on_selector_all(
+        "#canvas .box", "els => els.filter(e => e.querySelector('.mk.plan')).map(e => e.dataset.id)"
+    )
+    assert sorted(marked) == sorted(unit.id for unit in planned)
+    assert shown_record(page)[LABELS["plan"]["en"]] == PLAN_WORDS[planned[0].plan]
 
 
 def test_a_parent_in_the_record_is_a_link(opener: Any, bundled: orgmodel.History) -> None:
@@ -296,7 +311,7 @@ def test_the_page_in_chinese(opener: Any, bundled: orgmodel.History) -> None:
     assert leftover == []
     headings = page.eval_on_selector_all("#changes h3 .tag", "els => els.map(e => e.textContent)")
     events = bundled.changes("2021-12-06", "2023-03-28")
-    assert headings == list(dict.fromkeys(KIND_TITLES_ZH[e.kind] for e in events))
+    assert headings == list(dict.fromkeys(CLASSES[e.kind].title_zh for e in events))
     snapshot = bundled.at("2023-03-28")
     labels = dict(
         page.eval_on_selector_all(

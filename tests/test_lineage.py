@@ -220,3 +220,12 @@ def test_lineage_follows_predecessors_back_and_successors_forward_only() -> None
         ("2024-01-01", "merged", ("abc", "ab", "c")),
         ("2025-01-01", "renamed", ("abc",)),
     ]
+
+
+def test_lineages_are_each_units_lineage() -> None:
+    from orgmodel.lineage import lineages
+
+    history = orgmodel.load_history()
+    every = lineages(history)
+    assert set(every) == history.unit_ids()
+    assert every == {uid: history.lineage(uid) for uid in sorted(history.unit_ids())}

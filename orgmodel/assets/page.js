@@ -39,6 +39,7 @@
   function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); return node; }
   function word(value) { return value in doc.words ? doc.words[value] : value; }
   function markColour(kind) { return doc.mark_colours[kind] || "#777777"; }
+  function kindWord(kind) { return doc.kinds[kind] ? doc.kinds[kind].word : kind; }
 
   // ---- the date control ----
   function setupDates() {
@@ -129,7 +130,7 @@
     if (rec.status === "listed") b.classList.add("listed");
     if (rec.confidence === "unconfirmed") b.classList.add("unconfirmed");
     add(b, el("span", "nm", rec.label));
-    var tip = rec.label + " [" + rec.id + "] \u00b7 " + rec.kind + " \u00b7 " + word(rec.status);
+    var tip = rec.label + " [" + rec.id + "] \u00b7 " + kindWord(rec.kind) + " \u00b7 " + word(rec.status);
     if (rec.plan) {
       add(b, el("span", "mk plan", "\u25b2"));
       tip += " \u00b7 " + word(rec.plan);
@@ -439,7 +440,7 @@
     var kind = doc.kinds[rec.kind];
     var sw = el("span", "swatch");
     sw.style.setProperty("--kc", kind ? kind.colour : "#cccccc");
-    row2(dl, L.kind, add(el("span"), sw, rec.kind + (kind && kind.description ? " \u2014 " + kind.description : "")));
+    row2(dl, L.kind, add(el("span"), sw, kindWord(rec.kind) + (kind && kind.description ? " \u2014 " + kind.description : "")));
     row2(dl, L.status, word(rec.status));
     row2(dl, L.plan, rec.plan ? word(rec.plan) : null);
     row2(dl, L.parents, chain(rec, found.index));
@@ -622,7 +623,7 @@
       if (!present[kind]) return;
       var sw = el("span", "swatch");
       sw.style.setProperty("--kc", doc.kinds[kind].colour);
-      add(kinds, add(el("span"), sw, kind));
+      add(kinds, add(el("span"), sw, kindWord(kind)));
     });
     var stand = legendGroup(L.legend_standing);
     [["in_line", "in_line"], ["standalone", "standalone"], ["listed", "listed"], ["outside", "outside"]]
