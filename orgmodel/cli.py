@@ -1159,6 +1159,45 @@ def import_wikidata(
     _note(done.summary())
 
 
+@import_app.command("gleif")
+def import_gleif(
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="GLEIF files: Level 2 relationship records (RR-CDF) with the Level 1 records "
+            "(LEI-CDF) that name the entities; as XML, Golden Copy JSON or CSV, or API JSON.",
+            metavar="FILE...",
+        ),
+    ],
+    output: ImportOutput,
+    retrieved: Annotated[
+        str | None,
+        typer.Option(
+            "--retrieved",
+            metavar="DATE",
+            help="The day the records were fetched, YYYY-MM-DD (default: the newest file's).",
+        ),
+    ] = None,
+    fmt: ImportFormat = "yaml",
+) -> None:
+    """Import GLEIF relationship records (who consolidates whom, with their periods) as a
+    dated tree per group, each entity under its direct parent and citing its LEI record. One
+    group is written into the folder; several, into a subfolder each, named by the root's LEI.
+
+    \b
+    Examples:
+      orgmodel import gleif rr.xml lei2.xml -o my-group
+      orgmodel import gleif relationships.csv entities.csv -o groups --retrieved 2026-01-05
+    """
+    from orgmodel.importing import import_gleif as run
+
+    chosen = _check(fmt, _file_formats(), "file format")
+    for done in run(files, output, retrieved=retrieved, fmt=chosen):  # type: ignore[arg-type]
+        for line in done.notes:
+            _note(line)
+        _note(done.summary())
+
+
 def _check_picture_path(output: Path, history: History) -> None:
     """Refuse a bad picture path before spending time on drawing."""
     from orgmodel.errors import OutputError

@@ -9,6 +9,8 @@ and the fix.
 - :func:`import_table`: a long table, one row per unit per date (:mod:`orgmodel.longtable`).
 - :func:`import_wikidata`: a Wikidata query result for a group's subsidiaries
   (:mod:`orgmodel.wikidata`).
+- :func:`import_gleif`: GLEIF relationship and LEI records, one folder per group
+  (:mod:`orgmodel.gleif`).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from pathlib import Path
 from orgmodel.model import Bibliography, SnapshotFile
 from orgmodel.writing import FileFormat, check_new_folder, write_folder
 
-__all__ = ["Imported", "import_table", "import_wikidata"]
+__all__ = ["Imported", "import_gleif", "import_table", "import_wikidata"]
 
 
 @dataclass(frozen=True)
@@ -106,3 +108,24 @@ def import_wikidata(
     target = check_new_folder(folder)
     result = read_wikidata_file(path, root=root, retrieved=retrieved)
     return _write(target, result.snapshots, result.bibliography, fmt, result.notes)
+
+
+def import_gleif(
+    paths: Sequence[str | Path],
+    folder: str | Path,
+    *,
+    retrieved: str | None = None,
+    fmt: FileFormat = "yaml",
+) -> list[Imported]:
+    """Import GLEIF Level 2 relationship records, with Level 1 records for the names, as one
+    dated tree per group: into ``folder`` itself for one group, else into a subfolder of it
+    per group, named by the LEI of the group's root."""
+    from orgmodel.gleif import read_gleif_files
+
+    target = check_new_folder(folder)
+    groups = read_gleif_files(paths, retrieved=retrieved)
+    done = []
+    for group in groups:
+        place = target if len(groups) == 1 else target / group.root.lower()
+        done.append(_write(place, group.snapshots, group.bibliography, fmt, group.notes))
+    return done

@@ -42,9 +42,10 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from orgmodel.errors import DataError, Problem
+from orgmodel.linktrees import Link, Period, dated_snapshots, link_dates
 from orgmodel.model import Bibliography, Removal, SnapshotFile, Source, Unit
 
 __all__ = ["QUERY", "WikidataImport", "read_wikidata", "read_wikidata_file"]
@@ -90,16 +91,6 @@ class WikidataImport:
     notes: list[str] = field(default_factory=list)
 
 
-class _Period(NamedTuple):
-    """A span in force from ``start`` (inclusive; None: from the first date) to ``end``."""
-
-    start: dt.date | None
-    end: dt.date | None
-
-    def holds(self, day: dt.date) -> bool:
-        return (self.start is None or self.start <= day) and (self.end is None or day < self.end)
-
-
 @dataclass
 class _Item:
     """What the result says about one item."""
@@ -110,13 +101,7 @@ class _Item:
     replaces: set[str] = field(default_factory=set)
     replaced_by: set[str] = field(default_factory=set)
     dissolved: dt.date | None = None
-    listings: set[_Period] = field(default_factory=set)
-
-
-class _Link(NamedTuple):
-    unit: str
-    parent: str
-    period: _Period
+    listings: set[Period] = field(default_factory=set)
 
 
 def _qid(cell: Any) -> str | None:
@@ -188,7 +173,7 @@ def _item(items: dict[str, _Item], qid: str) -> _Item:
 
 def _read_row(
     row: Mapping[str, Any], number: int, path: Path | None, items: dict[str, _Item]
-) -> tuple[_Link | None, list[Problem]]:
+) -> tuple[Link | None, list[Problem]]:
     unit, parent = _qid(row.get("unit")), _qid(row.get("parent"))
     if unit is None or parent is None:
         which = "unit" if unit is None else "parent"
@@ -216,13 +201,13 @@ def _read_row(
             into.add(other)
     item.dissolved = item.dissolved or days["dissolved"]
     if row.get("listed") is not None:
-        item.listings.add(_Period(days["listedFrom"], days["listedUntil"]))
-    return _Link(unit, parent, _Period(days["start"], days["end"])), problems
+        item.listings.add(Period(days["listedFrom"], days["listedUntil"]))
+    return Link(unit, parent, Period(days["start"], days["end"])), problems
 
 
-def _links(rows: list[Any], path: Path | None) -> tuple[dict[str, _Item], list[_Link]]:
+def _links(rows: list[Any], path: Path | None) -> tuple[dict[str, _Item], list[Link]]:
     items: dict[str, _Item] = {}
-    links: set[_Link] = set()
+    links: set[Link] = set()
     problems: list[Problem] = []
     for number, row in enumerate(rows, 1):
         link, found = _read_row(row if isinstance(row, dict) else {}, number, path, items)
@@ -232,24 +217,24 @@ def _links(rows: list[Any], path: Path | None) -> tuple[dict[str, _Item], list[_
     if problems:
         raise DataError(problems)
     # A link given both ways (P749 on the unit, P355 on the parent) may be dated on one side only.
-    dated = {(link.unit, link.parent) for link in links if link.period != _Period(None, None)}
+    dated = {(link.child, link.parent) for link in links if link.period != Period(None, None)}
     kept = [
         link
         for link in links
-        if link.period != _Period(None, None) or (link.unit, link.parent) not in dated
+        if link.period != Period(None, None) or (link.child, link.parent) not in dated
     ]
-    return items, sorted(kept, key=lambda k: (k.unit, k.parent, str(k.period)))
+    return items, sorted(kept, key=lambda k: (k.child, k.parent, str(k.period)))
 
 
 def _root(
-    items: Mapping[str, _Item], links: list[_Link], root: str | None, path: Path | None
+    items: Mapping[str, _Item], links: list[Link], root: str | None, path: Path | None
 ) -> str:
     if root is not None:
         qid = root.upper()
         if qid not in items:
             raise DataError([Problem(path, None, f"--root {root}: that item is not in the result")])
         return qid
-    below = {link.unit for link in links}
+    below = {link.child for link in links}
     tops = sorted({link.parent for link in links} - below)
     if len(tops) != 1:
         found = ", ".join(tops) if tops else "none (every parent is also a subsidiary)"
@@ -259,49 +244,6 @@ def _root(
     return tops[0]
 
 
-def _dates(items: Mapping[str, _Item], links: list[_Link]) -> list[dt.date]:
-    days: set[dt.date | None] = set()
-    for link in links:
-        days.update(link.period)
-    for item in items.values():
-        for period in item.listings:
-            days.update(period)
-    return sorted(d for d in days if d is not None)
-
-
-def _parents_on(day: dt.date, links: list[_Link], notes: dict[str, str]) -> dict[str, str]:
-    """Each unit's parent on ``day``: of several links in force, the one that started last."""
-    chosen: dict[str, _Link] = {}
-    for link in links:
-        if not link.period.holds(day):
-            continue
-        held = chosen.get(link.unit)
-        if held is not None and held.parent != link.parent:
-            first, second = sorted((held.parent, link.parent))
-            notes[link.unit] = (
-                f"{link.unit} has two parents at once in Wikidata ({first}, {second}) on {day}; "
-                "it is put under the one whose link started last"
-            )
-        if held is None or (held.period.start or dt.date.min) < (link.period.start or dt.date.min):
-            chosen[link.unit] = link
-    return {unit: link.parent for unit, link in chosen.items()}
-
-
-def _members(root: str, parents: Mapping[str, str], items: Mapping[str, _Item]) -> list[str]:
-    """The units under ``root`` that day, parents first, siblings by name."""
-    children: dict[str, list[str]] = {}
-    for unit, parent in parents.items():
-        children.setdefault(parent, []).append(unit)
-    order: list[str] = []
-    stack = [root]
-    while stack:
-        current = stack.pop()
-        order.append(current)
-        below = sorted(children.get(current, ()), key=lambda q: (items[q].name or q, q))
-        stack.extend(reversed(below))
-    return order
-
-
 def _predecessors(qid: str, items: Mapping[str, _Item], seen: set[str]) -> list[str]:
     found = set(items[qid].replaces)
     found.update(other for other, item in items.items() if qid in item.replaced_by)
@@ -309,7 +251,7 @@ def _predecessors(qid: str, items: Mapping[str, _Item], seen: set[str]) -> list[
 
 
 def _unit(
-    qid: str, parent: str | None, day: dt.date, items: Mapping[str, _Item], seen: set[str]
+    qid: str, link: Link | None, day: dt.date, items: Mapping[str, _Item], seen: set[str]
 ) -> Unit:
     item = items[qid]
     listed = any(period.holds(day) for period in item.listings)
@@ -318,7 +260,7 @@ def _unit(
         "name": item.name or qid,
         "name_zh": item.name_zh,
         "kind": KIND,
-        "parent": parent.lower() if parent else None,
+        "parent": link.parent.lower() if link else None,
         "status": "listed" if listed else "active",
         "lineage": _predecessors(qid, items, seen),
         "sources": [f"wikidata-{qid}"],
@@ -379,7 +321,7 @@ def read_wikidata(
     if not links:
         raise DataError([Problem(path, None, "has no rows: the query found no subsidiaries")])
     top = _root(items, links, root, path)
-    days = _dates(items, links)
+    days = link_dates(links, (d for item in items.values() for p in item.listings for d in p))
     if not days:
         raise DataError(
             [
@@ -392,42 +334,20 @@ def read_wikidata(
             ]
         )
     notes: dict[str, str] = {}
-    seen: set[str] = set()
-    snapshots: list[SnapshotFile] = []
-    cited: set[str] = set()
-    before: list[str] = []
-    for day in days:
-        parents = _parents_on(day, links, notes)
-        parents.pop(top, None)  # the group's own parents are outside what is modelled
-        members = _members(top, parents, items)
-        present = set(members)
-        for qid in sorted(set(parents) - present):
-            notes.setdefault(
-                qid,
-                f"{qid} ({items[qid].name or 'no label'}) is left out where "
-                f"its parent is not in the group (first on {day})",
-            )
-        seen.update(members)
-        units = [_unit(q, None if q == top else parents[q], day, items, seen) for q in members]
-        if snapshots and tuple(units) == snapshots[-1].units:
-            continue
-        removed = {q.lower(): _removal(q, day, items, present) for q in before if q not in present}
-        name = items[top].name or top
-        snapshots.append(
-            SnapshotFile.model_validate(
-                {
-                    "date": day,
-                    "title": f"{name} on {day.isoformat()}",
-                    "units": units,
-                    "removed": removed,
-                }
-            )
-        )
-        cited.update(members)
-        before = members
+    name = items[top].name or top
+    built = dated_snapshots(
+        top,
+        links,
+        days,
+        lambda qid, link, day, seen: _unit(qid, link, day, items, seen),
+        lambda qid, day, present: _removal(qid, day, items, present),
+        lambda day: f"{name} on {day.isoformat()}",
+        notes,
+        order=lambda q: (items[q].name or q, q),
+    )
     modified = retrieved or dt.date.today().isoformat()
-    bibliography = _bibliography(f"{items[top].name or top} (Wikidata)", cited, items, modified)
-    return WikidataImport(snapshots, bibliography, [notes[k] for k in sorted(notes)])
+    bibliography = _bibliography(f"{name} (Wikidata)", built.cited, items, modified)
+    return WikidataImport(built.snapshots, bibliography, [notes[k] for k in sorted(notes)])
 
 
 def read_wikidata_file(

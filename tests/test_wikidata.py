@@ -129,7 +129,7 @@ def test_two_parents_at_once_take_the_later_link_and_say_so() -> None:
         (dt.date(2021, 1, 1), "q3"),
     ]
     assert done.notes == [
-        "Q4 has two parents at once in Wikidata (Q2, Q3) on 2021-01-01; it is put under the one "
+        "Q4 has two parents at once (Q2, Q3) on 2021-01-01; it is put under the one "
         "whose link started last"
     ]
 
@@ -150,7 +150,7 @@ def test_a_unit_whose_parent_left_is_left_out_and_a_cycle_through_the_root_is_cu
         ("2021-01-01", ["q1"]),
     ]
     assert done.notes == [
-        "Q3 (no label) is left out where its parent is not in the group (first on 2021-01-01)"
+        "Q3 is left out where its parent is not in the group (first on 2021-01-01)"
     ]
 
 

@@ -1,0 +1,214 @@
+"""GLEIF relationship records (RR-CDF) with Level 1 names (LEI-CDF) read into dated trees."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import orgmodel
+from orgmodel.cli import main
+from orgmodel.errors import DataError
+from orgmodel.gleif import read_gleif, read_gleif_files
+from orgmodel.importing import import_gleif
+
+DATA = Path(__file__).parent / "data" / "gleif"
+XML = [DATA / "relationships.xml", DATA / "entities.xml"]
+ROOT, RETAIL, TECH = "exampleholdings00115", "exampleretail0000205", "exampletech000000368"
+LOGISTICS, PAYMENTS = "examplelogistics0409", "examplepayments00569"
+OLD, LABS = "exampleoldco00000697", "examplelabs000000710"
+
+#: What the fixture must give, step by step: (date, kind, units involved).
+EVENTS = sorted(
+    [
+        ("2019-07-01", "added", (LABS,)),
+        ("2019-12-31", "removed", (OLD, RETAIL)),
+        ("2020-06-30", "moved", (LOGISTICS, RETAIL, TECH)),
+        ("2021-03-31", "removed", (PAYMENTS,)),
+    ]
+)
+
+
+def events(history: orgmodel.History) -> list[tuple[str, str, tuple[str, ...]]]:
+    return sorted(
+        (e.date.isoformat(), e.kind, tuple(sorted(e.units)))  # type: ignore[attr-defined]
+        for e in history.changes()
+    )
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    try:
+        main(list(args))
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 0
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_the_fixture_imports_validates_and_gives_its_events(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "out"
+    code, _, err = run(
+        capsys, "import", "gleif", *map(str, XML), "-o", str(out), "--retrieved", "2024-03-01"
+    )
+    assert code == 0, err
+    assert err.splitlines() == [
+        "EXAMPLEFORMER0000831: an inactive IS_DIRECTLY_CONSOLIDATED_BY relationship without an "
+        "end date is left out",
+        f"wrote {out}: 5 snapshots (2018-01-01 to 2021-03-31), 30 unit records",
+    ]
+    assert run(capsys, "validate", str(out))[0] == 0
+    history = orgmodel.load_history(out)
+    assert events(history) == EVENTS
+    first = history.at("2018-01-01")
+    assert first.root == ROOT
+    assert (first.units[ROOT].kind, first.units[ROOT].status) == ("group", "active")
+    tech = first.units[TECH]
+    assert (tech.name, tech.name_zh, tech.status, tech.parent) == (
+        "Example Technology Co., Ltd.",
+        "示例科技有限公司",
+        "standalone",
+        ROOT,
+    )
+    labs = history.at("2019-07-01").units[LABS]
+    assert (labs.parent, labs.field_confidence) == (ROOT, {"parent": "unconfirmed"})
+    assert history.at("2019-12-31").removed[OLD].into == RETAIL
+    assert history.at("2021-03-31").removed[PAYMENTS].how == "divested"
+    # The annulled record (Labs under Retail) and the branch record count for nothing.
+    assert all(s.units[LABS].parent == ROOT for s in history if LABS in s)
+    source = history.sources["lei-EXAMPLETECH000000368"]
+    assert (source.publisher, source.url) == (
+        "GLEIF",
+        "https://search.gleif.org/#/record/EXAMPLETECH000000368",
+    )
+
+
+@pytest.mark.parametrize(
+    "files",
+    [["group-api.json"], ["relationships.csv", "entities.csv"]],
+    ids=["api-json", "golden-copy-csv"],
+)
+def test_the_other_forms_give_the_same_trees(files: list[str]) -> None:
+    (expected,) = read_gleif_files(XML, retrieved="2024-03-01")
+    (group,) = read_gleif_files([DATA / f for f in files], retrieved="2024-03-01")
+    assert group.root == expected.root
+    assert [(s.date, s.units, s.removed) for s in group.snapshots] == [
+        (s.date, s.units, s.removed) for s in expected.snapshots
+    ]
+
+
+def test_golden_copy_json(tmp_path: Path) -> None:
+    def node(value: str) -> dict[str, str]:
+        return {"$": value}
+
+    relation = {
+        "RelationshipRecord": {
+            "Relationship": {
+                "StartNode": {"NodeID": node(RETAIL.upper()), "NodeIDType": node("LEI")},
+                "EndNode": {"NodeID": node(ROOT.upper()), "NodeIDType": node("LEI")},
+                "RelationshipType": node("IS_DIRECTLY_CONSOLIDATED_BY"),
+                "RelationshipPeriods": {
+                    "RelationshipPeriod": [
+                        {
+                            "StartDate": node("2016-04-01T00:00:00Z"),
+                            "PeriodType": node("RELATIONSHIP_PERIOD"),
+                        }
+                    ]
+                },
+                "RelationshipStatus": node("ACTIVE"),
+            },
+            "Registration": {"RegistrationStatus": node("PUBLISHED")},
+        }
+    }
+    record = {
+        "LEI": node(ROOT.upper()),
+        "Entity": {"LegalName": {"$": "Example Holdings plc", "@xml:lang": "en"}},
+    }
+    (tmp_path / "rr.json").write_text(json.dumps({"relations": [relation]}), encoding="utf-8")
+    (tmp_path / "lei.json").write_text(json.dumps({"records": [record]}), encoding="utf-8")
+    (group,) = read_gleif_files(
+        [tmp_path / "rr.json", tmp_path / "lei.json"], retrieved="2024-01-01"
+    )
+    (snapshot,) = group.snapshots
+    assert [(u.id, u.name, u.parent) for u in snapshot.units] == [
+        (ROOT, "Example Holdings plc", None),
+        (RETAIL, RETAIL.upper(), ROOT),
+    ]
+    assert group.notes == [f"no Level 1 record for {RETAIL.upper()}: named by LEI"]
+
+
+def test_several_groups_go_into_a_folder_each(tmp_path: Path) -> None:
+    rr = [
+        {
+            "child": RETAIL,
+            "parent": ROOT,
+            "type": "IS_DIRECTLY_CONSOLIDATED_BY",
+            "start": "2018-01-01",
+        },
+        {
+            "child": LABS,
+            "parent": TECH,
+            "type": "IS_DIRECTLY_CONSOLIDATED_BY",
+            "start": "2019-01-01",
+        },
+    ]
+    groups = read_gleif(rr, {}, retrieved="2024-01-01")
+    assert [g.root for g in groups] == [ROOT.upper(), TECH.upper()]
+    (tmp_path / "rr.json").write_text(
+        json.dumps(
+            {
+                "data": [
+                    {
+                        "type": "relationship-records",
+                        "attributes": {
+                            "relationship": {
+                                "startNode": {"id": r["child"].upper()},
+                                "endNode": {"id": r["parent"].upper()},
+                                "type": r["type"],
+                                "status": "ACTIVE",
+                                "periods": [
+                                    {"startDate": r["start"], "type": "RELATIONSHIP_PERIOD"}
+                                ],
+                            }
+                        },
+                    }
+                    for r in rr
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
+    done = import_gleif([tmp_path / "rr.json"], tmp_path / "out", retrieved="2024-01-01")
+    assert [d.folder.name for d in done] == [ROOT, TECH]
+    for folder in done:
+        assert len(orgmodel.load_history(folder.folder).dates) == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        ("rr.xml", "<rr:RelationshipData", "not valid XML"),
+        ("rr.xml", "<x/>", "holds no GLEIF relationship or LEI records"),
+        ("rr.json", "{", "not valid JSON"),
+        ("rr.txt", "", "is not .xml, .json or .csv"),
+        (
+            "rr.csv",
+            "Relationship.StartNode.NodeID,Relationship.EndNode.NodeID,Relationship.RelationshipType\n"
+            f"NOT-AN-LEI,{ROOT.upper()},IS_DIRECTLY_CONSOLIDATED_BY\n",
+            "relationship record 1: the start node is not an LEI ('NOT-AN-LEI')",
+        ),
+        (
+            "rr.csv",
+            "Relationship.StartNode.NodeID,Relationship.EndNode.NodeID,Relationship.RelationshipType\n"
+            f"{RETAIL.upper()},{ROOT.upper()},IS_DIRECTLY_CONSOLIDATED_BY\n",
+            "no relationship of the group of EXAMPLEHOLDINGS00115 has a dated RELATIONSHIP_PERIOD",
+        ),
+    ],
+)
+def test_files_that_cannot_be_imported(tmp_path: Path, name: str, text: str, message: str) -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        read_gleif_files([path], retrieved="2024-01-01")
+    assert message in str(caught.value)
