@@ -1286,9 +1286,11 @@ def main(argv: list[str] | None = None) -> None:
     _prepare_process()
     status = 0
     try:
+        from orgmodel.progress import on_terminal
+
         # A short-lived process: holding the collector off spares it walks over the records
         # and events a command builds and keeps until it exits.
-        with paused():
+        with paused(), on_terminal(sys.stderr):
             result = app(args=argv, prog_name="orgmodel", standalone_mode=False)
         status = result if isinstance(result, int) else 0
         _flush_stdout()

@@ -59,6 +59,7 @@ from pydantic import TypeAdapter, ValidationError
 from orgmodel.errors import DataError, Problem
 from orgmodel.history import History
 from orgmodel.model import Bibliography, SnapshotFile, Source, Unit
+from orgmodel.progress import track
 from orgmodel.snapshot import Snapshot, structure_problems
 
 __all__ = [
@@ -122,6 +123,7 @@ class _Raw(NamedTuple):
 
     header: list[str]
     rows: Iterable[tuple[int, Sequence[Any]]]
+    size: int | None = None  # how many rows, at most, where known
 
 
 class _Row(NamedTuple):
@@ -162,7 +164,7 @@ def _read_text(path: Path) -> _Raw:
             if any(v.strip() for v in values):
                 yield number, values
 
-    return _Raw(header, rows())
+    return _Raw(header, rows(), text.count("\n"))
 
 
 def _read_parquet(path: Path) -> _Raw:
@@ -176,7 +178,7 @@ def _read_parquet(path: Path) -> _Raw:
         raise _fail(path, f"cannot be read as Parquet ({exc})") from None
     header = list(columns)
     values = list(zip(*columns.values(), strict=True)) if columns else []
-    return _Raw(header, zip(range(2, len(values) + 2), values, strict=True))
+    return _Raw(header, zip(range(2, len(values) + 2), values, strict=True), len(values))
 
 
 def _read_excel(path: Path) -> _Raw:
@@ -198,7 +200,7 @@ def _read_excel(path: Path) -> _Raw:
     if not rows or rows[0][0] != 1:
         raise _fail(path, "the first sheet has no header row; put the headers in row 1")
     header = ["" if v is None else str(v) for v in rows[0][1]]
-    return _Raw(header, rows[1:])
+    return _Raw(header, rows[1:], len(rows) - 1)
 
 
 def _read_raw(path: Path) -> _Raw:
@@ -427,7 +429,7 @@ def _file_rows(
     problems: list[Problem] = []
     date_at = columns.get("date")
     dates: dict[Any, dt.date | None] = {}  # a table repeats each date in many rows
-    for number, values in raw.rows:
+    for number, values in track(raw.rows, f"Reading {path.name}", raw.size):
         cell = values[date_at] if date_at is not None and date_at < len(values) else None
         if date_at is None:
             date = file_date

@@ -45,6 +45,7 @@ from orgmodel.history import History
 from orgmodel.jsonfiles import JSON_SUFFIX, parse_json, validated_snapshot
 from orgmodel.longtable import TABLE_SUFFIXES, read_table_history
 from orgmodel.model import Bibliography, SnapshotFile, Unit
+from orgmodel.progress import track
 from orgmodel.snapshot import Snapshot, structure_problems
 
 __all__ = [
@@ -714,7 +715,7 @@ def _read_snapshots(files: list[Path]) -> _ReadSnapshots:
     problems: list[Problem] = []
     failed: list[str] = []
     by_date: dict[Any, Path] = {}
-    for file in files:
+    for file in track(files, "Reading snapshot files"):
         snapshot, found = _read_snapshot(file)
         problems.extend(found)
         if snapshot is None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -28,6 +28,7 @@ import yaml
 from orgmodel.errors import OutputError
 from orgmodel.model import Bibliography, SnapshotFile
 from orgmodel.output import write_atomic
+from orgmodel.progress import track
 
 __all__ = ["FileFormat", "check_new_folder", "snapshot_text", "write_folder"]
 
@@ -82,13 +83,11 @@ def write_folder(
     snapshots: Sequence[SnapshotFile],
     bibliography: Bibliography,
     fmt: FileFormat = "yaml",
-    *,
-    progress: Callable[[int], None] | None = None,
 ) -> list[Path]:
     """Write ``snapshots`` (one file per date, named by it) and ``sources.yaml`` into ``folder``.
 
     ``folder`` must be new or empty (:func:`check_new_folder`). Returns the files written, in
-    order; ``progress`` is called with the number of snapshots written so far.
+    order.
     """
     path = check_new_folder(folder)
     made = not path.exists()
@@ -98,11 +97,9 @@ def write_folder(
     except OSError as exc:
         raise OutputError(f"{path}: cannot be made ({exc.strerror or exc})") from None
     try:
-        for count, snapshot in enumerate(snapshots, 1):
+        for snapshot in track(snapshots, f"Writing {path}"):
             name = f"{snapshot.date.isoformat()}.{fmt}"
             written.append(write_atomic(path / name, snapshot_text(snapshot, fmt)))
-            if progress is not None:
-                progress(count)
         bib = bibliography.model_dump(mode="json", exclude_defaults=True)
         text = yaml.dump(bib, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
         written.append(write_atomic(path / "sources.yaml", text))
