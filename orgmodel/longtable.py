@@ -476,6 +476,11 @@ def _field_message(error: Any) -> str:
         )
     if kind == "string_pattern_mismatch" and name == "kind":
         return f"kind '{value}' is not a kind; use lower-case letters, digits and '_'"
+    if name == "status" and "is a plan, not a status" in str(error["msg"]):
+        return (
+            f"status '{value}' is a plan, not a status: put it in the plan column, and write "
+            "what the unit is (active, standalone, listed or affiliate) as its status"
+        )
     if kind == "extra_forbidden":
         return f"column '{name}' is not part of the format this version of orgmodel reads"
     return f"{name}: {str(error['msg']).removeprefix('Value error, ')}"

@@ -26,6 +26,7 @@ HISTORY_EVENTS = sorted(
         ("2022-07-01", "renamed", ("cloud",)),
         ("2022-07-01", "moved", ("cloud", "maps", "online")),
         ("2022-07-01", "merged", ("commerce", "online", "retail")),
+        ("2022-07-01", "plan_changed", ("cloud",)),
         ("2022-07-01", "updated", ("cloud",)),
         ("2022-07-01", "updated", ("maps",)),
         ("2023-03-28", "added", ("global",)),
@@ -33,6 +34,7 @@ HISTORY_EVENTS = sorted(
         ("2023-03-28", "spun_off", ("cloud", "group")),
         ("2023-03-28", "kind_changed", ("cloud",)),
         ("2023-03-28", "leader_changed", ("cloud",)),
+        ("2023-03-28", "plan_changed", ("cloud",)),
         ("2023-03-28", "updated", ("cloud",)),
     ]
 )
@@ -88,6 +90,8 @@ def test_the_fixture_imports_validates_and_gives_its_events(tmp_path: Path, caps
     )
     assert [(leader.name, leader.role) for leader in cloud.leaders] == [("Bo Chen", "CEO")]
     assert cloud.sources == ("table-history", "source-3")
+    assert history.at("2022-07-01").units["cloud"].plan == "spin_off_planned"
+    assert cloud.plan is None
     assert history.sources["source-3"].url == "https://example.org/letter-2023"
     assert history.sources["table-history"].title == "history.csv"
 
@@ -270,6 +274,11 @@ def test_bad_rows_give_the_file_the_row_and_the_fix(tmp_path: Path, capsys) -> N
         (
             "date,id,name,parent,status\n2024-01-01,g,G,,sold\n",
             "row 2: status 'sold' is not allowed; use one of ",
+        ),
+        (
+            "date,id,name,parent,status\n2024-01-01,g,G,,ipo_planned\n",
+            "row 2: status 'ipo_planned' is a plan, not a status: put it in the plan column, and "
+            "write what the unit is (active, standalone, listed or affiliate) as its status",
         ),
         (
             "date,id,name,parent,lineage\n2024-01-01,g,G,,old\n",
