@@ -106,13 +106,19 @@ def shoot(context: Any, folder: Path, work: Path) -> None:
     path = work / "alibaba.html"
     path.write_text(render_html(load_history()), encoding="utf-8")
     page = context.new_page()
+    page.set_viewport_size({"width": 1600, "height": 1000})
     for name, where, view in [
         ("html-2023-03-28.png", "#2023-03-28", None),
         ("html-record.png", "#2023-05-18/aicheng", None),
         ("html-flow.png", "#2023-03-28//flow", "flow"),
     ]:
         page.goto(path.as_uri() + where)
+        if view == "flow" and page.is_hidden("#view-flow"):
+            print("no flow view in this page: no picture of it")
+            continue
         page.wait_for_selector("#canvas .box" if view is None else "#flowpane > *")
+        if where == "#2023-03-28":
+            page.click("#zoom-fit")
         page.wait_for_timeout(300)
         page.screenshot(path=str(folder / name))
         print(f"wrote {folder / name}")

@@ -206,15 +206,47 @@
       e.tog = children ? e.node.appendChild(toggle(rec, children, marks, memo)) : null;
       e.togSig = togSig;
     }
-    var mode = !children || collapsed ? "" :
-      children.length > 2 && children.every(function (c) { return !state.kids[c.id]; }) ? "stack" : "kids";
-    var items = mode ? children.map(function (c, k) {
-      return sync(c, marks, memo, mode === "stack" ? (k % 2 === 0 ? "l" : "r") : "");
-    }) : [];
-    var subSig = mode + ":" + (mode ? children.map(function (c) { return c.id; }).join(" ") : "");
+    var mode = "";
+    var items = [];
+    var order = [];
+    if (children && !collapsed) {
+      var leaves = children.filter(function (c) { return !state.kids[c.id]; });
+      var inner = children.filter(function (c) { return !!state.kids[c.id]; });
+      if (leaves.length === children.length && leaves.length > 2) {
+        mode = "stack";
+        items = leaves.map(function (c, k) { return sync(c, marks, memo, k % 2 === 0 ? "l" : "r"); });
+        order = leaves;
+      } else {
+        // Many leaves beside branches: the branches in a row, the leaves stacked after them.
+        mode = "kids";
+        var stackLeaves = leaves.length >= LEAF_STACK && inner.length > 0;
+        order = stackLeaves ? inner : children;
+        items = order.map(function (c) { return sync(c, marks, memo, ""); });
+        if (stackLeaves) {
+          items.push(leafStack(rec.id, leaves, marks, memo));
+          order = order.concat(leaves);
+        }
+      }
+    }
+    var subSig = mode + ":" + order.map(function (c) { return c.id; }).join(" ");
     if (subSig !== e.subSig) {
       if (e.sub) e.li.removeChild(e.sub);
       e.sub = mode ? e.li.appendChild(childList(mode, items)) : null;
+      e.subSig = subSig;
+    }
+    return e.li;
+  }
+
+  var LEAF_STACK = 4; // leaves of a unit that also has branches stack when there are this many
+  var stacks = Object.create(null); // unit id -> {li, sub, subSig}: the stack of its leaves
+
+  function leafStack(id, leaves, marks, memo) {
+    var e = stacks[id] || (stacks[id] = { li: el("li", "leaves"), sub: null, subSig: "" });
+    var items = leaves.map(function (c, k) { return sync(c, marks, memo, k % 2 === 0 ? "l" : "r"); });
+    var subSig = leaves.map(function (c) { return c.id; }).join(" ");
+    if (subSig !== e.subSig) {
+      if (e.sub) e.li.removeChild(e.sub);
+      e.sub = e.li.appendChild(childList("stack", items));
       e.subSig = subSig;
     }
     return e.li;
@@ -471,8 +503,8 @@
       });
       add(pane, el("h3", null, L.leaders), leaders);
     }
-    drawSources(pane, rec.sources || []);
     drawLineage(pane, id);
+    drawSources(pane, rec.sources || []);
   }
 
   function nameOf(id) {
