@@ -241,8 +241,9 @@ class _Editor:
         least ``keep``; the children that stay."""
         if self.mode != "noisy":
             return children
+        # Rounded at random, so that small units lose 10-30% of their children on average too.
         share = self.rng.uniform(0.1, 0.3)
-        count = min(max(1, round(share * len(children))), len(children) - keep)
+        count = min(int(share * len(children) + self.rng.random()), len(children) - keep)
         if count <= 0:
             return children
         strays = self.rng.sample(children, count)

@@ -271,8 +271,8 @@ ThresholdOption = Annotated[
         min=0.0,
         max=1.0,
         metavar="0..1",
-        help="Jaccard overlap of sub-units above which an undeclared split or merge is "
-        "inferred (default 0.3).",
+        help="Overlap of children above which an undeclared split or merge is "
+        "inferred (default 0.5).",
     ),
 ]
 ExitCodeOption = Annotated[

@@ -60,12 +60,14 @@ Split and merge
     (``removed: {how: absorbed, into: ...}``). A unit whose id comes back after an absence
     brings its lineage back with it: that is no news, and no split.
 
-    Where lineage is absent, split and merge are inferred from the overlap of sub-units of
-    the vanished units whose removal is not declared and the new units without declared
-    lineage, by the rule of :mod:`orgmodel.matching` (configurable ``threshold``, default
-    :data:`DEFAULT_THRESHOLD`): it says which unit each went ``into`` (``inferred=True``) and
-    which were split or merged. Between declared successors, identity passes to the one with
-    the largest overlap of descendants (:func:`orgmodel.matching.heir`).
+    Where lineage is absent, split and merge are inferred from where the children of the
+    vanished units whose removal is not declared, and of the new units without declared
+    lineage, went, by the rule of :mod:`orgmodel.matching` (configurable ``threshold``,
+    default :data:`DEFAULT_THRESHOLD`): it says which unit each vanished unit went ``into`` (a
+    new unit or one that stays; ``inferred=True``), which units were split (parts split off a
+    unit that stays included, with that unit as ``heir``) and which merged. Between declared
+    successors, identity passes to the one with the largest overlap of descendants
+    (:func:`orgmodel.matching.heir`).
 
 Order
     Events are grouped by kind in the order of :data:`orgmodel.events.KINDS`; within a kind, by
@@ -79,10 +81,9 @@ The pipeline
     unit on both sides (``_unit_events``), and ``_finish`` (order, and the :class:`Diff`).
 
 Cost
-    Linear in the number of units, plus the sizes of the subtrees of the vanished and new units
-    (the overlap only compares pairs that share a descendant, through an index descendant ->
-    new unit), plus, with ``history``, a look back through the earlier snapshots for the few
-    units that may have returned.
+    Linear in the number of units, plus the inference's (linear in the changed units, see
+    :mod:`orgmodel.matching`), plus, with ``history``, a look back through the earlier
+    snapshots for the few units that may have returned.
 
 Examples
 --------
@@ -176,7 +177,7 @@ class Diff(BaseModel):
 
     a: dt.date = Field(description="The date of the earlier snapshot used.")
     b: dt.date = Field(description="The date of the later snapshot used.")
-    threshold: float = Field(description="The Jaccard threshold used to infer splits/merges.")
+    threshold: float = Field(description="The overlap threshold used to infer splits/merges.")
     events: list[Event] = Field(description="The events, grouped by kind.")
     title: str = ""
     summary: str | None = None
@@ -637,10 +638,25 @@ def _declared_lineage(pair: _Pair, scan: _Scan) -> _Lineage:
 
 
 def _inferred(pair: _Pair, scan: _Scan, lineage: _Lineage) -> matching.Inference:
-    """Overlap of sub-units, for the vanished and new units lineage leaves unexplained."""
-    new = [uid for uid in scan.new if uid not in lineage.explained and uid not in scan.back]
-    gone = [uid for uid in scan.gone if uid not in pair.declared and uid not in lineage.succ_of]
-    return matching.infer(pair.a, pair.b, gone=gone, new=new, threshold=pair.threshold)
+    """Where the children went, for the vanished and new units lineage leaves unexplained."""
+    moved = [after.id for before, after in scan.changed if before.parent != after.parent]
+    successors = dict(lineage.succ_of)
+    for succ, preds in lineage.preds_of.items():  # declared absorptions into a new unit too
+        for pred in preds:
+            successors.setdefault(pred, [succ])
+    explained = lineage.explained | scan.back.keys() | lineage.preds_of.keys()
+    declared = matching.Declared(pair.declared.keys() | successors.keys(), explained, successors)
+    found = matching.infer(
+        pair.a,
+        pair.b,
+        matching.Changes(scan.gone, scan.new, moved),
+        threshold=pair.threshold,
+        declared=declared,
+    )
+    for split in found.splits:  # a staying predecessor needs a place in b too
+        if split.predecessor in pair.b.units:
+            pair.pos_b.setdefault(split.predecessor, pair.b.positions[split.predecessor])
+    return found
 
 
 def _departures(

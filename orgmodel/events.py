@@ -189,7 +189,7 @@ def _inference(event: Removed | Split | Merged) -> str:
     if event.inferred:
         score = getattr(event, "score", None)
         if score is not None:
-            return f"inferred from overlap of sub-units, Jaccard {score:.2f}"
+            return f"inferred from overlap of sub-units, score {score:.2f}"
         return "inferred from overlap of sub-units"
     return "declared lineage"
 
@@ -296,7 +296,9 @@ class Split(_Event):
         description="False when declared by lineage, True when inferred from overlap."
     )
     score: float | None = Field(
-        None, description="With inferred: the heir's Jaccard overlap of descendants."
+        None,
+        description="With inferred: the overlap score of the children of the predecessor "
+        "and its successors (see orgmodel.matching).",
     )
 
     def describe(self, w: Namer) -> str:
@@ -324,7 +326,9 @@ class Merged(_Event):
         description="False when declared by lineage, True when inferred from overlap."
     )
     score: float | None = Field(
-        None, description="With inferred: the largest Jaccard overlap of descendants."
+        None,
+        description="With inferred: the overlap score of the children of the "
+        "predecessors and the successor (see orgmodel.matching).",
     )
 
     def describe(self, w: Namer) -> str:

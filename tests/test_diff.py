@@ -247,7 +247,7 @@ CASES: list[tuple[str, list[Unit], list[Unit], dict[str, Removal], list[tuple[An
         ],
     ),
     (
-        "inferred split (overlap 2/4 each: the heir is the first in b)",
+        "inferred split (the parts hold all of p's children: score 1; heir: the first in b)",
         [u("p"), u("c1", "p"), u("c2", "p"), u("c3", "p"), u("c4", "p")],
         [u("s1"), u("s2"), u("c1", "s1"), u("c2", "s1"), u("c3", "s2"), u("c4", "s2")],
         {},
@@ -276,7 +276,7 @@ CASES: list[tuple[str, list[Unit], list[Unit], dict[str, Removal], list[tuple[An
                     "successors": ("s1", "s2"),
                     "heir": "s1",
                     "inferred": True,
-                    "score": 0.5,
+                    "score": 1.0,
                 },
             ),
         ],
@@ -314,7 +314,7 @@ CASES: list[tuple[str, list[Unit], list[Unit], dict[str, Removal], list[tuple[An
             ("moved", {"unit": "b1", "old_parent": "b", "new_parent": "m"}),
             (
                 "merged",
-                {"predecessors": ("a", "b"), "successor": "m", "inferred": True, "score": 0.5},
+                {"predecessors": ("a", "b"), "successor": "m", "inferred": True, "score": 1.0},
             ),
         ],
     ),
@@ -360,12 +360,14 @@ def test_events_of_small_diffs(
 
 @pytest.mark.parametrize(
     ("threshold", "expected"),
-    [(0.49, ["split"]), (0.5, []), (DEFAULT_THRESHOLD, ["split"]), (0.0, ["split"])],
+    [(0.49, ["split"]), (0.5, []), (DEFAULT_THRESHOLD, []), (0.0, ["split"])],
 )
 def test_threshold_is_strict(threshold: float, expected: list[str]) -> None:
-    # p's four children: two go to s1 (overlap 2/4), two to s2 (overlap 2/4).
-    a = snap(2020, u("p"), *(u(f"c{i}", "p") for i in range(4)))
-    b = snap(2021, u("s1"), u("s2"), u("c0", "s1"), u("c1", "s1"), u("c2", "s2"), u("c3", "s2"))
+    # p's four children: one to s1, one to s2, two to q: the parts hold 2/4 of them (score 0.5).
+    a = snap(2020, u("p"), u("q"), *(u(f"c{i}", "p") for i in range(4)))
+    b = snap(
+        2021, u("s1"), u("s2"), u("q"), u("c0", "s1"), u("c1", "s2"), u("c2", "q"), u("c3", "q")
+    )
     assert [e.kind for e in diff(a, b, threshold=threshold).filter(kinds=["split"])] == expected
 
 

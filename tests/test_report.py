@@ -213,7 +213,7 @@ def test_inferred_split_is_described_with_its_score() -> None:
     assert [describe(e, names) for e in d.filter(kinds=["split", "removed"])] == [
         "P [p] (under G [g]): absorbed into S1 [s1] (inferred from overlap of sub-units)",
         "P [p] split into S1 [s1], S2 [s2]; S1 [s1] carries its identity (inferred from "
-        "overlap of sub-units, Jaccard 0.50)",
+        "overlap of sub-units, score 1.00)",
     ]
 
 
