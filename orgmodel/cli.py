@@ -932,7 +932,15 @@ def validate(
 
 @app.command()
 def export(
-    date: DateArg,
+    date: Annotated[
+        str | None,
+        typer.Argument(
+            help="A date: YYYY-MM-DD, YYYY-MM or YYYY (not with --history).",
+            metavar="DATE",
+            show_default=False,
+            autocompletion=_complete_dates,
+        ),
+    ] = None,
     fmt: Annotated[
         str | None,
         typer.Option(
@@ -959,6 +967,13 @@ def export(
     root: RootOption = None,
     depth: DepthOption = None,
     lang: LangOption = "en",
+    whole: Annotated[
+        bool,
+        typer.Option(
+            "--history",
+            help="Export the whole history as one dynamic GEXF, which Gephi's timeline plays.",
+        ),
+    ] = False,
     data: DataOption = None,
 ) -> None:
     """Export the structure in force on DATE as GraphML, GEXF, node-link JSON, DOT or Mermaid.
@@ -968,28 +983,34 @@ def export(
       orgmodel export 2023-05-18 -o alibaba-2023.graphml
       orgmodel export 2023-05-18 -o alibaba-2023.gexf
       orgmodel export 2015-12-07 --format mermaid
+      orgmodel export --history -o alibaba.gexf
     """
-    from orgmodel.export import export as export_snapshot
-    from orgmodel.export import format_for
+    from orgmodel.export import export_text
 
     history = _history(data)
-    snapshot = history.at(date)
     to_file = output is not None and str(output) != "-"
     if output is not None and to_file:
         from orgmodel.output import check_output_path
 
         check_output_path(output, _protected(history))
-    chosen = format_for(output if to_file else None, fmt)
-    language = _check(lang, LANGS, "language")
-    text = export_snapshot(snapshot, chosen, root=root, depth=depth, lang=language)
+    done = export_text(
+        history,
+        date,
+        whole=whole,
+        fmt=fmt,
+        path=output if to_file else None,
+        root=root,
+        depth=depth,
+        lang=_check(lang, LANGS, "language"),
+    )
     if output is None or not to_file:
-        _echo(text)
-        _note(f"snapshot of {snapshot.date.isoformat()}")
+        _echo(done.text)
+        _note(done.used)
     else:
         from orgmodel.output import write_atomic
 
-        write_atomic(output, text, protected=_protected(history))
-        _note(f"wrote {output} ({chosen}, snapshot of {snapshot.date.isoformat()})")
+        write_atomic(output, done.text, protected=_protected(history))
+        _note(f"wrote {output} ({done.format}, {done.used})")
 
 
 @app.command()

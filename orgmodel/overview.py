@@ -162,7 +162,7 @@ def _node(unit: Unit, lang: str) -> dict[str, Any]:
     shown = unit.name_zh if lang == "zh" and unit.name_zh else unit.name
     node: dict[str, Any] = {"id": unit.id, "name": shown, "kind": unit.kind}
     node["status"] = unit.status
-    node["plan"] = getattr(unit, "plan", None)
+    node["plan"] = unit.plan
     return node
 
 

@@ -210,7 +210,7 @@ def _record_json(record: UnitRecord) -> str:
     payload = {
         "date": record.date.isoformat(),
         "in_force_until": record.in_force_until.isoformat() if record.in_force_until else None,
-        "unit": {**unit, "status": record.unit.status, "plan": getattr(record.unit, "plan", None)},
+        "unit": {**unit, "status": record.unit.status, "plan": record.unit.plan},
         "chain": [{"id": uid, "name": name} for uid, name in record.chain],
         "periods": [
             {
@@ -242,7 +242,7 @@ def _facts(record: UnitRecord, markdown: bool) -> list[tuple[str, str]]:
         ),
         ("Kind", unit.kind),
         ("Status", unit.status),
-        ("Plan", str(getattr(unit, "plan", None) or "none")),
+        ("Plan", unit.plan or "none"),
         ("Parents", named(record.chain) or "none (the root)"),
     ]
     leaders = [

@@ -37,8 +37,10 @@ def test_graphml_reads_back(example, tmp_path: Path, date):
     path.write_text(generate_graphml(snapshot), encoding="utf-8")
     back = nx.read_graphml(path)
     nodes, edges = _expected(snapshot)
-    assert dict(back.nodes(data=True)) == nodes
+    labelled = {n: {"label": a["name"], **a} for n, a in nodes.items()}
+    assert dict(back.nodes(data=True)) == labelled
     assert set(back.edges) == edges
+    assert (back.graph["date"], back.graph["title"]) == (snapshot.date.isoformat(), snapshot.title)
 
 
 @pytest.mark.parametrize("date", DATES)
@@ -48,15 +50,14 @@ def test_gexf_reads_back(example, tmp_path: Path, date):
     path.write_text(generate_gexf(snapshot), encoding="utf-8")
     back = nx.read_gexf(path)
     nodes, edges = _expected(snapshot)
-    # GEXF keeps the node id as its label when no label attribute is given.
-    got = {n: {k: v for k, v in a.items() if k != "label"} for n, a in back.nodes(data=True)}
-    assert got == nodes
+    labelled = {n: {**a, "label": a["name"]} for n, a in nodes.items()}
+    assert dict(back.nodes(data=True)) == labelled
     assert set(back.edges) == edges
 
 
 def test_json_is_node_link_with_full_attributes(example):
     data = json.loads(generate_json(example.at("2021")))
-    back = nx.node_link_graph(data, edges="edges")
+    back = nx.node_link_graph(data)  # networkx's defaults
     assert back.nodes["streaming"]["lineage"] == ["video", "music"]
     assert back.graph["date"] == "2021-01-01"
     assert set(back.edges) == set(to_graph(example.at("2021")).edges)
@@ -92,11 +93,14 @@ def test_dot_quotes_awkward_names():
         [Unit(id="g", name='The "Big" \\ Group', kind="holding")],
         title="T",
     )
-    assert '"g" [label="The \\"Big\\" \\\\ Group\\nholding"];' in generate_dot(s)
+    assert '"g" [label="The \\"Big\\" \\\\ Group\\nholding", ' in generate_dot(s)
 
 
 # The flowchart subset we write: a header, quoted-label node lines and plain arrows.
-MERMAID_LINE = re.compile(r'^    (n\d+\["[^"\n]*"\]|n\d+ --> n\d+|%% [^\n]*)$')
+MERMAID_LINE = re.compile(
+    r'^    (n\d+\["[^"\n]*"\]|n\d+ --> n\d+|%% [^\n]*'
+    r"|classDef \w+ [\w-]+:[^;,]+(,[\w-]+:[^;,]+)*|class n\d+(,n\d+)* \w+)$"
+)
 
 
 @pytest.mark.parametrize("date", DATES)
@@ -105,7 +109,7 @@ def test_mermaid_is_flowchart_syntax(example, date):
     lines = generate_mermaid(snapshot).splitlines()
     assert lines[0] == "flowchart TD"
     assert all(MERMAID_LINE.match(line) for line in lines[1:]), lines
-    declared = {line.split("[")[0].strip() for line in lines[1:] if "[" in line}
+    declared = {line.split("[")[0].strip() for line in lines[1:] if '["' in line}
     used = {part for line in lines[1:] if "-->" in line for part in line.split(" --> ")}
     assert {u.strip() for u in used} <= declared
     assert len(declared) == len(snapshot.units)

@@ -1,0 +1,260 @@
+"""Every export read back by the program its users open it in: networkx and igraph for
+GraphML, networkx and graphology (Gephi Lite's library) for GEXF, Graphviz for DOT, d3-hierarchy
+for node-link JSON, ajv (strict) and jsonschema for the schemas.
+
+The JavaScript clients are installed by ``.ci/run`` into ``.ci/node`` (``npm ci``); Graphviz by
+apt. Where a client is missing on a developer's machine the test is skipped there, never in CI.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import os
+import shutil
+import struct
+import subprocess
+from pathlib import Path
+
+import networkx as nx
+import pytest
+import yaml
+
+import orgmodel
+from orgmodel.export import (
+    generate_dot,
+    generate_gexf,
+    generate_graphml,
+    generate_history_gexf,
+    generate_json,
+)
+from orgmodel.schemas import schema
+
+ROOT = Path(__file__).parent.parent
+NODE_DIR = ROOT / ".ci" / "node"
+IN_CI = bool(os.environ.get("CI"))
+
+needs_node = pytest.mark.skipif(
+    not (NODE_DIR / "node_modules").is_dir() and not IN_CI,
+    reason="the JavaScript clients are not installed here (bash .ci/run installs them)",
+)
+needs_dot = pytest.mark.skipif(
+    shutil.which("dot") is None and not IN_CI,
+    reason="Graphviz is not installed here (CI installs it)",
+)
+
+
+@pytest.fixture(scope="module")
+def history() -> orgmodel.History:
+    return orgmodel.load_history()
+
+
+def node(script: str, *files: tuple[str, str], tmp_path: Path) -> str:
+    """Run an ES module script in .ci/node, where the clients are; ``files`` are written to
+    ``tmp_path`` first and the script finds them there by name."""
+    for name, text in files:
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    result = subprocess.run(
+        ["node", "--input-type=module", "-e", script, str(tmp_path)],
+        cwd=NODE_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_graphml_is_utf8_with_labels_and_igraph_reads_it(history, tmp_path):
+    igraph = pytest.importorskip("igraph")
+    snapshot = history.at("2023-05-18")
+    text = generate_graphml(snapshot)
+    assert "&#" not in text and "爱橙科技" in text
+    path = tmp_path / "g.graphml"
+    path.write_text(text, encoding="utf-8")
+    graph = igraph.Graph.Read_GraphML(str(path))
+    assert graph.is_directed()
+    names = {v["id"]: v["label"] for v in graph.vs}
+    assert names == {uid: u.name for uid, u in snapshot.units.items()}
+    edges = {(graph.vs[e.source]["id"], graph.vs[e.target]["id"]) for e in graph.es}
+    assert edges == {(u.parent, u.id) for u in snapshot.units.values() if u.parent}
+    assert graph["date"] == "2023-05-18"
+
+
+@needs_node
+def test_graphology_reads_graphml_and_gexf_with_names_as_labels(history, tmp_path):
+    snapshot = history.at("2023-05-18")
+    out = node(
+        """
+        import fs from "fs"; import Graph from "graphology";
+        import gexf from "graphology-gexf"; import graphml from "graphology-graphml";
+        const dir = process.argv[1];
+        const read = (name) => fs.readFileSync(`${dir}/${name}`, "utf8");
+        const a = graphml.parse(Graph, read("g.graphml"));
+        const b = gexf.parse(Graph, read("g.gexf"));
+        const labels = (g) => Object.fromEntries(g.mapNodes((n, at) => [n, at.label]));
+        const zh = b.getNodeAttribute("aicheng", "name_zh");
+        console.log(JSON.stringify({graphml: labels(a), gexf: labels(b), meta: b.getAttributes(),
+                                    edges: [a.size, b.size], zh}));
+        """,
+        ("g.graphml", generate_graphml(snapshot)),
+        ("g.gexf", generate_gexf(snapshot)),
+        tmp_path=tmp_path,
+    )
+    got = json.loads(out)
+    names = {uid: u.name for uid, u in snapshot.units.items()}
+    assert got["graphml"] == names and got["gexf"] == names
+    assert got["meta"]["description"] == snapshot.title
+    assert got["meta"]["lastModifiedDate"] == "2023-05-18"
+    assert got["edges"] == [len(snapshot.units) - 1] * 2
+    assert got["zh"] == "爱橙科技"
+
+
+def test_gexf_follows_gexf_12(history):
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(generate_gexf(history.at("2023-05-18")))
+    ns = "{http://www.gexf.net/1.2draft}"
+    assert root.tag == f"{ns}gexf" and root.get("version") == "1.2"
+    graph = root.find(f"{ns}graph")
+    assert graph is not None
+    # GEXF 1.2's <graph> has no name attribute (an empty one fails the XSD)
+    assert set(graph.attrib) == {"defaultedgetype", "mode"}
+    declared = {a.get("id") for a in graph.iter(f"{ns}attribute")}
+    used = {v.get("for") for v in graph.iter(f"{ns}attvalue")}
+    assert used <= declared
+
+
+def test_dynamic_gexf_plays_the_history(history):
+    back = nx.read_gexf(io.BytesIO(generate_history_gexf(history).encode("utf-8")))
+    assert back.graph["mode"] == "dynamic"
+    assert set(back.nodes) == history.unit_ids()
+    aicheng = back.nodes["aicheng"]
+    assert aicheng["label"] == "Aicheng Technology"
+    # a stand-alone company from its carve-out to the day before its return
+    assert aicheng["status"] == [
+        ("standalone", "2023-05-18", "2023-11-15"),
+        ("active", "2023-11-16", "None"),
+    ]
+    hema_jishi = back.nodes["hema-jishi"]["spells"]
+    assert hema_jishi == [("2020-12-31", (history.dates[6] - dt.timedelta(days=1)).isoformat())]
+    assert set(back.edges) == {
+        (u.parent, u.id) for s in history.snapshots for u in s.units.values() if u.parent
+    }
+
+
+def test_node_link_json_reads_with_networkx_defaults(history):
+    snapshot = history.at("2023-05-18")
+    back = nx.node_link_graph(json.loads(generate_json(snapshot)))
+    assert back.is_directed()
+    assert set(back.edges) == {(u.parent, u.id) for u in snapshot.units.values() if u.parent}
+    assert back.nodes["aicheng"]["name_zh"] == "爱橙科技"
+
+
+@needs_node
+def test_node_link_json_is_stratified_by_d3_with_its_defaults(history, tmp_path):
+    snapshot = history.at("2023-05-18")
+    out = node(
+        """
+        import fs from "fs"; import {stratify} from "d3-hierarchy";
+        const data = JSON.parse(fs.readFileSync(`${process.argv[1]}/g.json`, "utf8"));
+        const root = stratify()(data.nodes);
+        console.log(JSON.stringify({root: root.id, count: root.descendants().length,
+                                    height: root.height, links: data.links.length}));
+        """,
+        ("g.json", generate_json(snapshot)),
+        tmp_path=tmp_path,
+    )
+    got = json.loads(out)
+    depth = max(snapshot.depth(uid) for uid in snapshot.units)
+    assert got == {
+        "root": snapshot.root,
+        "count": len(snapshot.units),
+        "height": depth,
+        "links": len(snapshot.units) - 1,
+    }
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    width, height = struct.unpack(">II", png[16:24])
+    return width, height
+
+
+@needs_dot
+def test_dot_of_every_bundled_snapshot_renders_readably(history):
+    for snapshot in history.snapshots:
+        result = subprocess.run(
+            ["dot", "-Tpng"],
+            input=generate_dot(snapshot, tuple(history.kinds or ())).encode(),
+            capture_output=True,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        width, height = _png_size(result.stdout)
+        assert max(width / height, height / width) < 2.5, (snapshot.date, width, height)
+
+
+class _NoTimestamps(yaml.SafeLoader):
+    """YAML as a YAML language server checks it against a schema: dates stay text."""
+
+
+_NoTimestamps.yaml_implicit_resolvers = {
+    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _yaml(path: Path) -> object:
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_NoTimestamps)
+
+
+def test_bundled_files_pass_their_schemas_with_jsonschema():
+    import jsonschema
+
+    folder = ROOT / "snapshots"
+    checker = jsonschema.Draft202012Validator.FORMAT_CHECKER
+    sources = jsonschema.Draft202012Validator(schema("sources"), format_checker=checker)
+    sources.validate(_yaml(folder / "sources.yaml"))
+    # what orgmodel accepts, the schema accepts: a year written as a YAML number
+    unquoted = "sources:\n  r: {title: T, publisher: P, date: 2023}\n"
+    data = yaml.load(unquoted, Loader=_NoTimestamps)
+    assert data["sources"]["r"]["date"] == 2023
+    sources.validate(data)
+    orgmodel.Bibliography.model_validate(data)
+    with pytest.raises(jsonschema.ValidationError):
+        sources.validate(yaml.load(unquoted.replace("2023", "23"), Loader=_NoTimestamps))
+    snapshots = jsonschema.Draft202012Validator(schema("snapshot"), format_checker=checker)
+    for path in sorted(folder.glob("*.yaml")):
+        if path.name != "sources.yaml":
+            snapshots.validate(_yaml(path))
+
+
+@needs_node
+def test_schemas_compile_under_ajv_strict_and_accept_what_orgmodel_writes(history, tmp_path):
+    from orgmodel.report import changes_report, diff_report, history_names
+
+    names = history_names(history)
+    diff = diff_report(history.diff("2023", "2025"), names, "json")
+    steps = changes_report(history.changes(), history.dates[0], history.dates[-1], names, "json")
+    files = [(f"{n}.schema.json", json.dumps(schema(n))) for n in ("events", "snapshot", "sources")]
+    out = node(
+        """
+        import fs from "fs"; import Ajv2020 from "ajv/dist/2020.js";
+        import addFormats from "ajv-formats";
+        const dir = process.argv[1];
+        const read = (name) => JSON.parse(fs.readFileSync(`${dir}/${name}`, "utf8"));
+        const ajv = new Ajv2020({strict: true, allErrors: true}); addFormats(ajv);
+        const events = ajv.compile(read("events.schema.json"));
+        ajv.compile(read("snapshot.schema.json")); ajv.compile(read("sources.schema.json"));
+        const diff = read("diff.json");
+        const bad = {...diff, events: [{...diff.events[0], kind: "teleported"}]};
+        console.log(JSON.stringify([events(diff), events(read("log.json")), events(bad)]));
+        """,
+        *files,
+        ("diff.json", diff),
+        ("log.json", steps),
+        tmp_path=tmp_path,
+    )
+    assert json.loads(out) == [True, True, False]
