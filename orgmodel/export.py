@@ -18,6 +18,13 @@ flowchart TD
     n0["Group"]
     n1["A #quot;B#quot;"]
     n0 --> n1
+    classDef kind0 fill:#b2d5e8,stroke:#222222
+    classDef kind1 fill:#f8e2b2,stroke:#222222
+    classDef standalone stroke-dasharray:6 3
+    classDef outside stroke-dasharray:2 2
+    classDef listed stroke-width:3px
+    class n0 kind0
+    class n1 kind1
 """
 
 from __future__ import annotations
