@@ -537,6 +537,7 @@ def lineage(
         ),
     ],
     data: DataOption = None,
+    threshold: ThresholdOption = None,
     fmt: ReportFormatOption = "text",
     output: ReportOutput = None,
 ) -> None:
@@ -550,7 +551,7 @@ def lineage(
     from orgmodel.report import history_names, lineage_report
 
     history = _history(data)
-    events = history.lineage(unit)
+    events = history.lineage(unit, threshold=threshold)
     text = lineage_report(
         unit,
         events,

@@ -588,3 +588,13 @@ def test_timeline_into_given_axes(example: orgmodel.History) -> None:
     figure, ax = plt.subplots(figsize=(10, 4))
     timeline = draw_timeline(example, ax=ax)
     assert timeline.figure is figure and not timeline.own_figure
+
+
+def test_every_event_kind_has_a_change_style_and_a_label() -> None:
+    from orgmodel.drawing._words import WORDS
+    from orgmodel.drawing.orgchart import CHANGE_LABELS, CHANGE_STYLE, UNMARKED
+    from orgmodel.events import KINDS
+
+    assert set(CHANGE_STYLE) | UNMARKED == set(KINDS)
+    assert set(CHANGE_STYLE) <= set(CHANGE_LABELS)
+    assert all(set(WORDS[kind]) == {"en", "zh"} for kind in KINDS)

@@ -426,8 +426,12 @@ CHANGE_STYLE: Mapping[str, tuple[str, str]] = {
     "moved": ("#2166ac", "D"),
     "renamed": ("#b8860b", "s"),
     "status_changed": ("#762a83", "h"),
+    "plan_changed": ("#9e9ac8", "*"),
+    "leader_changed": ("#35978f", "d"),
     "kind_changed": ("#4d4d4d", "p"),
 }
+#: Kinds a change chart does not mark: record-only edits are no change to the structure.
+UNMARKED: frozenset[str] = frozenset({"updated"})
 #: Which change a unit shows when it has several, first first.
 MARK_FIRST: tuple[str, ...] = (
     "split",
@@ -446,6 +450,8 @@ CHANGE_LABELS: Mapping[str, str] = {
     "moved": "moved (dashed line: from old parent)",
     "renamed": "renamed",
     "status_changed": "status changed",
+    "plan_changed": "plan announced or changed",
+    "leader_changed": "leader changed",
     "kind_changed": "kind changed",
     "unchanged": "unchanged",
 }
