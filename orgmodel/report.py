@@ -334,31 +334,37 @@ def lineage_report(
     style = _check(fmt)
     first = a_date or (events[0].since if events else None)
     last = b_date or (events[-1].date if events else None)
-    dates = {"a": first.isoformat() if first else None, "b": last.isoformat() if last else None}
     if style == "json":
+        dates = {"a": first.isoformat() if first else None, "b": last.isoformat() if last else None}
         seen = {"present_in": [day.isoformat() for day in present]} if present else {}
         return _json({"unit": unit_id, **dates, **seen}, events)
     markdown = style == "markdown"
-    when = last or dt.date.max
-    title = _Writer(names, markdown).unit(unit_id, when)
+    title = _Writer(names, markdown).unit(unit_id, last or dt.date.max)
     used = [_used(first, last)] if first and last else []
     if present:
-        count = f"{len(present)} snapshot" + ("s" if len(present) != 1 else "")
-        span = (
-            f"of {present[0].isoformat()}"
-            if len(present) == 1
-            else f"from {present[0].isoformat()} to {present[-1].isoformat()}"
-        )
-        used += ["", f"In {count}, {span}."] if markdown else [f"In {count}, {span}"]
+        used += ["", _presence(present) + "."] if markdown else [_presence(present)]
     lines = [f"# Lineage of {title}", "", *used] if markdown else [f"Lineage of {title}", *used]
     if not events:
         lines.append("No changes.")
+    lines += _lineage_lines(events, names, markdown)
+    return "\n".join(lines) + ("\n" if markdown else "")
+
+
+def _presence(present: Sequence[dt.date]) -> str:
+    count = f"{len(present)} snapshot" + ("s" if len(present) != 1 else "")
+    if len(present) == 1:
+        return f"In {count}, of {present[0].isoformat()}"
+    return f"In {count}, from {present[0].isoformat()} to {present[-1].isoformat()}"
+
+
+def _lineage_lines(events: Sequence[Event], names: Names | None, markdown: bool) -> list[str]:
+    """Each date of a unit's life, then its events, one line each."""
+    lines: list[str] = []
     for day, group in groupby(events, key=lambda e: e.date):
         lines += ["", f"## {day.isoformat()}" if markdown else day.isoformat()]
         if markdown:
             lines.append("")
         for event in group:
-            text = describe(event, names, markdown=markdown)
-            label = KIND_TITLES[event.kind]
-            lines.append(f"- {label}: {text}" if markdown else f"  - {label}: {text}")
-    return "\n".join(lines) + ("\n" if markdown else "")
+            text = f"{KIND_TITLES[event.kind]}: {describe(event, names, markdown=markdown)}"
+            lines.append(f"- {text}" if markdown else f"  - {text}")
+    return lines
