@@ -16,6 +16,7 @@
     collapsed: Object.create(null), // unit id -> true (kept across dates)
     zoom: 1,
     view: "tree",
+    flowLevel: 1,
     byId: null, // unit id -> record, for the date shown
     kids: null, // unit id -> child records, for the date shown
   };
@@ -686,11 +687,139 @@
     }
   }
 
-  // ---- the flow view ----
+  // ---- the flow view: an alluvial of one level over the snapshots, as orgmodel.flows gives it ----
+  var SVG = "http://www.w3.org/2000/svg";
+  var FLOW_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
+    "#8c564b", "#7f7f7f", "#bcbd22", "#9467bd", "#17becf"];
+
+  function svg(tag, attrs, text) {
+    var node = document.createElementNS(SVG, tag);
+    Object.keys(attrs || {}).forEach(function (key) { node.setAttribute(key, String(attrs[key])); });
+    if (text !== undefined) node.textContent = String(text);
+    return node;
+  }
+
+  function flowLevel() {
+    var levels = doc.flows.levels;
+    for (var k = 0; k < levels.length; k++) if (levels[k].level === state.flowLevel) return levels[k];
+    state.flowLevel = levels[0].level;
+    return levels[0];
+  }
+
+  function blockLabel(block) {
+    return block.unit === null ? L.other_units.replace("{count}", block.size) : block.label;
+  }
+
+  function fitLabel(text, room) {
+    // Cut a label that would run into the next column (about 6.5 px a character at 11 px).
+    var most = Math.floor(room / 6.5);
+    return text.length > most ? text.slice(0, Math.max(most - 1, 1)) + "\u2026" : text;
+  }
+
+  function flowLayout(flow, height) {
+    // Block heights follow the units each holds, on one scale for every column.
+    var gap = 6;
+    var most = 1;
+    flow.columns.forEach(function (c) {
+      var total = 0;
+      c.blocks.forEach(function (b) { total += b.size; });
+      most = Math.max(most, total + gap * c.blocks.length / 1);
+    });
+    var scale = Math.max(0.5, (height - gap * 30) / most);
+    return flow.columns.map(function (c) {
+      var y = 0;
+      return c.blocks.map(function (b) {
+        var h = Math.max(2, b.size * scale);
+        var placed = { y: y, h: h, out: 0, into: 0, scale: scale };
+        y += h + gap;
+        return placed;
+      });
+    });
+  }
+
   function drawFlow() {
     var pane = clear($("flowpane"));
     if (!doc.flows) { add(pane, el("p", null, L.flow_missing)); return; }
-    window.orgmodelFlow(pane, doc, state, el, openRecord);
+    var flow = flowLevel();
+    var bar = el("div", "flowbar");
+    var select = el("select");
+    select.id = "flow-level";
+    doc.flows.levels.forEach(function (lv) {
+      var option = el("option", null, L.level + " " + lv.level);
+      option.value = String(lv.level);
+      select.appendChild(option);
+    });
+    select.value = String(flow.level);
+    select.addEventListener("change", function () { state.flowLevel = Number(select.value); drawFlow(); });
+    add(bar, el("span", null, L.flow_note + " "), select);
+    pane.appendChild(bar);
+    var colWidth = 190, blockWidth = 12, top = 34, height = Math.max(420, pane.clientHeight - 90);
+    var places = flowLayout(flow, height);
+    var width = flow.columns.length * colWidth + 160;
+    var maxY = 0;
+    places.forEach(function (col) { col.forEach(function (p) { maxY = Math.max(maxY, p.y + p.h); }); });
+    var root = svg("svg", { width: width, height: maxY + top + 20, role: "img" });
+    root.appendChild(svg("title", {}, L.flow + " \u00b7 " + L.level + " " + flow.level));
+    var colours = Object.create(null);
+    var next = 0;
+    function colour(block) {
+      if (block.unit === null) return "#bbbbbb";
+      if (!(block.unit in colours)) colours[block.unit] = FLOW_COLOURS[next++ % FLOW_COLOURS.length];
+      return colours[block.unit];
+    }
+    flow.columns.forEach(function (c, i) {
+      var x = 20 + i * colWidth;
+      var band = svg("rect", { x: x - 14, y: 0, width: blockWidth + 28, height: maxY + top + 10,
+        "class": "col" + (c.index === state.index ? " now" : "") });
+      root.appendChild(band);
+      var head = svg("text", { x: x - 10, y: 14, "class": "colhead" }, c.date);
+      head.dataset.index = String(c.index);
+      root.appendChild(head);
+    });
+    // Ribbons first, so that blocks and labels sit on top of them.
+    flow.ribbons.forEach(function (r) {
+      var a = places[r[0]][r[1]], b = places[r[0] + 1][r[2]];
+      var h = Math.max(1, r[3] * a.scale);
+      var x0 = 20 + r[0] * colWidth + blockWidth, x1 = 20 + (r[0] + 1) * colWidth, xm = (x0 + x1) / 2;
+      var y0 = top + a.y + a.out, y1 = top + b.y + b.into;
+      a.out += h; b.into += h;
+      var d = "M" + x0 + "," + y0 + "C" + xm + "," + y0 + " " + xm + "," + y1 + " " + x1 + "," + y1 +
+        "L" + x1 + "," + (y1 + h) + "C" + xm + "," + (y1 + h) + " " + xm + "," + (y0 + h) + " " + x0 + "," + (y0 + h) + "Z";
+      var from = flow.columns[r[0]].blocks[r[1]], to = flow.columns[r[0] + 1].blocks[r[2]];
+      var path = svg("path", { d: d, fill: colour(from), "class": "ribbon" });
+      path.appendChild(svg("title", {}, blockLabel(from) + " \u2192 " + blockLabel(to) + ": " + r[3] + " " + L.units));
+      root.appendChild(path);
+    });
+    flow.columns.forEach(function (c, i) {
+      var x = 20 + i * colWidth;
+      c.blocks.forEach(function (block, k) {
+        var p = places[i][k];
+        var rect = svg("rect", { x: x, y: top + p.y, width: blockWidth, height: p.h, fill: colour(block), "class": "block" });
+        rect.dataset.unit = block.unit === null ? "" : block.unit;
+        rect.dataset.size = String(block.size);
+        rect.dataset.index = String(c.index);
+        rect.appendChild(svg("title", {}, blockLabel(block) + ": " + block.size + " " + L.units));
+        root.appendChild(rect);
+        if (p.h >= 9) {
+          root.appendChild(svg("text", { x: x + blockWidth + 3, y: top + p.y + Math.min(p.h / 2, 12) + 4,
+            "class": "blabel" }, fitLabel(blockLabel(block), colWidth - blockWidth - 10)));
+        }
+      });
+    });
+    root.addEventListener("click", function (event) {
+      var target = event.target;
+      if (!target.dataset || target.dataset.index === undefined) return;
+      var index = Number(target.dataset.index);
+      if (target.dataset.unit) { state.index = index; state.open = target.dataset.unit; render(); writeHash(); }
+      else if (target.classList.contains("colhead")) go(index);
+    });
+    pane.appendChild(root);
+    // Keep the column of the date shown in view.
+    var now = flow.columns.filter(function (c) { return c.index <= state.index; }).length - 1;
+    var x = 20 + Math.max(now, 0) * colWidth;
+    if (x < pane.scrollLeft || x > pane.scrollLeft + pane.clientWidth - colWidth) {
+      pane.scrollLeft = Math.max(0, x - pane.clientWidth / 2);
+    }
   }
 
   function setView(view) {
