@@ -16,6 +16,7 @@ event kinds, formats, dates and unit ids.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import os
 import sys
@@ -29,7 +30,7 @@ from typer.models import CommandFunctionType
 
 from orgmodel import __version__
 from orgmodel._gc import paused
-from orgmodel.errors import DataError, OrgModelError, OutputError
+from orgmodel.errors import DataError, DateError, OrgModelError, OutputError
 from orgmodel.history import History
 
 __all__ = ["app", "main"]
@@ -748,6 +749,14 @@ def plot(
             "--sources/--no-sources", help="List the sources cited below the chart (default)."
         ),
     ] = True,
+    steps: Annotated[
+        bool,
+        typer.Option(
+            "--steps",
+            help="With --compare: draw each step between the two dates as a small change chart "
+            "of what changed in it, so that a round trip shows.",
+        ),
+    ] = False,
 ) -> None:
     """Draw the org chart in force on DATE (or, with --compare, what changed) to a picture.
 
@@ -755,6 +764,7 @@ def plot(
     Examples:
       orgmodel plot 2023-05-18 -o chart.png
       orgmodel plot 2023-01-01 --compare 2023-12-31 -o change.svg
+      orgmodel plot 2023-01-01 --compare 2023-12-31 --steps -o steps.png
       orgmodel plot 2023 --root cloud-intelligence --lang zh -o cloud.pdf
     """
     history = _history(data)
@@ -778,6 +788,19 @@ def plot(
             citations=citations,
         )
         used = f"snapshot of {snapshot.date.isoformat()}"
+    elif steps:
+        start, stop = history.span(date, compare)
+        chain = list(history.snapshots[start : stop + 1])
+        diffs = [history.diff(x.date, y.date) for x, y in itertools.pairwise(chain)]
+        if not diffs:
+            raise DateError(
+                f"--steps: {date} and {compare} fall in one snapshot ({chain[0].date}); "
+                "give dates further apart"
+            )
+        drawn = drawing.draw_change_steps(chain, diffs, lang=language, title=title, width=inches)
+        used = " -> ".join(s.date.isoformat() for s in chain)
+        _save_picture(drawn.figure, output, dpi, f"snapshots of {used}")
+        return
     else:
         first, second = (history.snapshots[i] for i in history.span(date, compare))
         result = history.diff(first.date, second.date)

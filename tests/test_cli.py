@@ -390,6 +390,16 @@ def test_plot_takes_a_width_a_resolution_and_a_title(
         assert image.size[0] == pixels
 
 
+def test_plot_steps_draws_each_step(capsys, tmp_path: Path):
+    target = tmp_path / "steps.svg"
+    code, _, err = run(
+        capsys, "plot", "2020", "--compare", "2022", "--steps", "-o", str(target), "--data", EXAMPLE
+    )
+    assert code == 0, err
+    assert "Step 1 of" in target.read_text()
+    assert err.count(" -> ") >= 1
+
+
 def test_plot_refuses_a_width_that_is_not_one(capsys, tmp_path: Path):
     target = tmp_path / "chart.png"
     code, _, err = run(

@@ -11,6 +11,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import contextlib
+import itertools
 import re
 
 import matplotlib.pyplot as plt
@@ -22,6 +23,7 @@ from orgmodel.drawing import (
     Timeline,
     _style,
     draw_change_chart,
+    draw_change_steps,
     draw_org_chart,
     draw_timeline,
     save_figure,
@@ -483,10 +485,19 @@ def test_change_chart_marks_a_merger_on_both_sides() -> None:
     )
     b = Snapshot(dt.date(2023, 1, 1), [unit("group"), unit("shop", "group", ("retail", "web"))])
     chart = draw_change_chart(a, b, orgmodel.diff(a, b))
-    # The merged units carry the merger's marker, not only 'added' and 'removed'.
-    (merged,) = [line for line in chart.markers if line.get_marker() == ">"]
-    assert len(merged.get_xdata()) == 3
+    # The sources (hollow) are told apart from the result (filled), and say where they went.
+    merged = {
+        line.get_markerfacecolor(): len(line.get_xdata())
+        for line in chart.markers
+        if line.get_marker() == ">"
+    }
+    assert merged == {"white": 2, _style.EVENT_STYLE["merged"][0]: 1}
     assert not [line for line in chart.markers if line.get_marker() in ("P", "X")]
+    assert chart.labels["retail"].get_text() == "Retail\nmerged into Shop"
+    assert chart.labels["shop"].get_text() == "Shop\nformed from Retail, Web"
+    legend = [t.get_text() for t in chart.legend.get_texts()]
+    assert "merged: a unit merged away: 2" in legend
+    assert "merged: the unit they formed: 1" in legend
     # The vanished units still look removed: dashed boxes.
     assert [uid for uid, box in chart.boxes.items() if box.get_linestyle() == "--"] == [
         "retail",
@@ -495,20 +506,42 @@ def test_change_chart_marks_a_merger_on_both_sides() -> None:
     assert_tidy(chart)
 
 
-def test_change_chart_links_moved_units_to_their_old_parent(example: orgmodel.History) -> None:
+def test_change_chart_names_the_old_parent_of_a_moved_unit(example: orgmodel.History) -> None:
     a, b = example.at("2021-01-01"), example.at("2022-01-01")
     chart = draw_change_chart(a, b, orgmodel.diff(a, b))
-    assert len(chart.connectors) == 2  # the tree's lines and the moves
-    moves = chart.connectors[1].get_segments()
-    lab, platform = chart.layout.boxes["lab"], chart.layout.boxes["platform"]
-    assert len(moves) == 1
-    assert tuple(moves[0][-1]) == (lab.centre[0], lab.y)
-    assert moves[0][0][1] == platform.centre[1]
-    # Curved up, so that it does not run along a row of boxes, and kept inside the drawing.
-    middle = moves[0][len(moves[0]) // 2]
-    assert middle[1] < (moves[0][0][1] + moves[0][-1][1]) / 2
-    assert all(0.0 <= y <= chart.layout.height for _, y in moves[0])
+    assert len(chart.connectors) == 1  # the tree's lines only: nothing across the chart
+    assert chart.labels["lab"].get_text().endswith("from Shared Platform")
+    legend = [t.get_text() for t in chart.legend.get_texts()]
+    assert "moved: the box names its old parent: 1" in legend
     assert_tidy(chart)
+
+
+def test_twenty_moves_stay_readable() -> None:
+    units = [Unit(id="g", name="Group", kind="holding")]
+    units += [Unit(id=f"p{i}", name=f"Parent {i}", kind="division", parent="g") for i in range(5)]
+    before = [
+        Unit(id=f"u{i}", name=f"Unit {i}", kind="team", parent=f"p{i % 5}") for i in range(20)
+    ]
+    after = [u.model_copy(update={"parent": f"p{(int(u.id[1:]) + 2) % 5}"}) for u in before]
+    a = Snapshot(dt.date(2022, 1, 1), units + before)
+    b = Snapshot(dt.date(2023, 1, 1), units + after)
+    chart = draw_change_chart(a, b, orgmodel.diff(a, b))
+    for i in range(20):
+        assert chart.labels[f"u{i}"].get_text() == f"Unit {i}\nfrom Parent {i % 5}"
+    assert len(chart.connectors) == 1
+    assert_tidy(chart)
+
+
+def test_change_chart_legend_counts_what_is_drawn() -> None:
+    history = histories()[-1]
+    a, b = history.at("2023-01-01"), history.at("2023-12-31")
+    result = orgmodel.diff(a, b)
+    for options in ({}, {"depth": 1}, {"root": "ttg"}):
+        chart = draw_change_chart(a, b, result, **options)
+        legend = [t.get_text() for t in chart.legend.get_texts() if ": " in t.get_text()]
+        counted = sum(int(t.rsplit(": ", 1)[1]) for t in legend if "names its old" not in t)
+        assert counted == len(chart.boxes), options
+        assert_tidy(chart)
 
 
 def test_change_chart_of_the_bundled_history_is_tidy() -> None:
@@ -591,10 +624,31 @@ def test_timeline_into_given_axes(example: orgmodel.History) -> None:
 
 
 def test_every_event_kind_has_a_change_style_and_a_label() -> None:
-    from orgmodel.drawing._words import WORDS
-    from orgmodel.drawing.orgchart import CHANGE_LABELS, CHANGE_STYLE, UNMARKED
+    from orgmodel.drawing._words import LANGUAGES, word
+    from orgmodel.drawing.orgchart import CHANGE_LABELS, CHANGE_STYLE
     from orgmodel.events import KINDS
 
-    assert set(CHANGE_STYLE) | UNMARKED == set(KINDS)
+    assert set(CHANGE_STYLE) == set(KINDS)
     assert set(CHANGE_STYLE) <= set(CHANGE_LABELS)
-    assert all(set(WORDS[kind]) == {"en", "zh"} for kind in KINDS)
+    assert all(word(kind, lang) for kind in KINDS for lang in LANGUAGES)
+
+
+def test_steps_draw_each_step_of_a_round_trip() -> None:
+    history = histories()[-1]
+    chain = [
+        s for s in history.snapshots if dt.date(2023, 5, 18) <= s.date <= dt.date(2023, 11, 16)
+    ]
+    diffs = [history.diff(a.date, b.date) for a, b in itertools.pairwise(chain)]
+    steps = draw_change_steps(chain, diffs)
+    assert len(steps.charts) == len(chain) - 1 == 2
+    # Chengdun leaves in the first step and comes back in the second.
+    marks = [chart.labels["chengdun"].get_text() for chart in steps.charts]
+    assert all(mark.startswith("Chengdun") for mark in marks)
+    legends = [[t.get_text() for t in chart.legend.get_texts()] for chart in steps.charts]
+    assert any(text.startswith("spun off: ") for text in legends[0])
+    assert any(text.startswith("returned: ") for text in legends[1])
+    for chart in steps.charts:
+        assert all(
+            chart.layout.boxes[uid].parent in chart.boxes for uid in chart.boxes if uid != "alibaba"
+        )
+        assert_tidy(chart)

@@ -15,7 +15,13 @@ from orgmodel.drawing._style import (
     save_figure,
 )
 from orgmodel.drawing._words import LANGUAGES, WORDS, kind_word, word
-from orgmodel.drawing.orgchart import Chart, draw_change_chart, draw_org_chart
+from orgmodel.drawing.orgchart import (
+    Chart,
+    Steps,
+    draw_change_chart,
+    draw_change_steps,
+    draw_org_chart,
+)
 from orgmodel.drawing.timeline import Timeline, draw_timeline
 
 __all__ = [
@@ -25,8 +31,10 @@ __all__ = [
     "LANGUAGES",
     "WORDS",
     "Chart",
+    "Steps",
     "Timeline",
     "draw_change_chart",
+    "draw_change_steps",
     "draw_org_chart",
     "draw_timeline",
     "find_cjk_font",

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CJK_FONTS",
+    "EVENT_STYLE",
     "FORMATS",
     "TextMeasure",
     "find_cjk_font",
@@ -80,6 +81,24 @@ PALETTE: tuple[str, ...] = (
     "#9467bd",
     "#17becf",
 )
+
+#: How every event kind is drawn, as a colour and a marker, in every picture that shows events
+#: (a test checks that every kind of :data:`orgmodel.events.KINDS` has one).
+EVENT_STYLE: Mapping[str, tuple[str, str]] = {
+    "added": ("#1a9850", "P"),
+    "removed": ("#d73027", "X"),
+    "renamed": ("#b8860b", "s"),
+    "moved": ("#2166ac", "D"),
+    "split": ("#e08214", "<"),
+    "merged": ("#8073ac", ">"),
+    "spun_off": ("#c51b7d", "^"),
+    "returned": ("#01665e", "v"),
+    "status_changed": ("#762a83", "h"),
+    "plan_changed": ("#4393c3", "*"),
+    "kind_changed": ("#4d4d4d", "p"),
+    "leader_changed": ("#35978f", "o"),
+    "updated": ("#999999", "."),
+}
 
 #: The main text colour of every picture.
 INK = "#222222"

@@ -67,27 +67,20 @@ WORDS: Mapping[str, Mapping[str, str]] = {
         "en": "dotted link: placement not confirmed",
         "zh": "点线连接：隶属关系未经证实",
     },
-    # Event words (change chart legend, timeline marks)
-    "added": {"en": "added", "zh": "新设"},
-    "removed": {"en": "removed", "zh": "撤销"},
-    "renamed": {"en": "renamed", "zh": "更名"},
-    "moved": {"en": "moved", "zh": "调整隶属"},
-    "split": {"en": "split", "zh": "拆分"},
-    "merged": {"en": "merged", "zh": "合并"},
-    "spun_off": {"en": "spun off", "zh": "分拆独立"},
-    "returned": {"en": "returned", "zh": "回归"},
-    "status_changed": {"en": "status changed", "zh": "地位变化"},
-    "plan_changed": {"en": "plan changed", "zh": "计划变化"},
-    "kind_changed": {"en": "kind changed", "zh": "类型变化"},
-    "leader_changed": {"en": "leader changed", "zh": "负责人变更"},
-    "updated": {"en": "record updated", "zh": "记录更新"},
+    # Event words are the event classes' own titles: see event_words below.
     "unchanged": {"en": "unchanged", "zh": "未变"},
     "split_source": {"en": "split: the unit split up", "zh": "拆分：被拆分的单位"},
     "split_result": {"en": "split: a unit it split into", "zh": "拆分：拆出的单位"},
     "merged_source": {"en": "merged: a unit merged away", "zh": "合并：被合并的单位"},
     "merged_result": {"en": "merged: the unit they formed", "zh": "合并：合并后的单位"},
-    "moved_from": {"en": "moved (old parent named in the box)", "zh": "调整隶属（框内注明原上级）"},
+    "moved_from": {"en": "moved: the box names its old parent", "zh": "调整隶属：框内注明原上级"},
     "from_parent": {"en": "from {name}", "zh": "原属 {name}"},
+    "split_into": {"en": "split into {names}", "zh": "拆分为 {names}"},
+    "split_from": {"en": "split from {name}", "zh": "拆分自 {name}"},
+    "merged_into": {"en": "merged into {name}", "zh": "并入 {name}"},
+    "merged_from": {"en": "formed from {names}", "zh": "由 {names} 合并"},
+    "n_units": {"en": "{count} units", "zh": "{count} 个单位"},
+    "unchanged_below": {"en": "+{count} unchanged", "zh": "另有 {count} 个未变"},
     "count": {"en": "{label}: {count}", "zh": "{label}：{count}"},
 }
 
@@ -105,6 +98,16 @@ KIND_WORDS: Mapping[str, Mapping[str, str]] = {
 }
 
 
+def event_words() -> dict[str, dict[str, str]]:
+    """Each event kind's word in each language: its class's title (lower case in English)."""
+    from orgmodel.events import CLASSES
+
+    return {
+        kind: {"en": cls.title[0].lower() + cls.title[1:], "zh": cls.title_zh}
+        for kind, cls in CLASSES.items()
+    }
+
+
 def word(key: str, lang: str = "en", **fields: object) -> str:
     """The word ``key`` in ``lang``, with its ``{fields}`` filled in.
 
@@ -113,7 +116,8 @@ def word(key: str, lang: str = "en", **fields: object) -> str:
     """
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language '{lang}': use 'en' or 'zh'")
-    text = WORDS[key][lang]
+    words = WORDS.get(key) or _EVENT_WORDS[key]
+    text = words[lang]
     return text.format(**fields) if fields else text
 
 
@@ -121,3 +125,6 @@ def kind_word(kind: str, lang: str = "en") -> str:
     """How a kind of unit reads in ``lang``: its generic word if there is one, else its name."""
     words = KIND_WORDS.get(kind)
     return words[lang] if words is not None else kind.replace("_", " ")
+
+
+_EVENT_WORDS: Mapping[str, Mapping[str, str]] = event_words()

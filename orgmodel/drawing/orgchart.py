@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from orgmodel.drawing._style import (
+    EVENT_STYLE,
     INK,
     QUIET,
     TextMeasure,
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
     from matplotlib.patches import Patch
     from matplotlib.text import Text
 
-__all__ = ["Chart", "draw_change_chart", "draw_org_chart"]
+__all__ = ["Chart", "Steps", "draw_change_chart", "draw_change_steps", "draw_org_chart"]
 
 KindsArg = Mapping[str, Any] | Sequence[str] | None
 
@@ -414,46 +415,27 @@ def _depth_below(children: Callable[[str], Sequence[str]], top: str) -> int:
     return deepest
 
 
-# What a change chart shows for each kind of event, strongest first: a unit touched by several
-# events is drawn as the first of them.
-CHANGE_STYLE: Mapping[str, tuple[str, str]] = {
-    "added": ("#1a9850", "P"),
-    "removed": ("#d73027", "X"),
-    "split": ("#e08214", "<"),
-    "merged": ("#8073ac", ">"),
-    "spun_off": ("#c51b7d", "^"),
-    "returned": ("#01665e", "v"),
-    "moved": ("#2166ac", "D"),
-    "renamed": ("#b8860b", "s"),
-    "status_changed": ("#762a83", "h"),
-    "plan_changed": ("#9e9ac8", "*"),
-    "leader_changed": ("#35978f", "d"),
-    "kind_changed": ("#4d4d4d", "p"),
-}
-#: Kinds a change chart does not mark: record-only edits are no change to the structure.
-UNMARKED: frozenset[str] = frozenset({"updated"})
-#: Which change a unit shows when it has several, first first.
-MARK_FIRST: tuple[str, ...] = (
-    "split",
-    "merged",
-    "spun_off",
-    "returned",
-    *(kind for kind in CHANGE_STYLE if kind not in ("split", "merged", "spun_off", "returned")),
-)
-CHANGE_LABELS: Mapping[str, str] = {
-    "added": "added",
-    "removed": "removed",
-    "split": "split",
-    "merged": "merged",
-    "spun_off": "spun off",
-    "returned": "returned",
-    "moved": "moved (dashed line: from old parent)",
-    "renamed": "renamed",
-    "status_changed": "status changed",
-    "plan_changed": "plan announced or changed",
-    "leader_changed": "leader changed",
-    "kind_changed": "kind changed",
-    "unchanged": "unchanged",
+#: Kept for the timeline, which marks events with the same styles and words.
+CHANGE_STYLE: Mapping[str, tuple[str, str]] = EVENT_STYLE
+CHANGE_LABELS: Mapping[str, str] = {kind: word(kind) for kind in EVENT_STYLE}
+
+#: How each mark of a change chart is drawn: the event kind whose colour and marker it takes,
+#: and whether its marker is hollow (the sources of a split or merger) or filled (its results).
+MARK_STYLE: Mapping[str, tuple[str, bool]] = {
+    "added": ("added", True),
+    "removed": ("removed", True),
+    "renamed": ("renamed", True),
+    "moved": ("moved", True),
+    "split_source": ("split", False),
+    "split_result": ("split", True),
+    "merged_source": ("merged", False),
+    "merged_result": ("merged", True),
+    "spun_off": ("spun_off", True),
+    "returned": ("returned", True),
+    "status_changed": ("status_changed", True),
+    "plan_changed": ("plan_changed", True),
+    "kind_changed": ("kind_changed", True),
+    "leader_changed": ("leader_changed", True),
 }
 
 
@@ -471,167 +453,203 @@ def draw_change_chart(
     title: str | None = None,
     width: float | None = None,
     citations: bool = True,
+    changed_only: bool = False,
 ) -> Chart:
     """Draw what changed from snapshot ``a`` to snapshot ``b``.
 
-    The tree is ``b``'s, with the units removed since ``a`` put back at their old place, so both
-    snapshots' units appear. Each unit is marked by what happened to it: a fill colour *and* a
-    marker per kind of change (removed units also get a dashed, faded box), renamed units show
-    their old name, and a moved unit is joined to its old parent by a dashed line. The legend
-    counts the events of each kind.
+    The boxes are those of :func:`orgmodel.changeview.change_view`: ``b``'s tree with the units
+    removed since ``a`` put back at their old place. Each box is marked by what happened to it,
+    with a fill colour *and* a marker (hollow for the sources of a split or merger, filled for
+    its results; removed units also get a dashed, faded box), and says it in words: a renamed
+    unit gives its old name, a unit that moved its old parent, a merger's sources what they
+    merged into. No line is drawn across the chart. The legend counts the boxes drawn.
 
     Parameters
     ----------
     a, b : Snapshot
         The earlier and the later structure.
-    diff : Diff
-        ``orgmodel.diff(a, b)``: anything with ``.events``, each with ``.kind`` and ``.units``.
+    diff : Diff or sequence of events
+        ``orgmodel.diff(a, b)``, or its ``.events``.
     ax, root, depth, lang, sources, heading, title, width, citations
         As for :func:`draw_org_chart`; ``root`` and ``depth`` apply to the combined tree.
+    changed_only : bool
+        Draw only the changed units and the units above them; the others are counted in their
+        parent's box (``+12 unchanged``).
     """
+    from orgmodel.changeview import change_view
+
     families, chinese = text_families(
         lang, (unit.name for s in (a, b) for unit in s.units.values())
     )
     words_lang = "zh" if chinese else "en"
     events = list(getattr(diff, "events", diff))
-    union_parent: dict[str, str | None] = {uid: unit.parent for uid, unit in b.units.items()}
-    removed = [uid for uid in a.units if uid not in b.units]
-    # A removed unit goes back under its old parent, or the nearest ancestor still drawn.
-    gone = set(removed)
-    for uid in removed:
-        parent = a.units[uid].parent
-        while parent is not None and parent not in b.units and parent not in gone:
-            parent = a.units[parent].parent
-        union_parent[uid] = parent if parent is not None else b.root
-    order = list(b.units) + removed
-    kids: dict[str, list[str]] = {}
-    for uid in order:
-        parent = union_parent[uid]
-        if parent is not None:
-            kids.setdefault(parent, []).append(uid)
-
-    def all_children(uid: str) -> Sequence[str]:
-        return kids.get(uid, ())
-
-    top = root or b.root
-    units = _select(all_children, top, depth)
-    drawn = set(units)
-
-    def children(uid: str) -> Sequence[str]:
-        return [kid for kid in kids.get(uid, ()) if kid in drawn]
-
-    # A unit that took part in a split, merger, spin-off or return shows that, rather than the
-    # plain 'added' or 'removed' which the same step also makes of it.
-    rank = {kind: index for index, kind in enumerate(MARK_FIRST)}
-    change: dict[str, str] = {}
-    counts: dict[str, int] = {}
-    for event in events:
-        kind = str(event.kind)
-        if kind == "updated":  # sources, leaders, notes: not a change of structure
-            continue
-        counts[kind] = counts.get(kind, 0) + 1
-        for uid in _event_units(event):
-            if uid in union_parent and (
-                uid not in change or rank.get(kind, 99) < rank.get(change[uid], 99)
-            ):
-                change[uid] = kind
-    for uid in removed:
-        change.setdefault(uid, "removed")
-    labels: dict[str, str] = {}
-    styles: dict[str, BoxStyle] = {}
-    for uid in units:
-        unit = b.units.get(uid) or a.units[uid]
-        label = _name(unit, chinese)
-        old = a.units.get(uid)
-        if old is not None and uid in b.units and _name(old, chinese) != label:
-            was = "(" + word("was", words_lang, name=_name(old, chinese).replace("\n", " ")) + ")"
-            label += "\n" + "\n".join(textwrap.wrap(was, WRAP + 4, break_on_hyphens=False))
-        labels[uid] = label
-        kind = change.get(uid, "unchanged")
-        colour, marker = CHANGE_STYLE.get(kind, ("#bbbbbb", "o"))
-        if kind == "unchanged":
-            styles[uid] = BoxStyle(face="#f4f4f4", text_colour="#444444", edge="#999999")
-        elif uid not in b.units:
-            gone_colour = CHANGE_STYLE["removed"][0]
-            styles[uid] = BoxStyle(
-                face=lighten(gone_colour, 0.8),
-                linestyle="--",
-                text_colour="#7a1f1a",
-                marker=marker,
-                marker_colour=colour,
-                edge=gone_colour,
-            )
-        else:
-            styles[uid] = BoxStyle(
-                face=lighten(colour, 0.72),
-                linewidth=1.3,
-                marker=marker,
-                marker_colour=colour,
-                edge=colour,
-            )
-    links = [
-        (a.units[uid].parent, uid)
-        for uid in units
-        if uid in a.units
-        and uid in b.units
-        and a.units[uid].parent != b.units[uid].parent
-        and a.units[uid].parent in units
-    ]
-    legend = _change_legend(counts, sum(1 for uid in units if uid not in change), words_lang)
+    view = change_view(a, b, events).part(root, depth, changed_only=changed_only)
+    names = _ChangeNames(a, b, chinese, words_lang)
+    labels = {
+        uid: names.label(box, view.hidden.get(uid), changed_only) for uid, box in view.boxes.items()
+    }
+    styles = {uid: _change_style(box) for uid, box in view.boxes.items()}
     lines = [
         *([heading] if heading else []),
         title or word("changes_from", words_lang, a=a.date.isoformat(), b=b.date.isoformat()),
         f"{a.title or a.date.isoformat()}  \u2192  {b.title or b.date.isoformat()}",
     ]
-    # The sources of the changes drawn, not of every unit in both snapshots.
-    cited = list(
-        dict.fromkeys(
-            key
-            for event in events
-            if str(event.kind) != "updated"
-            for key in getattr(event, "sources", ())
-        )
-        if citations
-        else ()
-    )
+    keys = [k for e in events if e.kind != "updated" for k in e.sources] if citations else []
+    children = _children_of(view.boxes)
     return _draw_tree(
-        _TreeView(top, children, labels, styles),
-        _Words(lines, legend, _footnote(cited, sources, words_lang)),
+        _TreeView(view.top, children, labels, styles),
+        _Words(
+            lines,
+            _change_legend(view, words_lang),
+            _footnote(list(dict.fromkeys(keys)), sources, words_lang),
+        ),
         ax=ax,
         families=families,
         dates=(a.date, b.date),
-        links=[(str(old), new) for old, new in links],
         width=width,
+        folded=dict(view.hidden),
     )
 
 
-def _arc(
-    start: tuple[float, float], end: tuple[float, float], points: int = 24
-) -> list[tuple[float, float]]:
-    """A curve from ``start`` to ``end`` that bows up (towards the root), so that a long link
-    does not run along a row of boxes and read as part of the tree."""
-    (x0, y0), (x1, y1) = start, end
-    rise = min(0.2 * abs(x1 - x0), 60.0)
-    # No higher than the top of the tree, where the drawing ends.
-    cx, cy = (x0 + x1) / 2, max(min(y0, y1) - rise, 0.0)
-    return [
-        (
-            (1 - t) ** 2 * x0 + 2 * (1 - t) * t * cx + t**2 * x1,
-            (1 - t) ** 2 * y0 + 2 * (1 - t) * t * cy + t**2 * y1,
+@dataclass
+class Steps:
+    """What :func:`draw_change_steps` drew: the figure and the change chart of each step."""
+
+    figure: Figure
+    charts: list[Chart]
+    dates: tuple[dt.date, ...]
+
+
+#: The size of one step's panel, in inches, and how many panels a row holds.
+STEP_INCHES, STEP_COLUMNS = (8.0, 5.5), 2
+
+
+def draw_change_steps(
+    snapshots: Sequence[Snapshot],
+    diffs: Sequence[Any],
+    *,
+    lang: str = "en",
+    title: str | None = None,
+    width: float | None = None,
+) -> Steps:
+    """Draw each step between consecutive ``snapshots`` as a small change chart, so that a
+    round trip a net diff hides (a unit that leaves and comes back) can be seen.
+
+    ``diffs[i]`` is the diff (or events) from ``snapshots[i]`` to ``snapshots[i + 1]``, e.g.
+    ``history.diff(...)``. Each panel draws only the units that changed and the units above
+    them, with the others counted in their parent's box; ``width`` is the figure's, in inches.
+    """
+    import matplotlib.pyplot as plt
+
+    count = len(diffs)
+    if count < 1 or len(snapshots) != count + 1:
+        raise ValueError("draw_change_steps needs n + 1 snapshots and the n diffs between them")
+    columns = min(STEP_COLUMNS, count)
+    rows = -(-count // columns)
+    inches = (STEP_INCHES[0] * columns, STEP_INCHES[1] * rows)
+    if width is not None:
+        inches = (width, width * inches[1] / inches[0])
+    figure = plt.figure(figsize=inches, layout="constrained")
+    axes = figure.subplots(rows, columns, squeeze=False).flat
+    charts = []
+    first, last = snapshots[0].date.isoformat(), snapshots[-1].date.isoformat()
+    words_lang = "zh" if lang == "zh" else "en"
+    for index, (ax, diff) in enumerate(zip(axes, diffs, strict=False)):
+        a, b = snapshots[index], snapshots[index + 1]
+        step = word(
+            "step_of", words_lang, index=index + 1, count=count, a=a.date.isoformat(),
+            b=b.date.isoformat(),
+        )  # fmt: skip
+        charts.append(
+            draw_change_chart(a, b, diff, ax=ax, lang=lang, title=step, changed_only=True)
         )
-        for t in (k / (points - 1) for k in range(points))
-    ]
+    for ax in list(axes):
+        ax.set_axis_off()  # the panels a last, short row leaves empty
+    heading = title or word("changes_from", words_lang, a=first, b=last)
+    figure.suptitle(heading, x=0.01, ha="left", fontweight="bold", fontsize=TITLE_SIZE)
+    return Steps(figure, charts, tuple(s.date for s in snapshots))
 
 
-def _event_units(event: Any) -> list[str]:
-    """The units an event marks: both sides of a split or merger, else its main unit."""
-    kind = str(event.kind)
-    if kind == "split":
-        return [str(event.predecessor), *map(str, event.successors)]
-    if kind == "merged":
-        return [*map(str, event.predecessors), str(event.successor)]
-    main = getattr(event, "unit", None)
-    return [str(main)] if main else [str(uid) for uid in list(getattr(event, "units", ()))[:1]]
+def _children_of(boxes: Mapping[str, Any]) -> Callable[[str], Sequence[str]]:
+    kids: dict[str, list[str]] = {}
+    for uid, box in boxes.items():
+        if box.parent is not None and box.parent in boxes:
+            kids.setdefault(box.parent, []).append(uid)
+
+    def children(uid: str) -> Sequence[str]:
+        return kids.get(uid, ())
+
+    return children
+
+
+@dataclass(frozen=True, slots=True)
+class _ChangeNames:
+    """How a change chart names units: from the later snapshot, else the earlier."""
+
+    a: Snapshot
+    b: Snapshot
+    chinese: bool
+    lang: str
+
+    def name(self, uid: str) -> str:
+        unit = self.b.units.get(uid) or self.a.units[uid]
+        return _name(unit, self.chinese).replace("\n", " ")
+
+    def names(self, uids: Sequence[str]) -> str:
+        if len(uids) > 2:
+            return word("n_units", self.lang, count=len(uids))
+        return ", ".join(self.name(uid) for uid in uids)
+
+    def label(self, box: Any, hidden: int | None, changed_only: bool) -> str:
+        unit = self.b.units.get(box.unit) or self.a.units[box.unit]
+        notes = []
+        if box.old_name is not None and self.a.units.get(box.unit) is not None:
+            old = _name(self.a.units[box.unit], self.chinese).replace("\n", " ")
+            notes.append("(" + word("was", self.lang, name=old) + ")")
+        if box.old_parent is not None:
+            notes.append(word("from_parent", self.lang, name=self.name(box.old_parent)))
+        partners = {
+            "split_source": ("split_into", "names"),
+            "split_result": ("split_from", "name"),
+            "merged_source": ("merged_into", "name"),
+            "merged_result": ("merged_from", "names"),
+        }.get(box.change)
+        if partners is not None and box.partners:
+            key, field_name = partners
+            notes.append(word(key, self.lang, **{field_name: self.names(box.partners)}))
+        if hidden:
+            key = "unchanged_below" if changed_only else "hidden_below"
+            notes.append(word(key, self.lang, count=hidden))
+        wrapped = [
+            line for note in notes for line in textwrap.wrap(note, WRAP + 4, break_on_hyphens=False)
+        ]
+        return "\n".join([_name(unit, self.chinese), *wrapped])
+
+
+def _change_style(box: Any) -> BoxStyle:
+    if box.change == "unchanged":
+        return BoxStyle(face="#f4f4f4", text_colour="#444444", edge="#999999")
+    kind, filled = MARK_STYLE[box.change]
+    colour, marker = EVENT_STYLE[kind]
+    if box.side == "before":
+        gone = EVENT_STYLE["removed"][0]
+        return BoxStyle(
+            face=lighten(gone, 0.8),
+            linestyle="--",
+            text_colour="#7a1f1a",
+            marker=marker,
+            marker_filled=filled,
+            marker_colour=colour,
+            edge=gone,
+        )
+    return BoxStyle(
+        face=lighten(colour, 0.72),
+        linewidth=1.3,
+        marker=marker,
+        marker_filled=filled,
+        marker_colour=colour,
+        edge=colour,
+    )
 
 
 def _select(children: Callable[[str], Sequence[str]], top: str, depth: int | None) -> list[str]:
@@ -718,22 +736,21 @@ def _status_legend(statuses: set[str], lang: str = "en") -> list[tuple[str, Any]
     return entries
 
 
-def _change_legend(
-    counts: Mapping[str, int], unchanged: int, lang: str = "en"
-) -> list[tuple[str, Any]]:
+def _change_legend(view: Any, lang: str = "en") -> list[tuple[str, Any]]:
+    """One entry per mark drawn, with the number of boxes that carry it."""
     entries: list[tuple[str, Any]] = []
-    for kind, (colour, marker) in CHANGE_STYLE.items():
-        if counts.get(kind):
-            label = word("moved_from" if kind == "moved" else kind, lang)
-            style = {"facecolor": lighten(colour, 0.72), "edgecolor": colour, "marker": marker}
-            text = word("count", lang, label=label, count=counts[kind])
-            entries.append((text, ("change", style)))
-    for kind, count in counts.items():
-        if kind not in CHANGE_STYLE and count:
-            label = word("count", lang, label=word(kind, lang), count=count)
-            entries.append((label, ("patch", {"facecolor": "#ddd"})))
-    label = word("count", lang, label=word("unchanged", lang), count=unchanged)
-    entries.append((label, ("patch", {"facecolor": "#f4f4f4", "edgecolor": "#999999"})))
+    for change, count in view.counts().items():
+        label = word("count", lang, label=word(change, lang), count=count)
+        if change == "unchanged":
+            entries.append((label, ("patch", {"facecolor": "#f4f4f4", "edgecolor": "#999999"})))
+            continue
+        kind, filled = MARK_STYLE[change]
+        colour, marker = EVENT_STYLE[kind]
+        style = {"edgecolor": colour, "marker": marker, "filled": filled}
+        entries.append((label, ("change", style)))
+    if view.moved():
+        label = word("count", lang, label=word("moved_from", lang), count=view.moved())
+        entries.append((label, ("blank", {})))
     return entries
 
 
@@ -858,7 +875,6 @@ def _draw_tree(
     ax: Axes | None,
     families: list[str] | None,
     dates: tuple[dt.date, ...],
-    links: Sequence[tuple[str, str]] = (),
     width: float | None = None,
     folded: Mapping[str, int] | None = None,
 ) -> Chart:
@@ -889,8 +905,6 @@ def _draw_tree(
     if page is None:
         chart.heading.append(title)
     _add_connectors(chart, tree.dotted)
-    if links:
-        _add_links(chart, links)
     _add_boxes(chart, tree, measure)
     _add_markers(chart, tree.styles)
     if page is not None:
@@ -1029,28 +1043,6 @@ def _add_connectors(chart: Chart, dotted: frozenset[str]) -> None:
         )
         chart.ax.add_collection(dots, autolim=False)
         chart.connectors.append(dots)
-
-
-def _add_links(chart: Chart, links: Sequence[tuple[str, str]]) -> None:
-    from matplotlib.collections import LineCollection
-
-    boxes = chart.layout.boxes
-    moves = []
-    for old, new in links:
-        source, target = boxes[old], boxes[new]
-        right = source.right < target.x
-        origin = (source.right if right else source.x, source.centre[1])
-        moves.append(_arc(origin, (target.centre[0], target.y)))
-    link_lines = LineCollection(
-        moves,
-        colors=CHANGE_STYLE["moved"][0],
-        linewidths=1.2 * chart.scale,
-        linestyles=(0, (4, 3)),
-        zorder=1.5,  # behind the boxes, so that it never crosses a label
-        alpha=0.7,
-    )
-    chart.ax.add_collection(link_lines, autolim=False)
-    chart.connectors.append(link_lines)
 
 
 def _add_boxes(chart: Chart, tree: _TreeView, measure: TextMeasure) -> None:
@@ -1279,7 +1271,7 @@ def _legend_handle(
             marker=options["marker"],
             markersize=7 * scale,
             color=options["edgecolor"],
-            markerfacecolor=options["edgecolor"],
+            markerfacecolor=options["edgecolor"] if options.get("filled", True) else "white",
             linestyle="none",
         )
     filled = options.get("marker_filled", True)
