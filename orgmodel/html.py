@@ -179,7 +179,7 @@ def page_data(history: History, *, lang: str = "en") -> dict[str, Any]:
         "labels": {key: words[language] for key, words in LABELS.items()},
         "kinds": _kinds(history, language),
         "kind_titles": {kind: _title(kind, language) for kind in KINDS},
-        "mark_order": [kind for kind in MARK_FIRST if kind in KINDS],
+        "mark_order": list(KINDS),
         "mark_colours": _mark_colours(),
         "words": _words(history, language),
         "dates": [day.isoformat() for day in history.dates],
@@ -348,7 +348,6 @@ def _event_json(event: Event, names: Names, lang: Lang) -> dict[str, Any]:
         "date": event.date.isoformat(),
         "since": event.since.isoformat(),
         "units": list(event.units),
-        "marks": marked_units(event),
         "sources": list(event.sources),
     }
 
@@ -366,66 +365,28 @@ def _event_table(
     return table, index_of
 
 
-#: Which change a unit shows when several events of one step mark it, first first: taking part
-#: in a split, merger, spin-off or return says more than the plain 'added' or 'removed' the
-#: same step also makes of it.
-MARK_FIRST: Final[tuple[str, ...]] = (
-    "split",
-    "merged",
-    "spun_off",
-    "returned",
-    "added",
-    "removed",
-    "moved",
-    "renamed",
-    "status_changed",
-    "plan_changed",
-    "kind_changed",
-    "leader_changed",
-)
-
-
-def marked_units(event: Event) -> list[str]:
-    """The units an event marks in the tree: both sides of a split or merger, else its main
-    unit. Units it only mentions (a moved unit's old and new parents) are not marked.
-
-    >>> import datetime as dt
-    >>> from orgmodel.events import Moved
-    >>> marked_units(Moved(units=("lab", "commerce", "platform"), since=dt.date(2021, 1, 1),
-    ...     date=dt.date(2022, 1, 1), unit="lab", old_parent="platform", new_parent="commerce"))
-    ['lab']
-    """
-    predecessor = getattr(event, "predecessor", None)
-    successors = getattr(event, "successors", None)
-    if predecessor is not None and successors is not None:
-        return [str(predecessor), *map(str, successors)]
-    predecessors = getattr(event, "predecessors", None)
-    successor = getattr(event, "successor", None)
-    if predecessors is not None and successor is not None:
-        return [*map(str, predecessors), str(successor)]
-    main = getattr(event, "unit", None)
-    return [str(main)] if main is not None else list(event.units[:1])
-
-
 def _steps(
     history: History, events: Sequence[Event], index_of: Mapping[str, int]
 ) -> list[dict[str, Any]]:
+    """Each snapshot's step: its events, and the event kind each unit of its tree is marked
+    with, as the change chart marks its boxes (:func:`orgmodel.changeview.change_view`)."""
+    from orgmodel.changeview import change_view
+    from orgmodel.drawing.orgchart import MARK_STYLE
+
     by_date: dict[dt.date, list[Event]] = {}
     for event in events:
         by_date.setdefault(event.date, []).append(event)
-    rank = {kind: position for position, kind in enumerate(MARK_FIRST)}
     steps = []
     for index, snapshot in enumerate(history.snapshots):
         step = by_date.get(snapshot.date, []) if index else []
         marks: dict[str, str] = {}
-        for event in step:
-            if event.kind not in rank:  # 'updated': only the record changed
-                continue
-            for uid in marked_units(event):
-                if uid in snapshot.units and (
-                    uid not in marks or rank[event.kind] < rank[marks[uid]]
-                ):
-                    marks[uid] = event.kind
+        if step:
+            view = change_view(history.snapshots[index - 1], snapshot, step)
+            marks = {
+                uid: MARK_STYLE[box.change][0]
+                for uid, box in view.boxes.items()
+                if box.side != "before" and box.change in MARK_STYLE
+            }
         steps.append(
             {
                 "since": history.dates[index - 1].isoformat() if index else None,

@@ -391,7 +391,7 @@
       }
       var item = el("li", "ev", event.line);
       item.dataset.kind = event.kind;
-      var target = event.marks.concat(event.units).filter(function (id) { return id in state.byId; })[0];
+      var target = event.units.filter(function (id) { return id in state.byId; })[0];
       item.dataset.unit = target !== undefined ? target : event.units[0];
       if (target === undefined) add(item, " ", el("span", "gone", "(" + L.gone + ")"));
       list.appendChild(item);
