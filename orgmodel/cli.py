@@ -173,7 +173,8 @@ DataOption = Annotated[
     typer.Option(
         "--data",
         "-d",
-        help=f"Folder of snapshot files to use instead of the bundled data (or set ${DATA_ENV}).",
+        help="Folder of snapshot files, or a long table (.csv, .tsv, .parquet, .xlsx), to use "
+        f"instead of the bundled data (or set ${DATA_ENV}).",
         show_default=False,
         callback=_data_before,
         metavar="DIR",
