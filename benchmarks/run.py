@@ -596,6 +596,39 @@ def bench_charts(ctx: Context) -> None:
         )
 
 
+#: What a picture command cannot do without: its own dependencies, matplotlib's pyplot and the
+#: Agg canvas that writes a PNG.
+PICTURE_DEPS = (
+    "import yaml, pydantic, networkx, typer, matplotlib; matplotlib.use('Agg'); "
+    "import matplotlib.pyplot; from matplotlib.backends import backend_agg"
+)
+
+
+def bench_plot_startup(ctx: Context) -> None:
+    """`orgmodel plot` of the bundled README chart as a cold process, against importing what it
+    needs (its dependencies with matplotlib), with and without the PNG written."""
+    exe = str(Path(sys.executable).with_name("orgmodel"))
+    out = ctx.workdir / "charts"
+    out.mkdir(exist_ok=True)
+    data = str(_cli_data())
+    commands = {
+        "deps": [sys.executable, "-c", PICTURE_DEPS],
+        "png": [exe, "plot", "2023-05-18", "-o", str(out / "readme.png"), "--data", data],
+        "svg": [exe, "plot", "2023-05-18", "-o", str(out / "readme.svg"), "--data", data],
+    }
+    runs = 5 if ctx.quick else 9
+    medians = _cold_medians(commands, runs, ctx.workdir / "cli-cache")
+    floor = medians["deps"]
+    ctx.add("charts", "import of a picture's dependencies with matplotlib", floor * 1000, "ms")
+    for fmt in ("png", "svg"):
+        ratio = medians[fmt] / floor
+        name = f"orgmodel plot 2023-05-18 to {fmt.upper()}, cold (x deps import)"
+        ctx.add("charts", name, ratio, "x", "<= 1.3", ratio <= 1.3)
+        ctx.add(
+            "charts", f"orgmodel plot 2023-05-18 to {fmt.upper()}, cold", medians[fmt] * 1000, "ms"
+        )
+
+
 def bench_events(ctx: Context) -> None:
     """Precision and recall of the events on random histories with known ground truth."""
     from benchmarks import events_quality, reorgs
@@ -611,6 +644,7 @@ BENCHMARKS: dict[str, Callable[[Context], None]] = {
     "load": bench_load,
     "diff": bench_diff,
     "charts": bench_charts,
+    "plot_startup": bench_plot_startup,
     "memory": bench_memory,
     "cache": bench_cache,
     "events": bench_events,

@@ -20,6 +20,7 @@ from orgmodel.drawing._style import (
     INK,
     QUIET,
     TextMeasure,
+    _label_class,
     kind_colours,
     label_text,
     lighten,
@@ -1178,10 +1179,14 @@ def _add_page_text(chart: Chart, page: _Page, words: _Words, measure: TextMeasur
             figure, words.legend, page.columns, measure, LEGEND_SIZE, scale, bbox_to_anchor=anchor
         )
     if page.note_lines:
-        chart.footnote = figure.text(
+        # Drawn from the cached glyph outlines, as the box labels are: a long list of sources
+        # is thousands of glyphs, which matplotlib would render one by one.
+        note = _label_class()(
             MARGIN / page.width,
             MARGIN / page.height,
             "\n".join(page.note_lines),
+            measure=measure,
+            transform=figure.transFigure,
             va="bottom",
             ha="left",
             fontproperties=measure.font(NOTE_SIZE * scale),
@@ -1189,6 +1194,8 @@ def _add_page_text(chart: Chart, page: _Page, words: _Words, measure: TextMeasur
             linespacing=1.3,
             parse_math=False,
         )
+        figure.add_artist(note)
+        chart.footnote = note
 
 
 def _merged_segments(connectors: Iterable[Connector]) -> list[list[tuple[float, float]]]:
