@@ -151,18 +151,22 @@ def _export_formats() -> tuple[str, ...]:
     return tuple(FORMATS)
 
 
+def _tables() -> tuple[str, ...]:
+    from orgmodel.tables import TABLES
+
+    return tuple(TABLES)
+
+
+def _table_formats() -> tuple[str, ...]:
+    from orgmodel.tables import TABLE_FORMATS
+
+    return tuple(TABLE_FORMATS)
+
+
 def _schemas() -> tuple[str, ...]:
     from orgmodel.schemas import SCHEMAS
 
     return tuple(SCHEMAS)
-
-
-def _data_before(ctx: typer.Context, value: Path | None) -> Path | None:
-    """A command's --data, else the one given before the command (or by $ORGMODEL_DATA)."""
-    if value is not None:
-        return value
-    given = ctx.find_root().params.get("data")
-    return given if isinstance(given, Path) else None
 
 
 REPORT_FORMATS = ("text", "json", "markdown")
@@ -176,7 +180,6 @@ DataOption = Annotated[
         help="Folder of snapshot files, or a long table (.csv, .tsv, .parquet, .xlsx), to use "
         f"instead of the bundled data (or set ${DATA_ENV}).",
         show_default=False,
-        callback=_data_before,
         metavar="DIR",
     ),
 ]
@@ -349,6 +352,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
+    ctx: typer.Context,
     version: Annotated[
         bool,
         typer.Option(
@@ -373,6 +377,11 @@ def _root(
     ] = None,
 ) -> None:
     """Model how an organisation's structure changes over time."""
+    if data is not None:
+        # The folder becomes the default of the command's own --data (click hands a group's
+        # default_map entry to the subcommand of that name), which still comes first.
+        commands = getattr(ctx.command, "commands", {})
+        ctx.default_map = {name: {"data": str(data)} for name in commands}
 
 
 @app.command()
@@ -1036,6 +1045,58 @@ def export(
 
         write_atomic(output, done.text, protected=_protected(history))
         _note(f"wrote {output} ({done.format}, {done.used})")
+
+
+@app.command()
+def table(
+    which: Annotated[
+        str,
+        typer.Argument(
+            help="Which table: " + ", ".join(_tables()) + ".",
+            metavar="TABLE",
+            autocompletion=_choices(_tables()),
+        ),
+    ],
+    a: FromArg = None,
+    b: ToArg = None,
+    data: DataOption = None,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="csv, json, or parquet (which needs -o): " + ", ".join(_table_formats()) + ".",
+            autocompletion=_choices(_table_formats()),
+        ),
+    ] = "csv",
+    output: ReportOutput = None,
+) -> None:
+    """A table for analysis: units (one row per unit per snapshot, with field confidence,
+    lineage, leaders and notes) or events (one row per event of every step), from date A to
+    date B (the whole history by default).
+
+    \b
+    Examples:
+      orgmodel table units -o units.csv
+      orgmodel table events 2023 2025 --format json
+      orgmodel table units --format parquet -o units.parquet
+    """
+    from orgmodel.tables import table_bytes
+
+    history = _history(data)
+    if fmt == "parquet" and (output is None or str(output) == "-"):
+        from orgmodel.errors import OutputError
+
+        raise OutputError("parquet is binary: give a file with -o, e.g. -o units.parquet")
+    content = table_bytes(history, which, fmt, a, b)
+    if output is None or str(output) == "-":
+        _echo(content.decode("utf-8"))
+        return
+    from orgmodel.output import write_atomic
+
+    write_atomic(output, content, _protected(history))
+    _note(f"wrote {output}")
 
 
 @app.command()
