@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple
@@ -126,17 +127,33 @@ def flat_attributes(attrs: dict[str, Any]) -> dict[str, Any]:
     return flat
 
 
+#: What XML 1.0 cannot hold even escaped. Checked text never has these; a snapshot built
+#: without checks might, and the file must still be well-formed XML.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return _NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", value)
+    return value
+
+
 def _flat_graph(snapshot: Snapshot) -> nx.DiGraph:
     import networkx as nx
 
     graph = to_graph(snapshot)
     flat = nx.DiGraph()
-    flat.graph.update(
-        {"date": snapshot.date.isoformat(), "title": snapshot.title or snapshot.date.isoformat()}
-    )
+    title = snapshot.title or snapshot.date.isoformat()
+    flat.graph.update({"date": snapshot.date.isoformat(), "title": _xml_value(title)})
     # ``label`` is what Gephi, yEd, graphology and sigma.js show on a node: the unit's name.
     flat.add_nodes_from(
-        (node, {"label": attrs["name"], **flat_attributes(attrs)})
+        (
+            node,
+            {
+                k: _xml_value(v)
+                for k, v in {"label": attrs["name"], **flat_attributes(attrs)}.items()
+            },
+        )
         for node, attrs in graph.nodes(data=True)
     )
     flat.add_edges_from(graph.edges)
@@ -189,7 +206,7 @@ def _xml(root: Any) -> str:
     import xml.etree.ElementTree as ET
 
     ET.indent(root)
-    body = ET.tostring(root, encoding="unicode")
+    body = _xml_value(ET.tostring(root, encoding="unicode"))  # well-formed, whatever the data
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
 
 

@@ -21,9 +21,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
 __all__ = [
     "CONFIDENCES",
@@ -76,7 +84,40 @@ KindName = Annotated[
     ),
 ]
 
-Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+#: Characters a terminal or an XML file would act on or refuse rather than show: C0 and C1
+#: controls, DEL, and the bidirectional overrides and isolates that reorder the rest of a line.
+#: Prose may hold line breaks and tabs; no text field holds the rest.
+UNSAFE_IN_TEXT = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+UNSAFE_IN_PROSE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _no_control(pattern: re.Pattern[str]) -> AfterValidator:
+    def check(value: str) -> str:
+        found = pattern.search(value)
+        if found is None:
+            return value
+        char, at = found.group(), found.start() + 1
+        if char in "\r\n":
+            raise ValueError(f"contains a line break at character {at}; write it on one line")
+        if unicodedata.category(char) == "Cc":
+            raise ValueError(
+                f"contains the control character U+{ord(char):04X} at character {at}; remove it"
+            )
+        raise ValueError(
+            f"contains the bidirectional override U+{ord(char):04X} at character {at}, which "
+            "would reorder what is shown; remove it"
+        )
+
+    return AfterValidator(check)
+
+
+Text = Annotated[
+    str, StringConstraints(min_length=1, strip_whitespace=True), _no_control(UNSAFE_IN_TEXT)
+]
+#: Text that may run over several lines (a note, a summary).
+Prose = Annotated[
+    str, StringConstraints(min_length=1, strip_whitespace=True), _no_control(UNSAFE_IN_PROSE)
+]
 
 PARTIAL_DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 PartialDate = Annotated[
@@ -265,7 +306,7 @@ class Unit(_Model):
         description="Confidence of single facts where it differs from the unit's, e.g. "
         "{parent: unconfirmed} when the unit is sourced but its place is inferred.",
     )
-    note: Text | None = Field(None, description="A sentence on anything a reader should know.")
+    note: Prose | None = Field(None, description="A sentence on anything a reader should know.")
 
     @field_validator("status", mode="before")
     @classmethod
@@ -307,7 +348,7 @@ class Removal(_Model):
     confidence: Confidence | None = Field(
         None, description="How sure the sources make the removal and how it happened."
     )
-    note: Text | None = Field(None, description="A sentence on the removal.")
+    note: Prose | None = Field(None, description="A sentence on the removal.")
 
 
 class SnapshotFile(_Model):
@@ -318,7 +359,7 @@ class SnapshotFile(_Model):
         "name (YYYY-MM-DD.yaml). It stays in force until the next snapshot's date."
     )
     title: Text = Field(description="A short heading for the structure of this date.")
-    summary: Text | None = Field(None, description="What changed, in a sentence or two.")
+    summary: Prose | None = Field(None, description="What changed, in a sentence or two.")
     sources: tuple[SourceKey, ...] = Field(
         (), description="Sources for the snapshot as a whole (e.g. the announcement)."
     )
@@ -350,7 +391,7 @@ class Source(_Model):
     date: PartialDate = Field(description="When it was published: YYYY, YYYY-MM or YYYY-MM-DD.")
     url: Text | None = Field(None, description="Where it can be read, if online.")
     language: Text | None = Field(None, description="Language code, e.g. en, zh.")
-    note: Text | None = Field(None, description="What the source supports, or a caveat.")
+    note: Prose | None = Field(None, description="What the source supports, or a caveat.")
 
     @field_validator("date", mode="before")
     @classmethod

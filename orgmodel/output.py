@@ -14,7 +14,6 @@ import contextlib
 import errno
 import io
 import os
-import re
 import stat
 import tempfile
 from collections.abc import Callable, Iterable
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import IO
 
 from orgmodel.errors import OutputError
+from orgmodel.model import UNSAFE_IN_PROSE
 
 __all__ = ["check_output_path", "terminal_safe", "write_atomic"]
 
@@ -155,13 +155,10 @@ def _discard(name: str | None) -> None:
             os.unlink(name)
 
 
-#: What a terminal would act on rather than show: C0 and C1 controls but newline and tab, DEL,
-#: and the bidirectional overrides and isolates that reorder what follows them on the line.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
 def terminal_safe(text: str) -> str:
-    r"""``text`` with every character a terminal would act on shown as an escape instead.
+    r"""``text`` with every character a terminal would act on shown as an escape instead: the
+    characters no text field of a snapshot may hold (``UNSAFE_IN_PROSE``), should any reach
+    output from elsewhere (a file name, a key in an error message).
 
     The escapes are those of JSON and Python (``\u001b``), so in JSON output they stand for the
     same character.
@@ -169,4 +166,4 @@ def terminal_safe(text: str) -> str:
     >>> terminal_safe("a\x1b[2Jb\u202ec\n")
     'a\\u001b[2Jb\\u202ec\n'
     """
-    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return UNSAFE_IN_PROSE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

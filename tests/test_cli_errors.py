@@ -252,3 +252,14 @@ def test_an_output_folder_that_takes_no_files_is_status_2(capsys):
     code, out, err = run(capsys, "export", "2021", "--data", str(EXAMPLE), "-o", "/proc/x.json")
     assert (code, out) == (2, "")
     assert err.startswith("orgmodel: /proc/x.json: cannot be written (")
+
+
+def test_escape_sequences_in_a_message_reach_the_terminal_as_text(tmp_path: Path, capsys):
+    data, _, _ = user_folders(tmp_path)
+    first = data / "2020-01-01.yaml"
+    first.write_text(first.read_text().replace("title:", '"\\e[2J\\u202eevil": 1\ntitle:', 1))
+    code, out, err = run(capsys, "validate", str(data))
+    assert code == 2 and out == ""
+    assert "\x1b" not in err and "\u202e" not in err
+    line = first.read_text().splitlines().index('"\\e[2J\\u202eevil": 1') + 1
+    assert f"{first}:{line}: unknown key '\\u001b[2J\\u202eevil'" in err

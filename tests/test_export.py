@@ -113,3 +113,25 @@ def test_mermaid_is_flowchart_syntax(example, date):
     used = {part for line in lines[1:] if "-->" in line for part in line.split(" --> ")}
     assert {u.strip() for u in used} <= declared
     assert len(declared) == len(snapshot.units)
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_xml_is_well_formed_whatever_the_text(fmt):
+    """Checked text holds no control characters; a snapshot built without checks still
+    exports as XML that parses."""
+    import datetime as dt
+    import xml.dom.minidom
+
+    from orgmodel.export import export
+    from orgmodel.model import Unit
+    from orgmodel.snapshot import Snapshot
+
+    unchecked = Unit.model_construct(
+        id="a", name="A\x1b[31m\x00\udc80", kind="company", parent="g", status="active"
+    )
+    snapshot = Snapshot(
+        dt.date(2020, 1, 1), [Unit(id="g", name="G", kind="holding"), unchecked], title="T\x07"
+    )
+    text = export(snapshot, fmt)
+    xml.dom.minidom.parseString(text.encode("utf-8", "surrogatepass"))
+    assert "A\\u001b[31m\\u0000\\udc80" in text

@@ -530,3 +530,41 @@ def test_a_snapshot_with_an_upper_case_suffix_is_read(write_folder):
         "2020-01-01",
         "2021-01-01",
     ]
+
+
+def test_control_characters_and_bidi_overrides_are_refused_where_they_are(write_folder):
+    folder = write_folder(
+        {
+            "2020-01-01.yaml": """\
+            date: 2020-01-01
+            title: "Good\\0"
+            units:
+              - {id: g, name: Group, kind: holding, sources: [s1]}
+              - id: a
+                name: "A\\e[31m"
+                kind: business_group
+                parent: g
+                note: "fine on\\ntwo lines, but not \\u202e reversed"
+            """
+        }
+    )
+    with pytest.raises(DataError) as caught:
+        orgmodel.load_history(folder)
+    file = f"{folder}/2020-01-01.yaml"
+    assert str(caught.value).splitlines() == [
+        f"{file}:2: title: contains the control character U+0000 at character 5; remove it",
+        f"{file}:6: unit 'a': name: contains the control character U+001B at character 2; "
+        "remove it",
+        f"{file}:9: unit 'a': note: contains the bidirectional override U+202E at character "
+        "28, which would reorder what is shown; remove it",
+    ]
+
+
+def test_a_line_break_is_refused_in_a_name(write_folder):
+    folder = write_folder({"2020-01-01.yaml": GOOD.replace("name: A,", 'name: "A\\nremoved: b",')})
+    with pytest.raises(DataError) as caught:
+        orgmodel.load_history(folder)
+    assert str(caught.value) == (
+        f"{folder}/2020-01-01.yaml:5: unit 'a': name: contains a line break at character 2; "
+        "write it on one line"
+    )
