@@ -310,8 +310,25 @@ def _parse(path: Path, text: bytes | None = None) -> Any:
         context = f" {exc.context}" if exc.context else ""
         fix = "" if "; " in what else "; fix the syntax there"  # the loader's own say the fix
         raise DataError([Problem(path, line, f"not valid YAML: {what}{context}{fix}")]) from None
+    except yaml.reader.ReaderError as exc:
+        raise DataError([_unreadable_character(path, text, exc)]) from None
     except yaml.YAMLError as exc:
         raise DataError([Problem(path, None, f"not valid YAML: {exc}")]) from None
+
+
+def _unreadable_character(path: Path, text: bytes, exc: yaml.reader.ReaderError) -> Problem:
+    """A byte that is not UTF-8, or a character YAML refuses (NUL, a control), at its line."""
+    position = min(max(exc.position, 0), len(text))
+    line = text[:position].count(b"\n") + 1
+    if "UTF-8" in str(exc.reason) or "utf" in str(exc.reason).lower():
+        found = f"byte 0x{text[position]:02X}" if position < len(text) else "the end"
+        return Problem(
+            path, line, f"is not UTF-8 text: {found} is not part of a character; save it as UTF-8"
+        )
+    code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or " ")
+    return Problem(
+        path, line, f"holds the control character U+{code:04X}, which YAML refuses; remove it"
+    )
 
 
 def _lines(

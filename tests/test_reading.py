@@ -568,3 +568,21 @@ def test_a_line_break_is_refused_in_a_name(write_folder):
         f"{folder}/2020-01-01.yaml:5: unit 'a': name: contains a line break at character 2; "
         "write it on one line"
     )
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        (b"\xf9", "is not UTF-8 text: byte 0xF9 is not part of a character; save it as UTF-8"),
+        (b"\x00", "holds the control character U+0000, which YAML refuses; remove it"),
+        (b"\x13", "holds the control character U+0013, which YAML refuses; remove it"),
+    ],
+)
+def test_bytes_yaml_cannot_read_are_located_on_one_line(write_folder, bad: bytes, message: str):
+    folder = write_folder({"2020-01-01.yaml": GOOD})
+    path = folder / "2020-01-01.yaml"
+    text = path.read_bytes().replace(b"name: B,", "name: 阿里 ".encode() + bad + b",")
+    path.write_bytes(text)
+    with pytest.raises(DataError) as caught:
+        orgmodel.load_history(folder)
+    assert str(caught.value) == f"{path}:6: {message}"
