@@ -1310,13 +1310,13 @@ def _check_picture_path(output: Path, history: History) -> None:
     from orgmodel.errors import OutputError
     from orgmodel.output import check_output_path
 
+    check_output_path(output, _protected(history))  # first: a folder is not a missing suffix
     allowed = (".png", ".svg", ".pdf")
     if output.suffix.lower() not in allowed:
         raise OutputError(
             f"{output}: cannot save a picture as '{output.suffix or '(no suffix)'}'; "
             f"use one of {', '.join(allowed)}"
         )
-    check_output_path(output, _protected(history))
 
 
 def _protected(history: History | None) -> list[Path]:
@@ -1368,11 +1368,23 @@ def _prepare_process() -> None:
     for name in ("SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), _on_signal)
+    import warnings
+
+    warnings.showwarning = _show_warning
     for stream in (sys.stdout, sys.stderr):
         # A console that cannot show a character (cp1252 and a Chinese name) shows an escape.
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="backslashreplace")
+
+
+def _show_warning(message: Warning | str, *args: object, **kwargs: object) -> None:
+    """A warning as one line, like an error: no source path, no line of code."""
+    from orgmodel.output import terminal_safe
+
+    text = " ".join(str(message).split())
+    with contextlib.suppress(OSError):
+        sys.stderr.write(f"orgmodel: warning: {terminal_safe(text)}\n")
 
 
 def _usage_error(exc: Exception) -> list[str]:

@@ -46,6 +46,7 @@ __all__ = [
     "estimate_text_size",
     "overlapping_pairs",
     "place_labels",
+    "short_label",
     "timeline_lanes",
     "tree_layout",
 ]
@@ -1236,10 +1237,28 @@ def timeline_lanes(
 _STATUS_WORDS: dict[str, str] = {k: v for d in (STATUS_WORDS, PLAN_WORDS) for k, v in d.items()}
 
 
+#: The most characters of a name a picture shows; a longer one is cut, ending in an ellipsis.
+LABEL_LIMIT = 80
+
+
+def short_label(text: str, limit: int = LABEL_LIMIT) -> str:
+    """``text`` as a picture's label: whole if short, else cut to ``limit`` characters.
+
+    A name of a megabyte would otherwise be measured, wrapped and drawn in full (a minute and
+    an 81 MB SVG); the data keeps the whole name.
+
+    >>> short_label("Cloud Intelligence Group")
+    'Cloud Intelligence Group'
+    >>> short_label("x" * 100, limit=10)
+    'xxxxxxxxx…'
+    """
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def _mark_label(event: Any) -> str:
     kind = str(event.kind)
     if kind == "renamed":
-        return f"renamed {event.new_name}"
+        return f"renamed {short_label(event.new_name)}"
     if kind == "status_changed":
         return _STATUS_WORDS.get(event.new_status, str(event.new_status))
     if kind == "spun_off":

@@ -307,6 +307,9 @@ def _parse(path: Path, text: bytes | None = None) -> Any:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         what = exc.problem or "cannot be parsed"
+        lines = text.split(b"\n")
+        if mark is not None and mark.line < len(lines) and b"\t" in lines[mark.line]:
+            what += " (a tab there: YAML takes spaces for indents)"
         context = f" {exc.context}" if exc.context else ""
         fix = "" if "; " in what else "; fix the syntax there"  # the loader's own say the fix
         raise DataError([Problem(path, line, f"not valid YAML: {what}{context}{fix}")]) from None
@@ -384,14 +387,17 @@ def _unit_id_at(data: Any, loc: tuple[str | int, ...]) -> str | None:
 def _field_names(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:
     """The keys allowed where ``loc`` points, to suggest the right one for an unknown key."""
     current: Any = model
+    keyed = False  # the part after a mapping's name is one of its keys, not a field
     for part in loc[:-1]:
-        if isinstance(part, int) or current is None:
+        if isinstance(part, int) or current is None or keyed:
+            keyed = False
             continue
         field = current.model_fields.get(part) if hasattr(current, "model_fields") else None
         if field is None:
             current = None
             break
         annotation = field.annotation
+        keyed = getattr(annotation, "__origin__", None) is dict
         current = None
         for arg in [annotation, *getattr(annotation, "__args__", ())]:
             if isinstance(arg, type) and issubclass(arg, BaseModel):
@@ -403,8 +409,16 @@ def _field_names(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str
 def _describe(model: type[BaseModel], error: Any) -> str:
     """A pydantic error as a sentence that says what is wrong and what would be right."""
     loc: tuple[str | int, ...] = tuple(error["loc"])
+    message = _explain(model, error, loc)
+    if model is Bibliography and len(loc) >= 3 and loc[0] == "sources":
+        return f"source '{loc[1]}': {message}"  # as a unit's problems name the unit
+    return message
+
+
+def _explain(model: type[BaseModel], error: Any, loc: tuple[str | int, ...]) -> str:
     kind = error["type"]
-    name = next((str(p) for p in reversed(loc) if isinstance(p, str)), "value")
+    # The field: the last name in the path that is not pydantic's "[key]" for a mapping's key.
+    name = next((str(p) for p in reversed(loc) if isinstance(p, str) and p != "[key]"), "value")
     value = error.get("input")
     if kind == "extra_forbidden":
         allowed = _field_names(model, loc)
@@ -415,18 +429,39 @@ def _describe(model: type[BaseModel], error: Any) -> str:
         return f"missing required key '{name}'"
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
-        return f"{name} '{value}' is not allowed; use one of {expected}"
-    if kind == "string_pattern_mismatch":
-        if name in ("id", "parent", "lineage") or (loc and loc[0] == "removed"):
-            what = "a unit id"
-            rule = "lower-case letters, digits, '.', '_' or '-'"
-        elif name == "kind" or (len(loc) >= 2 and loc[0] == "kinds"):
-            what, rule = "a kind", "lower-case letters, digits and '_', starting with a letter"
-        elif name == "date":
-            what, rule = "a date", "YYYY, YYYY-MM or YYYY-MM-DD"
+        close = difflib.get_close_matches(str(value), re.findall(r"'([^']*)'", expected), n=1)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        if loc[-1] == "[key]" and len(loc) >= 3:  # (..., field, the key, "[key]")
+            what = f"'{value}' as a key of {loc[-3]}"
         else:
-            what, rule = "a key", "letters, digits, '.', '_', ':' or '-'"
-        return f"{name} {value!r} is not {what}: use {rule}"
+            what = f"{name} '{value}'"
+        return f"{what} is not allowed; {hint}use one of {expected}"
+    if kind == "string_pattern_mismatch":
+        return _pattern_message(name, loc, value)
+    if value is None:
+        return f"{name} has no value; give one, or remove the key"
+    if kind == "too_short" and name == "units":
+        return "a snapshot must list at least one unit"
+    return _type_message(kind, name, value) or (
+        f"{name}: {str(error['msg']).removeprefix('Value error, ')}"
+    )
+
+
+def _pattern_message(name: str, loc: tuple[str | int, ...], value: Any) -> str:
+    if name in ("id", "parent", "lineage") or (loc and loc[0] == "removed"):
+        what = "a unit id"
+        rule = "lower-case letters, digits, '.', '_' or '-'"
+    elif name == "kind" or (len(loc) >= 2 and loc[0] == "kinds"):
+        what, rule = "a kind", "lower-case letters, digits and '_', starting with a letter"
+    elif name == "date":
+        what, rule = "a date", "YYYY, YYYY-MM or YYYY-MM-DD"
+    else:
+        what, rule = "a key", "letters, digits, '.', '_', ':' or '-'"
+    return f"{name} {value!r} is not {what}: use {rule}"
+
+
+def _type_message(kind: str, name: str, value: Any) -> str | None:
+    """A value of the wrong type, said in the words of the file, with the fix."""
     if kind == "string_type" and isinstance(value, bool):
         return (
             f"{name} must be text, but YAML read a yes/no word as {str(value).lower()}; "
@@ -434,6 +469,11 @@ def _describe(model: type[BaseModel], error: Any) -> str:
         )
     if kind == "string_type" and isinstance(value, int | float):
         return f"{name} must be text, not {value!r}; put it in quotes"
+    if kind == "string_type":
+        what = (
+            "a list" if isinstance(value, list) else "a mapping" if isinstance(value, dict) else ""
+        )
+        return f"{name} must be text, not {what or type(value).__name__}; write it as one value"
     if kind in ("tuple_type", "list_type"):
         return f"{name} must be a list, e.g. [{value}]"
     if kind in ("model_type", "dict_type", "model_attributes_type"):
@@ -442,11 +482,7 @@ def _describe(model: type[BaseModel], error: Any) -> str:
         return f"{name} must be a date without a time, YYYY-MM-DD"
     if kind.startswith("date"):
         return f"{name} {value!r} is not a date: use YYYY-MM-DD"
-    if kind == "too_short" and name == "units":
-        return "a snapshot must list at least one unit"
-    message = str(error["msg"])
-    message = message.removeprefix("Value error, ")
-    return f"{name}: {message}"
+    return None
 
 
 def _validate(
@@ -500,7 +536,9 @@ def _read_snapshot(path: Path) -> tuple[Snapshot | None, list[Problem]]:
             return None, exc.problems
         model, problems = _validate(SnapshotFile, data, path, text)
         if model is None:
-            return None, problems
+            # The structure's problems too, as far as ids and parents can be read: every
+            # problem of the file at once, not only the schema's.
+            return None, problems + _locate(path, _raw_structure_findings(data, problems), text)
     assert isinstance(model, SnapshotFile)
     findings = _file_findings(model, path)
     if findings:
@@ -510,6 +548,27 @@ def _read_snapshot(path: Path) -> tuple[Snapshot | None, list[Problem]]:
         return (_snapshot(model, path) if whole else None), _locate(path, findings, text)
     _to_cache(entry, model)
     return _snapshot(model, path), []
+
+
+def _raw_structure_findings(data: Any, known: list[Problem]) -> list[_Finding]:
+    """The structure problems of a file whose schema failed, from the ids and parents that are
+    text; none about an id or parent the schema has found a problem with already."""
+    units = data.get("units") if isinstance(data, dict) else None
+    if not isinstance(units, list):
+        return []
+    raw = []
+    for unit in units:
+        if not isinstance(unit, dict) or not isinstance(unit.get("id"), str):
+            return []  # positions would shift: better no structure problems than wrong ones
+        parent = unit.get("parent")
+        parent = parent if isinstance(parent, str) else None
+        raw.append(Unit.model_construct(id=unit["id"], parent=parent))
+    said = {(p.unit, word) for p in known for word in ("id", "parent") if f"{word} " in p.message}
+    return [
+        _Finding(("units", index, *((field,) if field else ())), message, unit)
+        for index, field, unit, message in structure_problems(raw)
+        if (unit, field) not in said
+    ]
 
 
 def _file_findings(model: SnapshotFile, path: Path) -> list[_Finding]:
@@ -740,13 +799,8 @@ def _read_snapshots(files: list[Path]) -> _ReadSnapshots:
             failed.append(match.group(1) if match else "")
             continue
         if snapshot.date in by_date:
-            problems.append(
-                Problem(
-                    file,
-                    None,
-                    f"has the same date as {by_date[snapshot.date].name}; keep one file per date",
-                )
-            )
+            same = f"has the same date as {by_date[snapshot.date].name}; keep one file per date"
+            problems.extend(_locate(file, [_Finding(("date",), same)]))
             continue
         by_date[snapshot.date] = file
         snapshots.append(snapshot)

@@ -263,3 +263,16 @@ def test_escape_sequences_in_a_message_reach_the_terminal_as_text(tmp_path: Path
     assert "\x1b" not in err and "\u202e" not in err
     line = first.read_text().splitlines().index('"\\e[2J\\u202eevil": 1') + 1
     assert f"{first}:{line}: unknown key '\\u001b[2J\\u202eevil'" in err
+
+
+def test_a_picture_written_to_a_folder_is_told_so(tmp_path: Path, capsys):
+    code, out, err = run(capsys, "plot", "2021", "--data", str(EXAMPLE), "-o", str(tmp_path))
+    assert (code, out) == (2, "")
+    assert err == f"orgmodel: {tmp_path}: is a folder; give a file name, e.g. {tmp_path}/out.png\n"
+
+
+def test_a_warning_is_one_line():
+    code = "import warnings; from orgmodel.cli import _prepare_process; _prepare_process(); "
+    code += "warnings.warn('no CJK font found;\\n  drawing English names instead', UserWarning)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stderr == "orgmodel: warning: no CJK font found; drawing English names instead\n"

@@ -652,3 +652,23 @@ def test_steps_draw_each_step_of_a_round_trip() -> None:
             chart.layout.boxes[uid].parent in chart.boxes for uid in chart.boxes if uid != "alibaba"
         )
         assert_tidy(chart)
+
+
+def test_a_name_of_a_megabyte_is_drawn_short() -> None:
+    """Labels are cut to LABEL_LIMIT characters: a huge name neither hangs nor fills the file."""
+    from orgmodel.layout import LABEL_LIMIT
+
+    huge = "Enormous " * 120_000
+    units = [
+        Unit(id="g", name="Group", kind="holding"),
+        Unit(id="a", name=huge, kind="company", parent="g"),
+    ]
+    history = orgmodel.History(
+        [Snapshot(dt.date(2020, 1, 1), units), Snapshot(dt.date(2021, 1, 1), units[:1])]
+    )
+    for drawn in (draw_org_chart(history.at("2020")), draw_timeline(history)):
+        texts = [t.get_text() for t in drawn.figure.findobj(matplotlib.text.Text)]
+        assert any(t.startswith("Enormous Enormous") for t in texts)
+        longest = max(len(line) for t in texts for line in t.split("\n"))
+        assert longest <= LABEL_LIMIT
+        plt.close(drawn.figure)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import get_args
 
 import pytest
 
 import orgmodel
 from orgmodel.errors import DataError
+from orgmodel.model import ConfidentField
 
 GOOD = """\
 date: 2020-01-01
@@ -18,6 +20,14 @@ units:
   - {id: a, name: A, kind: business_group, parent: g, sources: [s1]}
   - {id: b, name: B, kind: business_unit, parent: a, sources: [s1]}
 """
+
+#: The fields that may have a confidence of their own, as pydantic lists the choices.
+CONFIDENT_FIELDS = " or ".join(
+    [
+        ", ".join(f"'{f}'" for f in get_args(ConfidentField)[:-1]),
+        f"'{get_args(ConfidentField)[-1]}'",
+    ]
+)
 
 # (case id, files, expected problem lines with the folder written as {dir})
 CASES = [
@@ -137,7 +147,7 @@ CASES = [
     (
         "same-date-twice",
         {"2020-01-01.yaml": GOOD, "2020-01-01.yml": GOOD},
-        ["{dir}/2020-01-01.yml: has the same date as 2020-01-01.yaml; keep one file per date"],
+        ["{dir}/2020-01-01.yml:1: has the same date as 2020-01-01.yaml; keep one file per date"],
     ),
     (
         "unknown-key",
@@ -178,8 +188,8 @@ CASES = [
             """
         },
         [
-            "{dir}/2020-01-01.yaml:4: unit 'g': status 'listd' is not allowed; use one of "
-            "'active', 'standalone', 'listed' or 'affiliate'"
+            "{dir}/2020-01-01.yaml:4: unit 'g': status 'listd' is not allowed; "
+            "did you mean 'listed'? use one of 'active', 'standalone', 'listed' or 'affiliate'"
         ],
     ),
     (
@@ -291,6 +301,79 @@ CASES = [
             "YYYY-MM-DD.yaml and the bibliography sources.yaml"
         ],
     ),
+    (
+        "schema-and-structure-together",
+        {
+            "2020-01-01.yaml": """\
+            date: 2020-01-01
+            title: T
+            units:
+              - {id: g, name: Group, kind: holding}
+              - {id: a, name: A, kind: holding, parent: gg, notes: red}
+            """
+        },
+        [
+            "{dir}/2020-01-01.yaml:5: unit 'a': parent 'gg' does not exist in this snapshot "
+            "(did you mean 'g'?)",
+            "{dir}/2020-01-01.yaml:5: unit 'a': unknown key 'notes' (did you mean 'note'?)",
+        ],
+    ),
+    (
+        "source-key-named-with-did-you-mean",
+        {
+            "sources.yaml": """\
+            sources:
+              s1: {titel: A report, publisher: A paper, date: 2020}
+            """,
+            "2020-01-01.yaml": "date: 2020-01-01\ntitle: T\nunits: [{id: g, name: G, kind: x}]\n",
+        },
+        [
+            "{dir}/sources.yaml:2: source 's1': missing required key 'title'",
+            "{dir}/sources.yaml:2: source 's1': unknown key 'titel' (did you mean 'title'?)",
+        ],
+    ),
+    (
+        "mapping-key-not-allowed",
+        {
+            "2020-01-01.yaml": """\
+            date: 2020-01-01
+            title: T
+            units:
+              - {id: g, name: G, kind: holding, field_confidence: {statu: confirmed}}
+            """
+        },
+        [
+            "{dir}/2020-01-01.yaml:4: unit 'g': 'statu' as a key of field_confidence is not "
+            "allowed; did you mean 'status'? use one of " + CONFIDENT_FIELDS,
+        ],
+    ),
+    (
+        "empty-values",
+        {
+            "2020-01-01.yaml": """\
+            date:
+            title: T
+            sources:
+            units:
+              - {id: g, name: [G], kind: holding}
+            """
+        },
+        [
+            "{dir}/2020-01-01.yaml:1: date has no value; give one, or remove the key",
+            "{dir}/2020-01-01.yaml:3: sources has no value; give one, or remove the key",
+            "{dir}/2020-01-01.yaml:5: unit 'g': name must be text, not a list; write it as one "
+            "value",
+        ],
+    ),
+    (
+        "tab-indent",
+        {"2020-01-01.yaml": "date: 2020-01-01\ntitle: T\nunits:\n\t- {id: g, name: G, kind: x}\n"},
+        [
+            "{dir}/2020-01-01.yaml:4: not valid YAML: found character that cannot start any "
+            "token (a tab there: YAML takes spaces for indents) while scanning for the next "
+            "token; fix the syntax there",
+        ],
+    ),
 ]
 
 
@@ -340,7 +423,7 @@ def test_a_file_with_a_structure_problem_still_gets_the_checks_across_files(writ
         "(did you mean 'g'?)",
         f"{folder}/2020-01-01.yaml:5: unit 'a': source 's9' is not in "
         f"{folder}/sources.yaml; add it there or fix the key",
-        f"{folder}/2020-01-02.yaml: has the same date as 2020-01-01.yaml; keep one file per date",
+        f"{folder}/2020-01-02.yaml:1: has the same date as 2020-01-01.yaml; keep one file per date",
     ]
 
 
@@ -586,3 +669,22 @@ def test_bytes_yaml_cannot_read_are_located_on_one_line(write_folder, bad: bytes
     with pytest.raises(DataError) as caught:
         orgmodel.load_history(folder)
     assert str(caught.value) == f"{path}:6: {message}"
+
+
+def test_a_file_after_one_that_failed_is_not_judged_against_older_ones(write_folder):
+    """The removal and lineage of 2021 name a unit of 2020, which failed to load: only the
+    2020 problem is reported, not wrong advice about 2021."""
+    folder = write_folder(
+        {
+            "2019-01-01.yaml": GOOD.replace("2020", "2019"),
+            "2020-01-01.yaml": GOOD.replace("title: Good", "title: [Good").replace(
+                "{id: b,", "{id: games, lineage: [b],"
+            ),
+            "2021-01-01.yaml": GOOD.replace("2020", "2021")
+            .replace("{id: b,", "{id: c, lineage: [games],")
+            .replace("units:", "removed: {games: {how: dissolved}}\nunits:"),
+        }
+    )
+    with pytest.raises(DataError) as caught:
+        orgmodel.load_history(folder)
+    assert [p.file.name for p in caught.value.problems if p.file] == ["2020-01-01.yaml"]

@@ -28,7 +28,7 @@ from orgmodel.drawing._style import (
     wrap_to_width,
 )
 from orgmodel.drawing._words import kind_word, word
-from orgmodel.layout import Connector, TreeLayout, tree_layout
+from orgmodel.layout import Connector, TreeLayout, short_label, tree_layout
 from orgmodel.model import Source, Unit
 from orgmodel.snapshot import Snapshot
 
@@ -298,7 +298,7 @@ class _OrgChoice:
             name = _name(snapshot.units[self.top], self.chinese).replace("\n", " ")
             subtitle += word("separator", lang) + word("below", lang, unit=name)
         return [
-            title or snapshot.title or word("organisation", lang),
+            short_label(title or snapshot.title or word("organisation", lang), 160),
             subtitle + word("separator", lang) + count,
         ]
 
@@ -493,7 +493,9 @@ def draw_change_chart(
     lines = [
         *([heading] if heading else []),
         title or word("changes_from", words_lang, a=a.date.isoformat(), b=b.date.isoformat()),
-        f"{a.title or a.date.isoformat()}  \u2192  {b.title or b.date.isoformat()}",
+        short_label(
+            f"{a.title or a.date.isoformat()}  \u2192  {b.title or b.date.isoformat()}", 160
+        ),
     ]
     keys = [k for e in events if e.kind != "updated" for k in e.sources] if citations else []
     children = _children_of(view.boxes)
@@ -666,7 +668,7 @@ def _select(children: Callable[[str], Sequence[str]], top: str, depth: int | Non
 
 
 def _name(unit: Unit, chinese: bool) -> str:
-    name = unit.name_zh if chinese and unit.name_zh else unit.name
+    name = short_label(unit.name_zh if chinese and unit.name_zh else unit.name)
     if len(name) <= WRAP or (chinese and unit.name_zh):
         return name if len(name) <= 14 or not (chinese and unit.name_zh) else _wrap_cjk(name)
     return "\n".join(textwrap.wrap(name, WRAP, break_on_hyphens=False))

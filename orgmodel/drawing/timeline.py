@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from orgmodel.dates import DateLike, parse_date
 from orgmodel.drawing._style import INK, TextMeasure, kind_colours, text_families
 from orgmodel.drawing.orgchart import CHANGE_LABELS, CHANGE_STYLE
-from orgmodel.layout import TimelineLayout, place_labels, timeline_lanes
+from orgmodel.layout import TimelineLayout, place_labels, short_label, timeline_lanes
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist
@@ -159,7 +159,7 @@ def draw_timeline(
         if segment.lane in seen:
             continue
         seen.add(segment.lane)
-        name = segment.name_zh if chinese and segment.name_zh else segment.name
+        name = short_label(segment.name_zh if chinese and segment.name_zh else segment.name)
         x = (segment.start - origin).days + 3 / per_day
         width = measure.width(name, LABEL_SIZE) / per_day
         candidates.append((segment.lane, x, width))
