@@ -142,15 +142,15 @@ def test_validate_broken_folder_one_line_per_problem(tmp_path: Path):
     )
     assert result.returncode == 2
     assert result.stdout == ""
-    assert (
-        result.stderr.splitlines()
-        == [
-            f"orgmodel: {folder}/2020-01-01.yaml:6: unit 'b': unknown key 'colour' "
-            "(allowed: id, name, name_zh, kind, parent, status, plan, leaders, lineage, sources, "
-            "confidence, field_confidence, note)",
-            "orgmodel: 1 problems found" if False else "orgmodel: 1 problem found",
-        ][:1]
-    )
+    # Every problem at once: the schema's (an unknown key) and the structure's (a parent).
+    assert result.stderr.splitlines() == [
+        f"orgmodel: {folder}/2020-01-01.yaml:5: unit 'a': parent 'gg' does not exist in this "
+        "snapshot (did you mean 'g'?)",
+        f"orgmodel: {folder}/2020-01-01.yaml:6: unit 'b': unknown key 'colour' "
+        "(allowed: id, name, name_zh, kind, parent, status, plan, leaders, lineage, sources, "
+        "confidence, field_confidence, note)",
+        "orgmodel: 2 problems found",
+    ]
     assert "Traceback" not in result.stderr
 
 
