@@ -206,7 +206,7 @@ def _xml(root: Any) -> str:
     import xml.etree.ElementTree as ET
 
     ET.indent(root)
-    body = _xml_value(ET.tostring(root, encoding="unicode"))  # well-formed, whatever the data
+    body = str(_xml_value(ET.tostring(root, encoding="unicode")))  # well-formed, whatever the data
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
 
 
