@@ -276,3 +276,61 @@ def test_a_warning_is_one_line():
     code += "warnings.warn('no CJK font found;\\n  drawing English names instead', UserWarning)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.stderr == "orgmodel: warning: no CJK font found; drawing English names instead\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["show"], "Missing argument 'DATE'; see 'orgmodel show --help'"),
+        (["nope"], "No such command 'nope'; see 'orgmodel --help'"),
+        (
+            ["diff", "2020", "2021", "--bogus"],
+            "No such option: --bogus; see 'orgmodel diff --help'",
+        ),
+    ],
+)
+def test_a_usage_error_is_one_line_with_the_fix(capsys, args: list[str], message: str):
+    code, out, err = run(capsys, *args)
+    assert (code, out, err) == (2, "", f"orgmodel: {message}\n")
+
+
+def test_a_bad_option_value_is_one_line_in_plain_words(capsys):
+    code, out, err = run(capsys, "show", "2021", "--depth", "-1", "--data", str(EXAMPLE))
+    assert (code, out) == (2, "")
+    assert err.startswith("orgmodel: Invalid value for '--depth': ") and err.count("\n") == 1
+    assert "Input should" not in err and "Value error" not in err
+
+
+def test_output_through_a_link_to_standard_output_goes_to_standard_output(tmp_path: Path):
+    """-o LINK, LINK -> /proc/self/fd/1: written to the pipe, the link left as it was."""
+    link = tmp_path / "out.json"
+    link.symlink_to("/proc/self/fd/1")
+    done = orgmodel_process("export", "2021", "--data", str(EXAMPLE), "-o", str(link))
+    assert done.returncode == 0, done.stderr
+    assert '"2021-01-01"' in done.stdout
+    assert link.is_symlink() and os.readlink(link) == "/proc/self/fd/1"
+
+
+STOP_WHILE_IMPORTING = """
+import sys
+
+class Interrupting:
+    def find_spec(self, name, path=None, target=None):
+        if name == "orgmodel.cli":
+            raise KeyboardInterrupt  # as Ctrl-C would, half-way through loading the package
+
+sys.meta_path.insert(0, Interrupting())
+import _orgmodel_start
+_orgmodel_start.main()
+"""
+
+
+def test_ctrl_c_while_the_package_loads_is_quiet():
+    done = subprocess.run(
+        [sys.executable, "-c", STOP_WHILE_IMPORTING],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parent.parent,
+        timeout=60,
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (130, "", "")
