@@ -1,12 +1,13 @@
 """The output formats of reports, and writing plain text safely into Markdown.
 
 Names and notes come from data files and may hold characters that Markdown reads as markup
-(``**``, ``_``, backticks, ``<b>``, ``[x](y)``). :func:`escape_markdown` backslash-escapes
+(``**``, ``_``, backticks, ``<b>``, ``[x](y)``, ``&amp;``). :func:`escape_markdown`
+backslash-escapes
 every one of them (CommonMark lets any ASCII punctuation be escaped), so a name shows as
 written and never becomes emphasis, code, a link or HTML.
 
 >>> print(escape_markdown("<b>Cloud</b> **new** _x_ `y` [a](b) & Co | 1"))
-\\<b\\>Cloud\\</b\\> \\*\\*new\\*\\* \\_x\\_ \\`y\\` \\[a\\](b) \\& Co \\| 1
+\\<b\\>Cloud\\</b\\> \\*\\*new\\*\\* \\_x\\_ \\`y\\` \\[a\\](b) & Co \\| 1
 >>> check_format("md")
 Traceback (most recent call last):
 ...
@@ -26,7 +27,7 @@ Format = Literal["text", "json", "markdown"]
 #: The formats of every report: for people, for programs, for documents.
 FORMATS: Final[tuple[Format, ...]] = ("text", "json", "markdown")
 
-_MARKUP = re.compile(r"([\\`*_\[\]<>|~&#])")
+_MARKUP = re.compile(r"([\\`*_\[\]<>|~#]|&(?=#?\w+;))")
 
 
 def escape_markdown(text: str) -> str:

@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple
 
 from orgmodel.errors import OutputError
 from orgmodel.events import KINDS, TITLES, Event, Updated
+from orgmodel.markup import escape_markdown
 
 if TYPE_CHECKING:
     from orgmodel.compare import Diff
@@ -131,7 +132,8 @@ class _Writer:
         return f"`{unit_id}`" if self.markdown else f"[{unit_id}]"
 
     def text(self, words: str) -> str:
-        return words
+        # Names and notes come from data files: in Markdown they are text, never markup.
+        return escape_markdown(words) if self.markdown else words
 
     def unit(self, unit_id: str | None, date: dt.date) -> str:
         if unit_id is None:

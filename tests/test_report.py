@@ -276,3 +276,17 @@ def test_names_resolve_at_the_event_date(example: orgmodel.History) -> None:
     assert names("video", day(2023, 1, 1)) == "Video"  # gone: its last name
     assert names("mall", day(2022, 1, 1)) == "Mall Retail"
     assert names("nowhere", day(2022, 1, 1)) is None
+
+
+def test_markdown_reports_escape_names():
+    import datetime as dt
+
+    import orgmodel
+    from orgmodel.report import diff_report, snapshot_names
+
+    g = orgmodel.Unit(id="g", name="G", kind="holding")
+    odd = orgmodel.Unit(id="x", name="**Bold** <b>x</b> _a_ `c`", kind="unit", parent="g")
+    a = orgmodel.Snapshot(dt.date(2020, 1, 1), [g])
+    b = orgmodel.Snapshot(dt.date(2021, 1, 1), [g, odd])
+    text = diff_report(orgmodel.diff(a, b), snapshot_names(a, b), "markdown")
+    assert r"- \*\*Bold\*\* \<b\>x\</b\> \_a\_ \`c\` (`x`) under G (`g`)" in text
