@@ -172,9 +172,12 @@ def infer(
     >>> infer(a, b, Changes(gone=["x", "y"], new=["m"], moved=["p", "q", "r", "s"])).merges
     [InferredMerge(successor='m', predecessors=('x', 'y'), score=1.0)]
     """
-    if not changes.gone and not changes.new:
-        return Inference({}, [], [])
-    return _Matcher(a, b, changes, threshold, declared or Declared()).run()
+    declared = declared or Declared()
+    if all(u in declared.gone for u in changes.gone) and all(
+        u in declared.new for u in changes.new
+    ):
+        return Inference({}, [], [])  # lineage explains every unit that came or went
+    return _Matcher(a, b, changes, threshold, declared).run()
 
 
 def heir(a: Snapshot, b: Snapshot, predecessor: str, successors: Sequence[str]) -> str:
