@@ -155,7 +155,7 @@ STATUSES = [
     pytest.param("2023-05-15", "chengdun", "standalone", id="E10-chengdun-carved-out"),
     pytest.param("2023-11-16", "aicheng", "active", id="E09-aicheng-back-in-line"),
     pytest.param("2023-11-16", "chengdun", "active", id="E10-chengdun-back-in-line"),
-    pytest.param("2023-08-16", "dingtalk", "standalone", id="E12-dingtalk-separated-2023-08-16"),
+    pytest.param("2023-08-16", "dingtalk", "active", id="E12-reuters-dingtalk-split-only-reported"),
     pytest.param("2023-11-16", "dingtalk", "standalone", id="E12-E18-dingtalk-subsidiary"),
     pytest.param("2026-03-16", "ant-group", "affiliate", id="E073-ant-still-an-affiliate"),
 ]
@@ -190,6 +190,8 @@ PLANS = [
     pytest.param("2024-12-16", "intime", None, id="E29-no-intime-sale-yet"),
     pytest.param("2024-12-17", "intime", "sale_agreed", id="E29-intime-sale-agreed-2024-12-17"),
     pytest.param("2025-01-01", "sun-art", "sale_agreed", id="E31-sun-art-sale-agreed-2025-01-01"),
+    pytest.param("2023-08-16", "dingtalk", "spin_off_planned", id="E12-reuters-dingtalk-to-split"),
+    pytest.param("2023-11-16", "dingtalk", None, id="E18-dingtalk-split-done-plan-closed"),
     pytest.param("2025-05-05", "trendyol-go", None, id="uber-10q-no-trendyol-go-deal-yet"),
     pytest.param("2025-05-06", "trendyol-go", "sale_agreed", id="uber-10q-trendyol-go-sale-agreed"),
 ]
@@ -481,7 +483,10 @@ EVENTS = [
     pytest.param(
         "cloud-intelligence", "plan_changed", dt.date(2023, 11, 16), id="E18-cloud-spin-off-dropped"
     ),
-    pytest.param("dingtalk", "spun_off", dt.date(2023, 8, 16), id="E12-dingtalk-out-of-cloud"),
+    pytest.param(
+        "dingtalk", "plan_changed", dt.date(2023, 8, 16), id="E12-dingtalk-split-reported"
+    ),
+    pytest.param("dingtalk", "spun_off", dt.date(2023, 11, 16), id="E12-E18-dingtalk-out-of-cloud"),
     pytest.param("sun-art", "removed", dt.date(2025, 2, 27), id="sun-art-sold-2025-02-27"),
     pytest.param("trendyol-go", "removed", dt.date(2025, 6, 17), id="uber-10q-trendyol-go-sold"),
     pytest.param("cainiao", "status_changed", dt.date(2017, 9, 26), id="E051-cainiao-control"),
