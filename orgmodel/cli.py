@@ -848,34 +848,92 @@ def timeline(
             "--unit",
             "-u",
             metavar="ID",
-            help="Focus on one unit: it, its lineage and their parents.",
+            help="Follow one unit: the period of its story, the units its changes involved "
+            "and their parents.",
             autocompletion=_complete_units,
         ),
     ] = None,
     depth: DepthOption = None,
     lang: LangOption = "en",
+    dpi: DpiOption = None,
+    title: TitleOption = None,
 ) -> None:
-    """Draw the history as a timeline from date A to date B (the whole history by default):
-    units as lanes, with splits, mergers, moves, spin-offs and returns marked on a date axis.
+    """Draw the history as a timeline from date A to date B (by default the whole history, or
+    with --unit the period of that unit's story): one lane per unit, with spin-offs, returns,
+    mergers, splits and moves marked at their dates and each snapshot's title at its date.
 
     \b
     Examples:
-      orgmodel timeline -o timeline.png --depth 2
+      orgmodel timeline -o timeline.png
       orgmodel timeline 2021 2024 -o since-2021.svg
       orgmodel timeline -o aicheng.png --unit aicheng
     """
     a, b = a or start, b or end
     history = _history(data)
     _check_picture_path(output, history)
-    if unit is not None:
-        history.check_unit(unit)
-    first, last = (history.dates[i] for i in history.span(a, b))
     language = _check(lang, LANGS, "language")
     import orgmodel.drawing as drawing
 
-    drawn = drawing.draw_timeline(history, start=a, end=b, unit=unit, depth=depth, lang=language)
-    drawing.save_figure(drawn.figure, output)
-    _note(f"wrote {output} (snapshots of {first.isoformat()} -> {last.isoformat()})")
+    drawn = drawing.draw_timeline(
+        history, start=a, end=b, unit=unit, depth=depth, lang=language, title=title
+    )
+    used = f"snapshots of {drawn.dates[0].isoformat()} -> {drawn.dates[-1].isoformat()}"
+    _save_picture(drawn.figure, output, dpi, used)
+
+
+@app.command()
+def flow(
+    output: OutputOption,
+    data: DataOption = None,
+    level: Annotated[
+        int,
+        typer.Option(
+            "--level", min=1, metavar="N", help="Blocks at this many levels below the top."
+        ),
+    ] = 1,
+    dates: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--date",
+            metavar="DATE",
+            help="A column at the snapshot in force on this date (repeat it; default: the "
+            "snapshots where the level changes most, or every one if few).",
+            show_default=False,
+        ),
+    ] = None,
+    min_size: Annotated[
+        int,
+        typer.Option(
+            "--min-size",
+            min=1,
+            metavar="N",
+            help="Pool the units holding fewer units than this as 'other units' (1: none).",
+        ),
+    ] = 2,
+    lang: LangOption = "en",
+    dpi: DpiOption = None,
+    title: TitleOption = None,
+) -> None:
+    """Draw a flow chart: a column of blocks per date, one per unit at a level, as tall as the
+    units it holds, with ribbons for the units that pass from block to block.
+
+    \b
+    Examples:
+      orgmodel flow -o flow.png
+      orgmodel flow -o groups.svg --level 2
+      orgmodel flow -o 2023.png --date 2022-12-31 --date 2023-03-28 --date 2023-12-31
+    """
+    history = _history(data)
+    _check_picture_path(output, history)
+    language = _check(lang, LANGS, "language")
+    import orgmodel.drawing as drawing
+
+    drawn = drawing.draw_flow_chart(
+        history, dates=dates, level=level, min_size=min_size, lang=language, title=title
+    )
+    columns = drawn.flows.columns
+    used = f"{len(columns)} snapshots, {columns[0].date} -> {columns[-1].date}"
+    _save_picture(drawn.figure, output, dpi, used)
 
 
 @app.command("html")

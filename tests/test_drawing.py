@@ -20,7 +20,6 @@ import pytest
 import orgmodel
 from orgmodel.drawing import (
     Chart,
-    Timeline,
     _style,
     draw_change_chart,
     draw_change_steps,
@@ -548,79 +547,6 @@ def test_change_chart_of_the_bundled_history_is_tidy() -> None:
     history = histories()[-1]
     a, b = history.at(history.dates[len(history.dates) // 2]), history.at(history.dates[-1])
     assert_tidy(draw_change_chart(a, b, orgmodel.diff(a, b)))
-
-
-def assert_labels_apart(timeline: Timeline) -> None:
-    renderer = timeline.figure.canvas.get_renderer()
-    extents = sorted(
-        (text.get_window_extent(renderer) for text in timeline.labels), key=lambda e: e.x0
-    )
-    for index, extent in enumerate(extents):
-        for other in extents[index + 1 :]:
-            if other.x0 >= extent.x1:
-                break
-            assert not (extent.y0 < other.y1 - 0.5 and other.y0 < extent.y1 - 0.5)
-
-
-def test_timeline_lanes_follow_the_hierarchy(example: orgmodel.History) -> None:
-    timeline = draw_timeline(example)
-    lanes = timeline.layout.lanes
-    assert lanes[0].unit == "group"
-    order = [lane.unit for lane in lanes]
-    assert order.index("commerce") < order.index("shop")
-    # The lab moved from the platform to commerce: a lane under each, joined by a link.
-    lab_lanes = [lane for lane in lanes if lane.unit == "lab"]
-    assert {lane.path[-2] for lane in lab_lanes} == {"platform", "commerce"}
-    assert any(link.kind == "moved" for link in timeline.layout.links)
-    # Video and Music merged into Streaming: two lanes join it.
-    joins = [link for link in timeline.layout.links if link.kind == "merged"]
-    streaming = next(lane.index for lane in lanes if lane.unit == "streaming")
-    assert len([link for link in joins if link.to_lane == streaming]) == 2
-    assert timeline.dates == example.dates
-    assert timeline.ax.xaxis.get_minor_locator().tick_values(0, 0).size == len(example.dates)
-    assert_labels_apart(timeline)
-
-
-def test_timeline_draws_standing_apart(example: orgmodel.History) -> None:
-    timeline = draw_timeline(example)
-    search_co = [s for s in timeline.layout.segments if s.unit == "search-co"]
-    assert [s.standing for s in search_co] == ["standalone", "in_line"]
-    assert {mark.kind for mark in timeline.layout.marks} >= {"returned", "merged", "split"}
-
-
-def test_timeline_focused_on_a_unit(example: orgmodel.History) -> None:
-    timeline = draw_timeline(example, unit="streaming")
-    assert {lane.unit for lane in timeline.layout.lanes} == {
-        "group",
-        "media",
-        "streaming",
-        "video",
-        "music",
-    }
-    with pytest.raises(orgmodel.UnknownUnitError):
-        draw_timeline(example, unit="nowhere")
-
-
-def test_timeline_period(example: orgmodel.History) -> None:
-    timeline = draw_timeline(example, start="2021-06-01", end="2022-06-30")
-    assert timeline.dates == (dt.date(2021, 1, 1), dt.date(2022, 1, 1))
-    assert timeline.layout.end == dt.date(2022, 7, 1)
-
-
-def test_full_bundled_timeline_is_readable() -> None:
-    history = histories()[-1]
-    timeline = draw_timeline(history, depth=2)
-    assert_labels_apart(timeline)
-    lane_names = [t for t in timeline.labels if t.get_gid() == "lane"]
-    assert len(lane_names) == len(timeline.layout.lanes)  # every lane is named
-    focused = draw_timeline(history, unit=history.snapshots[-1].root, depth=1)
-    assert_labels_apart(focused)
-
-
-def test_timeline_into_given_axes(example: orgmodel.History) -> None:
-    figure, ax = plt.subplots(figsize=(10, 4))
-    timeline = draw_timeline(example, ax=ax)
-    assert timeline.figure is figure and not timeline.own_figure
 
 
 def test_every_event_kind_has_a_change_style_and_a_label() -> None:

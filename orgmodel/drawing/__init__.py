@@ -1,4 +1,4 @@
-"""Drawing: org charts, change charts and timelines.
+"""Drawing: org charts, change charts, timelines and flow charts.
 
 matplotlib is imported inside the drawing functions only, so importing this package (or
 :mod:`orgmodel`) does not pay for it. Each function takes ``ax=None`` (draw into a new figure
@@ -15,6 +15,7 @@ from orgmodel.drawing._style import (
     save_figure,
 )
 from orgmodel.drawing._words import LANGUAGES, WORDS, kind_word, word
+from orgmodel.drawing.flow import FlowChart, draw_flow_chart
 from orgmodel.drawing.orgchart import (
     Chart,
     Steps,
@@ -31,10 +32,12 @@ __all__ = [
     "LANGUAGES",
     "WORDS",
     "Chart",
+    "FlowChart",
     "Steps",
     "Timeline",
     "draw_change_chart",
     "draw_change_steps",
+    "draw_flow_chart",
     "draw_org_chart",
     "draw_timeline",
     "find_cjk_font",

@@ -1,0 +1,182 @@
+"""The flows of a flow chart, checked against the snapshots: every unit counted once per column,
+ribbons joining the blocks a unit is under on consecutive dates."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import pytest
+
+import orgmodel
+from orgmodel.drawing.flow import draw_flow_chart
+from orgmodel.drawing.orgchart import FONT_SIZE
+from orgmodel.flows import COLUMNS, Flows, flows
+
+from .randomhistory import random_history
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def head(snapshot, uid: str, level: int) -> str:
+    chain = [uid, *snapshot.ancestors(uid)]
+    return chain[len(chain) - 1 - level]
+
+
+def check_against_data(history: orgmodel.History, view: Flows) -> None:
+    for column in view.columns:
+        snapshot = history.at(column.date)
+        counted = [uid for block in column.blocks for uid in block.units]
+        expected = {u for u in snapshot.units if snapshot.depth(u) >= view.level}
+        assert sorted(counted) == sorted(expected)  # each unit once, none left out
+        sizes: dict[str, int] = {}
+        for uid in expected:
+            sizes[head(snapshot, uid, view.level)] = (
+                sizes.get(head(snapshot, uid, view.level), 0) + 1
+            )
+        for block in column.blocks:
+            for uid in block.units:
+                if block.unit is not None:
+                    assert head(snapshot, uid, view.level) == block.unit
+                else:
+                    assert sizes[head(snapshot, uid, view.level)] < view.min_size
+            if block.unit is not None:
+                assert block.size == sizes[block.unit] >= view.min_size
+        assert [b.unit for b in column.blocks].count(None) <= 1
+        if column.blocks:  # the pool, if any, at the foot
+            assert column.blocks[-1].unit is None or None not in [b.unit for b in column.blocks]
+    for i in range(len(view.columns) - 1):
+        left, right = view.columns[i], view.columns[i + 1]
+        ribbons = [r for r in view.ribbons if r.column == i]
+        passing = [uid for r in ribbons for uid in r.units]
+        both = {u for b in left.blocks for u in b.units} & {
+            u for b in right.blocks for u in b.units
+        }
+        assert sorted(passing) == sorted(both)
+        for ribbon in ribbons:
+            assert set(ribbon.units) <= set(left.blocks[ribbon.source].units)
+            assert set(ribbon.units) <= set(right.blocks[ribbon.target].units)
+
+
+def crossings(view: Flows) -> int:
+    """How many pairs of ribbons cross, counting a pair once per unit in each."""
+    found = 0
+    for i in range(len(view.columns) - 1):
+        ribbons = [r for r in view.ribbons if r.column == i]
+        for a in ribbons:
+            for b in ribbons:
+                if a.source < b.source and a.target > b.target:
+                    found += a.size * b.size
+    return found
+
+
+def test_default_flows_of_the_bundled_data() -> None:
+    history = orgmodel.load_history()
+    view = flows(history)
+    check_against_data(history, view)
+    days = [c.date.isoformat() for c in view.columns]
+    assert len(days) == COLUMNS
+    assert (days[0], days[-1]) == (history.dates[0].isoformat(), history.dates[-1].isoformat())
+    assert {"2023-03-28", "2024-11-21"} <= set(days)
+    at = {c.date.isoformat(): {b.unit: i for i, b in enumerate(c.blocks)} for c in view.columns}
+    # The middle office is a block of its own from the first column after it was set up.
+    assert "middle-office" not in at[days[0]] and "middle-office" in at[days[1]]
+    # 1+6+N: the groups of 2023 are blocks, and China digital commerce flows into Taobao-Tmall.
+    assert {"ttg", "aidc", "local-services", "cloud-intelligence", "dme"} <= set(at["2023-03-28"])
+    column = days.index("2023-03-28") - 1
+    into_ttg = [
+        r for r in view.ribbons if r.column == column and r.target == at["2023-03-28"]["ttg"]
+    ]
+    sources = {view.columns[column].blocks[r.source].unit for r in into_ttg}
+    assert "china-digital-commerce" in sources
+    # 2024: one e-commerce business group takes in Taobao-Tmall and international commerce.
+    column = days.index("2024-11-21") - 1
+    target = at["2024-11-21"]["ecommerce-bg"]
+    sources = {
+        view.columns[column].blocks[r.source].unit
+        for r in view.ribbons
+        if r.column == column and r.target == target
+    }
+    assert {"ttg", "aidc"} <= sources
+
+
+def test_ordering_reduces_crossings(monkeypatch: pytest.MonkeyPatch) -> None:
+    history = orgmodel.load_history()
+    view = flows(history)
+    import orgmodel.flows as module
+
+    monkeypatch.setattr(module, "_order", lambda columns: [list(c) for c in columns])
+    unordered = flows(history)  # the same blocks, largest first
+    assert crossings(view) < crossings(unordered)
+
+
+@pytest.mark.parametrize("level", [1, 2, 3])
+def test_every_snapshot_at_each_level(level: int) -> None:
+    history = orgmodel.load_history()
+    view = flows(history, dates=history.dates, level=level, min_size=1)
+    assert len(view.columns) == len(history.dates)
+    check_against_data(history, view)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_flows_of_random_histories(seed: int) -> None:
+    history = random_history(40, 9, seed)
+    for level, min_size in ((1, 2), (2, 1), (1, 3)):
+        check_against_data(history, flows(history, level=level, min_size=min_size))
+
+
+def test_a_level_below_one_is_refused() -> None:
+    with pytest.raises(orgmodel.OrgModelError, match="level 0"):
+        flows(orgmodel.load_history(), level=0)
+
+
+def overlaps(a, b) -> bool:
+    return a.x0 < b.x1 - 0.5 and b.x0 < a.x1 - 0.5 and a.y0 < b.y1 - 0.5 and b.y0 < a.y1 - 0.5
+
+
+@pytest.mark.parametrize("level", [1, 2])
+def test_flow_chart_is_readable(level: int) -> None:
+    chart = draw_flow_chart(orgmodel.load_history(), level=level)
+    renderer = chart.figure.canvas.get_renderer()
+    texts = [*chart.labels, *chart.headings]
+    extents = [t.get_window_extent(renderer) for t in texts]
+    for i, extent in enumerate(extents):
+        for j in range(i + 1, len(extents)):
+            assert not overlaps(extent, extents[j]), (texts[i].get_text(), texts[j].get_text())
+    assert min(t.get_fontsize() for t in chart.labels) >= FONT_SIZE
+    named = [b for c in chart.flows.columns for b in c.blocks]
+    assert len(chart.blocks) == len(named) and len(chart.labels) == len(named)  # all named
+    width, height = chart.figure.get_size_inches() * 100
+    assert width <= 1900 and height <= 1500
+
+
+def test_flow_chart_of_a_random_history_names_its_blocks() -> None:
+    chart = draw_flow_chart(random_history(40, 9, 3))
+    named = [b for c in chart.flows.columns for b in c.blocks]
+    assert len(chart.labels) == len(named)
+
+
+@pytest.mark.parametrize("extra", [[], ["--level", "2", "--min-size", "1"], ["--date", "2021"]])
+def test_flow_command_writes_a_picture(capsys, tmp_path, extra) -> None:
+    from .conftest import EXAMPLE
+    from .test_cli import run
+
+    target = tmp_path / "flow.svg"
+    code, _, err = run(capsys, "flow", "-o", str(target), "--data", EXAMPLE, *extra)
+    assert code == 0, err
+    assert target.read_text().lstrip().startswith("<?xml")
+    assert err.startswith(f"wrote {target} (")
+
+
+def test_flow_command_refuses_a_level_below_one(capsys, tmp_path) -> None:
+    from .test_cli import run
+
+    code, _, err = run(capsys, "flow", "-o", str(tmp_path / "f.png"), "--level", "0")
+    assert code == 2 and "--level" in err and len(err.splitlines()) == 1
+    assert not (tmp_path / "f.png").exists()

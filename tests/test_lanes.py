@@ -1,0 +1,155 @@
+"""The lanes of a timeline, checked against the snapshots and events they come from."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+
+import orgmodel
+from orgmodel.lanes import MARKED, Lanes, timeline_lanes
+
+from .randomhistory import random_history
+
+
+def bundled() -> orgmodel.History:
+    return orgmodel.load_history()
+
+
+def segment_on(lanes: Lanes, uid: str, day: dt.date):
+    lane = next(lane for lane in lanes.lanes if lane.unit == uid)
+    return next(s for s in lane.segments if s.start <= day < s.end or s.start == s.end == day)
+
+
+def check_against_data(history: orgmodel.History, lanes: Lanes) -> None:
+    """Each lane says what the snapshots say, day for day; each change is on its lane."""
+    units = [lane.unit for lane in lanes.lanes]
+    assert len(units) == len(set(units))  # one lane per unit
+    index = {uid: i for i, uid in enumerate(units)}
+    for lane in lanes.lanes:
+        assert lane.index == index[lane.unit]
+        assert lane.parent is None or index[lane.parent] < lane.index  # parents above
+        for segment in lane.segments:
+            assert lanes.start <= segment.start <= segment.end <= lanes.end
+        for earlier, later in zip(lane.segments, lane.segments[1:], strict=False):
+            assert earlier.end <= later.start
+    for snapshot in history.snapshots:
+        day = max(snapshot.date, lanes.start)
+        if not (lanes.start <= snapshot.date <= lanes.end) and snapshot.date not in lanes.dates:
+            continue
+        if day >= lanes.end and lanes.end != lanes.start:
+            continue
+        for uid in set(units) & snapshot.units.keys():
+            record, segment = snapshot.units[uid], segment_on(lanes, uid, day)
+            assert (segment.parent, segment.name, segment.kind) == (
+                record.parent,
+                record.name,
+                record.kind,
+            )
+            if uid == snapshot.root:
+                assert segment.standing == "in_line"
+    marked = {(m.lane, m.date) for m in lanes.marks}
+    for lane in lanes.lanes:
+        for move in lane.moves:
+            assert (lane.index, move.date) in marked, (lane.unit, move)
+
+
+def test_default_timeline_of_the_bundled_data() -> None:
+    history = bundled()
+    lanes = timeline_lanes(history)
+    check_against_data(history, lanes)
+    assert (lanes.start, lanes.end) == (history.dates[0], history.dates[-1])  # no bars past it
+    assert lanes.dates == history.dates
+    titles = {s.date: s.title for s in history.snapshots}
+    assert 0 < len(lanes.titles) <= 24 and all(titles[t.date] == t.title for t in lanes.titles)
+    assert lanes.depth == 1 and len(lanes.lanes) <= 40
+    everything = timeline_lanes(history, depth=1)
+    assert lanes.left_out == len(everything.lanes) - len(lanes.lanes) > 0
+    assert lanes.lanes[0].unit == history.snapshots[0].root
+
+
+def test_each_unit_keeps_one_lane_through_its_moves() -> None:
+    history = bundled()
+    lanes = timeline_lanes(history, depth=1)
+    check_against_data(history, lanes)
+    taobao = next(lane for lane in lanes.lanes if lane.unit == "taobao")
+    parents = [s.parent for s in taobao.segments]
+    assert len(set(parents)) > 1
+    assert [m.new_parent for m in taobao.moves] == [
+        b for a, b in itertools.pairwise(parents) if a != b
+    ]
+
+
+def test_every_marked_event_is_on_its_units_lane() -> None:
+    history = bundled()
+    lanes = timeline_lanes(history, depth=2)
+    shown = {lane.unit: lane.index for lane in lanes.lanes}
+    marked = {(m.lane, m.date) for m in lanes.marks}
+    for event in history.changes():
+        if event.kind not in MARKED:
+            continue
+        uid = {
+            "split": getattr(event, "predecessor", None),
+            "merged": getattr(event, "successor", None),
+        }.get(event.kind, event.units[0])
+        if uid in shown:
+            assert (shown[uid], event.date) in marked, event
+
+
+@pytest.mark.parametrize(
+    ("unit", "units"),
+    [
+        ("aicheng", {"alibaba", "middle-office", "data-technology"}),
+        ("chengdun", {"alibaba", "cro-line"}),
+    ],
+)
+def test_a_unit_story(unit: str, units: set[str]) -> None:
+    history = bundled()
+    lanes = timeline_lanes(history, unit=unit)
+    check_against_data(history, lanes)
+    own = [e.date for e in history.lineage(unit) if unit in e.units and e.kind != "updated"]
+    first = history.dates[history.index(min(own)) - 1]
+    last = history.dates[history.index(max(own)) + 1]
+    assert (lanes.start, lanes.end) == (first, last)  # the snapshot before and after its story
+    assert {lane.unit for lane in lanes.lanes} == units | {unit}
+    story = next(lane for lane in lanes.lanes if lane.unit == unit)
+    assert [s.standing for s in story.segments] == ["standalone", "in_line"]
+    assert {m.kind for m in lanes.marks if m.unit == unit} == {"spun_off", "returned"}
+
+
+def test_a_window_clips_the_bars_to_its_dates() -> None:
+    history = bundled()
+    lanes = timeline_lanes(history, start="2023-05-01", end="2023-05-31")
+    check_against_data(history, lanes)
+    assert (lanes.start, lanes.end) == (dt.date(2023, 5, 1), dt.date(2023, 5, 31))
+    in_force = history.at("2023-05-01").date
+    assert lanes.dates == tuple(d for d in history.dates if in_force <= d <= lanes.end)
+    assert all(lane.segments[0].start >= lanes.start for lane in lanes.lanes)
+    with pytest.raises(orgmodel.OrgModelError, match="before it starts"):
+        timeline_lanes(history, start="2023-05-01", end="2023-04-01")
+
+
+def test_what_was_announced_is_a_plan_on_the_lane() -> None:
+    history = bundled()
+    lanes = timeline_lanes(history, depth=1)
+    cloud = next(lane for lane in lanes.lanes if lane.unit == "cloud-intelligence")
+    planned = [s for s in cloud.segments if s.plan == "spin_off_planned"]
+    assert planned and all(s.pending and s.standing == "in_line" for s in planned)
+    dropped = [s for s in cloud.segments if s.plan == "spin_off_cancelled"]
+    assert dropped and not any(s.pending for s in dropped)
+    assert all(s.standing == "in_line" for s in cloud.segments)  # never spun off
+    cainiao = next(lane for lane in lanes.lanes if lane.unit == "cainiao")
+    assert any(s.plan == "ipo_planned" and s.pending for s in cainiao.segments)
+    top = lanes.lanes[0]
+    assert any(s.units[top.unit].status == "listed" for s in history.snapshots)
+    assert {s.standing for s in top.segments} == {"in_line"}  # the top is never stand-alone
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_lanes_of_random_histories(seed: int) -> None:
+    history = random_history(40, 6, seed)
+    for lanes in (timeline_lanes(history), timeline_lanes(history, depth=100)):
+        check_against_data(history, lanes)
+    deepest = timeline_lanes(history, depth=100)
+    assert {lane.unit for lane in deepest.lanes} == history.unit_ids()
