@@ -919,9 +919,20 @@ def _draw_tree(
     return chart
 
 
+def _heading_width(lines: Sequence[str], measure: TextMeasure) -> float:
+    """The width of the widest heading line (the next to last is the bold title), with room
+    for bold glyphs, which the measure takes as regular."""
+    widths = [
+        measure.width(line, TITLE_SIZE if i == len(lines) - 2 else SUB_SIZE) * 1.08
+        for i, line in enumerate(lines)
+    ]
+    return max(widths, default=0.0)
+
+
 def _plan_page(layout: TreeLayout, words: _Words, measure: TextMeasure) -> _Page:
     tree_width = layout.width + 2 * MARGIN
-    width = max(tree_width, 560.0)
+    # Wide enough for the longest heading line too: a title is never cut at the edge.
+    width = max(tree_width, 560.0, _heading_width(words.heading, measure) + 2 * MARGIN)
     text_width = width - 2 * MARGIN
     columns, legend_rows = _legend_shape(words.legend, text_width, measure, LEGEND_SIZE)
     legend_height = legend_rows * LEGEND_SIZE * 1.75 + 8
