@@ -28,7 +28,7 @@ from __future__ import annotations
 import bisect
 import math
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 __all__ = [
     "Box",
@@ -317,72 +317,28 @@ def tree_layout(
     >>> layout.connectors[6].points
     ((65.0, 16.0), (65.0, 30.0), (74.0, 30.0), (74.0, 52.0), (80.0, 52.0))
     """
-    get_children = _remembered(children) if callable(children) else _getter(children)
-    arranged: dict[tuple[str, int, float], _Stack] = {}
-    families: dict[tuple[str, str], _Family] = {}
-
-    def place(
-        size: int,
-        counts: Mapping[str, int] | None = None,
-        tallest: float | None = None,
-        shape: float = 2.0,
-    ) -> _Placed:
-        return _place(
-            root,
-            get_children,
-            sizes,
-            h_gap=h_gap,
-            v_gap=v_gap,
-            subtree_gap=2 * h_gap if subtree_gap is None else subtree_gap,
-            stack_leaves=stack_leaves,
-            stack_size=size,
-            stack_columns=stack_columns,
-            stack_gap=stack_gap,
-            indent=indent,
-            stack_height=tallest,
-            counts=counts,
-            stack_shape=shape,
-            arranged=arranged,
-            families=families,
-        )
-
-    counts = _subtree_sizes(root, get_children)
+    settings = _Settings(
+        _remembered(children) if callable(children) else _getter(children),
+        sizes,
+        h_gap=h_gap,
+        v_gap=v_gap,
+        subtree_gap=2 * h_gap if subtree_gap is None else subtree_gap,
+        stack_leaves=stack_leaves,
+        stack_columns=stack_columns,
+        stack_gap=stack_gap,
+        indent=indent,
+        stack_height=stack_height,
+    )
+    counts = _subtree_sizes(root, settings.get_children)
     # Measuring a candidate without drawing it gives the same width and height only if every
     # unit gets one box: a unit listed under two parents would have its first box replaced.
     is_tree = counts[root] == len(counts)
     if keep_out:
-        counts = _blocked(root, get_children, counts, keep_out)
+        counts = _blocked(root, settings.get_children, counts, keep_out)
     if stack_size is not None:
-        return _draw(place(stack_size, counts, stack_height), sizes)
-    below = sorted(count for uid, count in counts.items() if uid != root and count < _NEVER)
-
-    def search(shape: float) -> _Candidate:
-        best: _Candidate | None = None
-        size, previous = 1, 0
-        while True:
-            # A size that no subtree falls in since the last one tried stacks the same.
-            if size == 1 or bisect.bisect_right(below, size) > bisect.bisect_right(below, previous):
-                layout = _Candidate(place(size, counts, stack_height, shape), sizes, is_tree)
-                previous = size
-                fits = layout.width <= max_aspect * layout.height
-                if best is None:
-                    if fits:
-                        best = layout
-                        if not compact or layout.width <= SEARCH_WIDTH or layout.fill() >= DENSE:
-                            return layout
-                elif (
-                    fits
-                    and 2 * layout.height <= max_aspect * layout.width  # nor twice as tall
-                    and layout.area < best.area
-                ):
-                    best = layout
-                else:
-                    return best
-            if size >= len(counts) or not stack_leaves:
-                return best or layout
-            size *= 2
-
-    layout = search(2.0)
+        return _draw(_place(settings, root, stack_size, counts), sizes)
+    search = _Search(settings, root, counts, is_tree, max_aspect, compact)
+    layout = search.best(2.0)
     if (
         not compact
         or layout.width <= SEARCH_WIDTH
@@ -393,9 +349,78 @@ def tree_layout(
         return layout.drawn()
     # A large chart: stacks twice as tall for their width may leave less room empty, since
     # the row they stand in is what makes the chart wide.
-    other = search(4.0)
-    fits = other.width <= max_aspect * other.height and 2 * other.height <= max_aspect * other.width
-    return other.drawn() if fits and other.area < layout.area else layout.drawn()
+    other = search.best(4.0)
+    return other.drawn() if search.fits(other) and other.area < layout.area else layout.drawn()
+
+
+@dataclass(frozen=True, slots=True)
+class _Settings:
+    """What every layout of one chart shares: the tree, the sizes, the gaps and the stacking
+    rules, and what the search has already worked out about its stacks (kept between tries)."""
+
+    get_children: Callable[[str], Sequence[str]]
+    sizes: Mapping[str, tuple[float, float]]
+    h_gap: float
+    v_gap: float
+    subtree_gap: float
+    stack_leaves: int | None
+    stack_columns: int | None
+    stack_gap: float
+    indent: float
+    stack_height: float | None
+    arranged: dict[tuple[str, int, float], _Stack] = field(default_factory=dict)
+    families: dict[tuple[str, str], _Family] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class _Search:
+    """The search for the automatic ``stack_size``: see :func:`tree_layout`."""
+
+    settings: _Settings
+    root: str
+    counts: Mapping[str, int]
+    is_tree: bool
+    max_aspect: float
+    compact: bool
+
+    def fits(self, layout: _Candidate) -> bool:
+        """Whether ``layout`` is neither too wide nor (at twice the limit) too tall."""
+        aspect = self.max_aspect
+        return layout.width <= aspect * layout.height and 2 * layout.height <= aspect * layout.width
+
+    def best(self, shape: float) -> _Candidate:
+        """The best layout with stacks about ``shape`` times as tall as they are wide."""
+        below = sorted(
+            count for uid, count in self.counts.items() if uid != self.root and count < _NEVER
+        )
+        best: _Candidate | None = None
+        size, previous = 1, 0
+        while True:
+            # A size that no subtree falls in since the last one tried stacks the same.
+            if size == 1 or bisect.bisect_right(below, size) > bisect.bisect_right(below, previous):
+                layout = self.measure(size, shape)
+                previous = size
+                if best is None:
+                    if layout.width <= self.max_aspect * layout.height:
+                        best = layout
+                        if not self.compact or not _worth_compacting(layout):
+                            return layout
+                elif self.fits(layout) and layout.area < best.area:
+                    best = layout
+                else:
+                    return best
+            if size >= len(self.counts) or not self.settings.stack_leaves:
+                return best or layout
+            size *= 2
+
+    def measure(self, size: int, shape: float) -> _Candidate:
+        placed = _place(self.settings, self.root, size, self.counts, shape)
+        return _Candidate(placed, self.settings.sizes, self.is_tree)
+
+
+def _worth_compacting(layout: _Candidate) -> bool:
+    """Whether a layout is wide and empty enough that stacking more may shrink it."""
+    return layout.width > SEARCH_WIDTH and layout.fill() < DENSE
 
 
 class _Candidate:
@@ -437,29 +462,43 @@ def _fill(layout: TreeLayout, sizes: Mapping[str, tuple[float, float]]) -> float
 
 
 def _place(
+    settings: _Settings,
     root: str,
-    get_children: Callable[[str], Sequence[str]],
-    sizes: Mapping[str, tuple[float, float]],
-    *,
-    h_gap: float,
-    v_gap: float,
-    subtree_gap: float,
-    stack_leaves: int | None,
     stack_size: int,
-    stack_columns: int | None,
-    stack_gap: float,
-    indent: float,
-    stack_height: float | None = None,
-    counts: Mapping[str, int] | None = None,
+    counts: Mapping[str, int],
     stack_shape: float = 2.0,
-    arranged: dict[tuple[str, int, float], _Stack] | None = None,
-    families: dict[tuple[str, str], _Family] | None = None,
 ) -> _Placed:
     """The tree to draw, with each node's x from the walks and each level's top."""
+    tree, stacks = _build(settings, root, stack_size, counts, stack_shape)
+    tops = _level_tops(tree, stacks, settings.v_gap)
+    # Walker / Buchheim: preliminary x bottom-up, then absolute x top-down.
+    tree.start_walks()
+    _first_walk(tree, settings.h_gap, settings.subtree_gap)
+    _second_walk(tree)
+    # The drawing starts at x = 0.
+    left_edge = min(x - width / 2 for x, width in zip(tree.x, tree.widths, strict=True))
+    return _Placed(
+        tree,
+        stacks,
+        tops,
+        left_edge,
+        h_gap=settings.h_gap,
+        v_gap=settings.v_gap,
+        stack_gap=settings.stack_gap,
+        indent=settings.indent,
+    )
 
-    # 1. Build the tree to lay out. Small subtrees hanging from one parent, when there are
-    #    enough of them, go into one stack that takes part in the layout as a single box.
-    sizes_below = _subtree_sizes(root, get_children) if counts is None else counts
+
+def _build(
+    settings: _Settings,
+    root: str,
+    stack_size: int,
+    sizes_below: Mapping[str, int],
+    stack_shape: float,
+) -> tuple[_Tree, dict[int, _Stack]]:
+    """The tree to lay out. Small subtrees hanging from one parent, when there are enough of
+    them, go into one stack that takes part in the layout as a single box."""
+    sizes, stack_leaves = settings.sizes, settings.stack_leaves
     tree = _Tree()
     stacks: dict[int, _Stack] = {}
     tree.add(root, *sizes[root], 0, -1, 0)
@@ -468,7 +507,7 @@ def _place(
         node = pending.pop()
         uid = tree.ids[node]
         assert uid is not None
-        kids = get_children(uid)
+        kids = settings.get_children(uid)
         small = [kid for kid in kids if sizes_below[kid] <= stack_size]
         stacked = stack_leaves is not None and (
             len(small) >= max(stack_leaves, 1) or (stack_size > 1 and len(small) == len(kids))
@@ -478,35 +517,41 @@ def _place(
         tree.first[node] = len(tree.ids)  # the children come next, one after another
         for kid in kids:
             index = len(tree.ids) - tree.first[node]
-            if stacked and sizes_below[kid] <= stack_size:
-                if placed_stack:
-                    continue
-                placed_stack = True
-                # The same family stacks the same in every run of the search: keep it.
-                key = (uid, len(small), stack_shape)
-                stack = arranged.get(key) if arranged is not None else None
-                if stack is None:
-                    stack = _arrange_stack(
-                        uid,
-                        small,
-                        get_children,
-                        sizes,
-                        stack_columns,
-                        stack_gap,
-                        indent,
-                        stack_height,
-                        stack_shape,
-                        families,
-                    )
-                    if arranged is not None:
-                        arranged[key] = stack
-                stacks[tree.add(None, stack.width, stack.height, depth, node, index)] = stack
-            else:
+            if not (stacked and sizes_below[kid] <= stack_size):
                 pending.append(tree.add(kid, *sizes[kid], depth, node, index))
+            elif not placed_stack:
+                placed_stack = True
+                stack = _stack_of(settings, uid, small, stack_shape)
+                stacks[tree.add(None, stack.width, stack.height, depth, node, index)] = stack
         tree.count[node] = len(tree.ids) - tree.first[node]
+    return tree, stacks
 
-    # 2. Level heights from the ordinary boxes; a stack spans as many levels as it needs, and a
-    #    chain of fillers below it keeps other subtrees out of the space it takes.
+
+def _stack_of(settings: _Settings, parent: str, small: Sequence[str], shape: float) -> _Stack:
+    """The stack of ``small`` below ``parent``; the same family stacks the same in every run
+    of the search, so it is kept."""
+    key = (parent, len(small), shape)
+    stack = settings.arranged.get(key)
+    if stack is None:
+        stack = settings.arranged[key] = _arrange_stack(
+            parent,
+            small,
+            settings.get_children,
+            settings.sizes,
+            settings.stack_columns,
+            settings.stack_gap,
+            settings.indent,
+            settings.stack_height,
+            shape,
+            settings.families,
+        )
+    return stack
+
+
+def _level_tops(tree: _Tree, stacks: Mapping[int, _Stack], v_gap: float) -> dict[int, float]:
+    """The top of each level. Level heights come from the ordinary boxes; a stack spans as
+    many levels as it needs, and a chain of fillers below it keeps other subtrees out of the
+    space it takes."""
     levels: dict[int, float] = {}
     for uid, depth, height in zip(tree.ids, tree.depths, tree.heights, strict=True):
         if uid is not None:
@@ -528,17 +573,7 @@ def _place(
     for depth in range(max(levels) + 1):
         tops[depth] = y
         y += levels.setdefault(depth, default_level) + v_gap
-
-    # 3. Walker / Buchheim: preliminary x bottom-up, then absolute x top-down.
-    tree.start_walks()
-    _first_walk(tree, h_gap, subtree_gap)
-    _second_walk(tree)
-
-    # 4. The drawing starts at x = 0.
-    left_edge = min(x - width / 2 for x, width in zip(tree.x, tree.widths, strict=True))
-    return _Placed(
-        tree, stacks, tops, left_edge, h_gap=h_gap, v_gap=v_gap, stack_gap=stack_gap, indent=indent
-    )
+    return tops
 
 
 @dataclass(frozen=True, slots=True)
@@ -753,22 +788,43 @@ def _arrange_stack(
         listed.append(family)
     count = sum(len(family.lines) for family in listed)
     column_width = max(family.width for family in listed)
-    row_height = max(family.height for family in listed)
     if columns is None:
-        # As many columns as make the stack about ``shape`` times as tall as it is wide: the
-        # width of the whole chart is what grows fastest, so a stack spends height rather than
-        # width.
-        columns = round(math.sqrt(count * (row_height + gap) / (shape * (column_width + gap))))
-        if tallest is not None:
-            columns = max(columns, math.ceil(count * (row_height + gap) / tallest))
+        row_height = max(family.height for family in listed)
+        columns = _column_count(count, row_height, column_width, gap, tallest, shape)
     columns = min(max(columns, 1), len(items))
-    per_column = math.ceil(count / columns)
+    return _fill_columns(listed, sizes, math.ceil(count / columns), column_width, gap)
+
+
+def _column_count(
+    count: int,
+    row_height: float,
+    column_width: float,
+    gap: float,
+    tallest: float | None,
+    shape: float,
+) -> int:
+    """As many columns as make a stack of ``count`` rows about ``shape`` times as tall as it
+    is wide, and no taller than ``tallest``: the width of the whole chart is what grows
+    fastest, so a stack spends height rather than width."""
+    columns = round(math.sqrt(count * (row_height + gap) / (shape * (column_width + gap))))
+    if tallest is not None:
+        columns = max(columns, math.ceil(count * (row_height + gap) / tallest))
+    return columns
+
+
+def _fill_columns(
+    listed: Sequence[_Family],
+    sizes: Mapping[str, tuple[float, float]],
+    per_column: int,
+    column_width: float,
+    gap: float,
+) -> _Stack:
+    """The stack of ``listed``, about ``per_column`` rows to a column, a family never split."""
     rows: list[tuple[str, str, int, float, int]] = []
     widest: dict[tuple[int, int], float] = {}
     edges: list[tuple[float, float]] = []
     column = row = 0
-    top = 0.0
-    bottom = 0.0
+    top = bottom = 0.0
     for family in listed:
         if row and row + len(family.lines) > per_column:
             column, row, top = column + 1, 0, 0.0
