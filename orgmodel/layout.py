@@ -30,6 +30,8 @@ import math
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from orgmodel.model import UNSAFE_IN_TEXT
+
 __all__ = [
     "Box",
     "Connector",
@@ -996,5 +998,13 @@ def short_label(text: str, limit: int = LABEL_LIMIT) -> str:
     'Cloud Intelligence Group'
     >>> short_label("x" * 100, limit=10)
     'xxxxxxxxx…'
+
+    A control character or a bidirectional override, which validation refuses but a unit built
+    without it may hold, is drawn as U+FFFD: an SVG could not hold it, and a reader should see
+    that something is there.
+
+    >>> short_label("Tmall\x07 Group")
+    'Tmall\ufffd Group'
     """
+    text = UNSAFE_IN_TEXT.sub("\ufffd", text)
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

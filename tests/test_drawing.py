@@ -601,3 +601,15 @@ def test_a_name_of_a_megabyte_is_drawn_short() -> None:
         longest = max(len(line) for t in texts for line in t.split("\n") if "Enormous" in line)
         assert longest <= LABEL_LIMIT
         plt.close(drawn.figure)
+
+
+def test_a_unit_built_without_validation_still_gives_well_formed_svg(tmp_path: Path) -> None:
+    import xml.etree.ElementTree as ElementTree
+
+    root = Unit(id="g", name="Group", kind="holding")
+    odd = Unit.model_construct(**{**root.model_dump(), "id": "o", "name": "Bell\x07 \u202eLabs"})
+    odd = odd.model_copy(update={"parent": "g"})
+    snapshot = Snapshot(dt.date(2020, 1, 1), [root, odd])
+    target = save_figure(draw_org_chart(snapshot).figure, tmp_path / "odd.svg")
+    texts = "".join(ElementTree.parse(target).getroot().itertext())
+    assert "Bell\ufffd \ufffdLabs" in texts

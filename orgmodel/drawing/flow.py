@@ -23,6 +23,7 @@ from orgmodel.drawing._style import (
 )
 from orgmodel.drawing.orgchart import FONT_SIZE
 from orgmodel.flows import Block, Flows, Ribbon, flows
+from orgmodel.layout import short_label
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist
@@ -146,7 +147,7 @@ def _x(column: int) -> float:
 
 
 def _label(block: Block, chinese: bool) -> str:
-    return block.name_zh if chinese and block.name_zh else block.name
+    return short_label(block.name_zh if chinese and block.name_zh else block.name)
 
 
 def _geometry(view: Flows, measure: TextMeasure, chinese: bool) -> _Geometry:
