@@ -121,6 +121,14 @@ LABELS: Final[dict[str, dict[Lang, str]]] = {
     "plan_marker": {"en": "announced plan (▲)", "zh": "已宣布的计划（▲）"},
     "unconfirmed_marker": {"en": "unconfirmed (?)", "zh": "未证实（?）"},
     "single_marker": {"en": "single source (¹)", "zh": "单一来源（¹）"},
+    "other_units": {"en": "{count} other units", "zh": "其他 {count} 个单位"},
+    "level": {"en": "Level", "zh": "层级"},
+    "flow_note": {
+        "en": "Each column is a snapshot; each block a unit at this level below the top, "
+        "sized by the units it holds; ribbons follow those units to the next snapshot.",
+        "zh": "每列是一个快照；每个色块是该层级的一个单位，大小为其所含单位数；"
+        "色带表示这些单位到下一个快照的去向。",
+    },
     "flow_missing": {
         "en": "The flow view is not available for this history.",
         "zh": "此历史没有流变图。",
@@ -191,6 +199,7 @@ def page_data(history: History, *, lang: str = "en") -> dict[str, Any]:
         "lineage": _lineages(history, index_of, events, names, language),
         "presence": _presence(history),
         "search": _search(history),
+        "flows": _flows(history, language),
     }
 
 
@@ -417,6 +426,40 @@ def _lineages(
             indices.append(index_of[key])
         out[uid] = indices
     return out
+
+
+#: The levels of the hierarchy the flow view offers, from the units under the top down.
+FLOW_LEVELS: Final = 3
+
+
+def _flows(history: History, lang: Lang) -> dict[str, Any] | None:
+    """The flow view's blocks and ribbons (:func:`orgmodel.flows.flows`) over every snapshot,
+    for each level down to :data:`FLOW_LEVELS`; None for a history with nothing below its top."""
+    from orgmodel.flows import flows
+
+    deepest = max(s.depth(uid) for s in history.snapshots for uid in s.units)
+    levels = []
+    for level in range(1, min(FLOW_LEVELS, deepest) + 1):
+        made = flows(history, dates=list(history.dates), level=level)
+        columns = [
+            {
+                "date": column.date.isoformat(),
+                "index": history.index(column.date),
+                "blocks": [
+                    {
+                        "unit": block.unit,
+                        "label": block.name_zh if lang == "zh" and block.name_zh else block.name,
+                        "kind": block.kind,
+                        "size": block.size,
+                    }
+                    for block in column.blocks
+                ],
+            }
+            for column in made.columns
+        ]
+        ribbons = [[r.column, r.source, r.target, r.size] for r in made.ribbons]
+        levels.append({"level": level, "columns": columns, "ribbons": ribbons})
+    return {"levels": levels} if levels else None
 
 
 def _presence(history: History) -> dict[str, list[int]]:

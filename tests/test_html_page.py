@@ -325,6 +325,37 @@ def test_the_page_in_chinese(opener: Any, bundled: orgmodel.History) -> None:
         assert label == (snapshot.units[uid].name_zh or snapshot.units[uid].name)
 
 
+def test_the_flow_view_shows_the_librarys_flows(opener: Any, bundled: orgmodel.History) -> None:
+    from orgmodel.flows import flows
+
+    page = opener(bundled, hash="#2023-03-28")
+    page.click("#view-flow")
+    assert page.is_hidden("#viewport") and page.is_visible("#flowpane svg")
+    for level in (1, 2):
+        page.select_option("#flow-level", str(level))
+        expected = flows(bundled, dates=list(bundled.dates), level=level)
+        shown = page.eval_on_selector_all(
+            "#flowpane rect.block",
+            "els => els.map(e => [+e.dataset.index, e.dataset.unit, +e.dataset.size])",
+        )
+        assert shown == [
+            [bundled.dates.index(column.date), block.unit or "", block.size]
+            for column in expected.columns
+            for block in column.blocks
+        ]
+        assert page.eval_on_selector_all("#flowpane path.ribbon", "e => e.length") == len(
+            expected.ribbons
+        )
+    # A block opens its unit's record on its date; a column's date selects that date.
+    page.select_option("#flow-level", "1")
+    page.click('#flowpane rect.block[data-unit="cloud-intelligence"][data-index="9"]')
+    assert page.text_content("#snapdate") == bundled.dates[9].isoformat()
+    assert page.text_content("#record h2") == bundled.snapshots[9].units["cloud-intelligence"].name
+    page.click('#flowpane text.colhead[data-index="3"]')
+    assert page.text_content("#snapdate") == bundled.dates[3].isoformat()
+    assert page.evaluate("location.hash").endswith("/flow")
+
+
 def hostile() -> orgmodel.History:
     nasty = (
         "Evil </script><script>window.pwned=1</script> & \"q\" 's' <b>bold</b> "
