@@ -348,11 +348,17 @@ def test_the_flow_view_shows_the_librarys_flows(opener: Any, bundled: orgmodel.H
         )
     # A block opens its unit's record on its date; a column's date selects that date.
     page.select_option("#flow-level", "1")
-    page.click('#flowpane rect.block[data-unit="cloud-intelligence"][data-index="9"]')
-    assert page.text_content("#snapdate") == bundled.dates[9].isoformat()
-    assert page.text_content("#record h2") == bundled.snapshots[9].units["cloud-intelligence"].name
-    page.click('#flowpane text.colhead[data-index="3"]')
-    assert page.text_content("#snapdate") == bundled.dates[3].isoformat()
+    first = flows(bundled, dates=list(bundled.dates), level=1)
+    column = next(c for c in first.columns if any(b.unit == "cloud-intelligence" for b in c.blocks))
+    index = bundled.dates.index(column.date)
+    page.click(f'#flowpane rect.block[data-unit="cloud-intelligence"][data-index="{index}"]')
+    assert page.text_content("#snapdate") == column.date.isoformat()
+    assert (
+        page.text_content("#record h2") == bundled.at(column.date).units["cloud-intelligence"].name
+    )
+    other = len(bundled.dates) // 3
+    page.click(f'#flowpane text.colhead[data-index="{other}"]')
+    assert page.text_content("#snapdate") == bundled.dates[other].isoformat()
     assert page.evaluate("location.hash").endswith("/flow")
 
 
