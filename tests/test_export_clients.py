@@ -1,5 +1,6 @@
 """Every export read back by the program its users open it in: networkx and igraph for
-GraphML, networkx and graphology (Gephi Lite's library) for GEXF, Graphviz for DOT, d3-hierarchy
+GraphML, networkx and graphology (Gephi Lite's library) for GEXF, the formats' own XSDs (GEXF
+1.2, GraphML 1.1, checked by libxml2 through lxml), Graphviz for DOT, d3-hierarchy
 for node-link JSON, ajv (strict) and jsonschema for the schemas.
 
 The JavaScript clients are installed by ``.ci/run`` into ``.ci/node`` (``npm ci``); Graphviz by
@@ -8,6 +9,8 @@ apt. Where a client is missing on a developer's machine the test is skipped ther
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import io
 import json
 import os
@@ -19,9 +22,11 @@ from pathlib import Path
 import networkx as nx
 import pytest
 import yaml
+from lxml import etree
 
 import orgmodel
 from orgmodel.export import (
+    export,
     generate_dot,
     generate_gexf,
     generate_graphml,
@@ -29,6 +34,8 @@ from orgmodel.export import (
     generate_json,
 )
 from orgmodel.schemas import schema
+
+from .randomhistory import random_history
 
 ROOT = Path(__file__).parent.parent
 NODE_DIR = ROOT / ".ci" / "node"
@@ -124,6 +131,106 @@ def test_gexf_follows_gexf_12(history):
     declared = {a.get("id") for a in graph.iter(f"{ns}attribute")}
     used = {v.get("for") for v in graph.iter(f"{ns}attvalue")}
     assert used <= declared
+
+
+XSD = ROOT / "tests" / "data" / "xsd"
+GRAPHML_AT = "http://graphml.graphdrawing.org/xmlns/1.1/"
+
+
+class _VendoredGraphml(etree.Resolver):
+    """The GraphML schema files name each other by their web addresses: read the copies in
+    tests/data/xsd instead (the parser has the network off)."""
+
+    def resolve(self, url, pubid, context):
+        if url.startswith(GRAPHML_AT):
+            return self.resolve_filename(str(XSD / "graphml-1.1" / url[len(GRAPHML_AT) :]), context)
+        return None
+
+
+@functools.cache
+def _xsd(fmt: str) -> etree.XMLSchema:
+    parser = etree.XMLParser(no_network=True)
+    parser.resolvers.add(_VendoredGraphml())
+    path = XSD / ("gexf-1.2draft/gexf.xsd" if fmt == "gexf" else "graphml-1.1/graphml.xsd")
+    return etree.XMLSchema(etree.parse(str(path), parser))
+
+
+def assert_valid(fmt: str, text: str) -> None:
+    """The document passes the format's own XSD (GEXF 1.2, GraphML 1.1), checked by libxml2."""
+    xsd = _xsd(fmt)
+    document = etree.fromstring(text.encode("utf-8"), etree.XMLParser(no_network=True))
+    assert xsd.validate(document), [str(error) for error in xsd.error_log][:5]
+
+
+def hostile_snapshot() -> orgmodel.Snapshot:
+    """Names that XML, Markdown, Mermaid and shells treat as syntax, and Chinese ones."""
+    names = [
+        'He said "no" & left',
+        "<b>bold</b> ]]> <![CDATA[x]]>",
+        "[brackets] (parens) {braces} |pipe| #hash; ;semi",
+        "`tick` *star* _under_ 'single' %% comment",
+        "阿里巴巴（中国）有限公司 «» — 🐉",
+        "-->  --- ==> &amp; &#quot; \\back\\slash",
+        "end",
+    ]
+    units = [orgmodel.Unit(id="g", name="Group «1»", name_zh="集团", kind="holding")]
+    units += [
+        orgmodel.Unit(id=f"u{i}.x-y_{i}", name=name, kind="company", parent="g")
+        for i, name in enumerate(names)
+    ]
+    units.append(orgmodel.Unit(id="9", name="graph", kind="unit", parent="u0.x-y_0"))
+    return orgmodel.Snapshot(dt.date(2020, 1, 1), units, title='A "title" <i>with</i> & 标题')
+
+
+def test_the_xsd_check_rejects_what_the_schemas_forbid(history):
+    """The validators are not vacuous: the defects the exports once had fail them."""
+    gexf = generate_gexf(history.at("2023-05-18"))
+    with pytest.raises(AssertionError):
+        assert_valid("gexf", gexf.replace('<graph defaultedgetype="directed"', '<graph name=""', 1))
+    with pytest.raises(AssertionError):
+        assert_valid("gexf", gexf.replace('for="0"', 'for="0" colour="red"', 1))
+    graphml = generate_graphml(history.at("2023-05-18"))
+    with pytest.raises(AssertionError):
+        assert_valid("graphml", graphml.replace('edgedefault="directed"', "", 1))
+    with pytest.raises(AssertionError):
+        assert_valid("graphml", graphml.replace('target="', 'target="missing-', 1))
+
+
+@pytest.mark.parametrize("fmt", ["gexf", "graphml"])
+def test_every_bundled_snapshot_exports_valid_against_the_xsd(history, fmt):
+    for snapshot in history.snapshots:
+        assert_valid(fmt, export(snapshot, fmt))
+
+
+@pytest.mark.parametrize("fmt", ["gexf", "graphml"])
+def test_parts_and_languages_export_valid_against_the_xsd(history, fmt):
+    snapshot = history.at("2023-05-18")
+    # the top unit with the most below it, whatever the data names it
+    branch = max(snapshot.children(snapshot.root), key=lambda u: len([*snapshot.descendants(u)]))
+    for options in [{"lang": "zh"}, {"root": branch, "depth": 1}, {"depth": 0}]:
+        assert_valid(fmt, export(snapshot, fmt, **options))
+
+
+@pytest.mark.parametrize("fmt", ["gexf", "graphml"])
+def test_hostile_names_export_valid_and_read_back_unchanged(fmt):
+    snapshot = hostile_snapshot()
+    text = export(snapshot, fmt)
+    assert_valid(fmt, text)
+    read = nx.read_gexf if fmt == "gexf" else nx.read_graphml
+    back = read(io.BytesIO(text.encode("utf-8")))
+    assert {n: back.nodes[n]["label"] for n in back} == {
+        uid: u.name for uid, u in snapshot.units.items()
+    }
+
+
+def test_dynamic_gexf_of_histories_is_valid_against_the_xsd(history):
+    assert_valid("gexf", generate_history_gexf(history))
+    assert_valid("gexf", generate_history_gexf(random_history(80, 12, seed=7)))
+    hostile = hostile_snapshot()
+    later = orgmodel.Snapshot(
+        dt.date(2021, 6, 30), [u for u in hostile.units.values() if u.id != "9"], title="<later>"
+    )
+    assert_valid("gexf", generate_history_gexf(orgmodel.History([hostile, later], title="&")))
 
 
 def test_dynamic_gexf_plays_the_history(history):
