@@ -447,12 +447,26 @@ def generate_dot(snapshot: Snapshot, kinds: Iterable[str] | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: What a quoted Mermaid label cannot hold as itself, written as the entity codes Mermaid
+#: decodes there: ``#`` (it starts a code), the quote that would end the label, ``&`` and
+#: ``<``/``>`` that would become HTML, the backtick that opens a Markdown string, the
+#: backslash of ``\n``, where Mermaid would break the line, and ``%``: Mermaid drops a
+#: ``%%{...}%%`` directive wherever it stands, inside a label too.
+_MERMAID_CODES: Final = {
+    "#": "#35;",
+    '"': "#quot;",
+    "&": "#amp;",
+    "<": "#lt;",
+    ">": "#gt;",
+    "`": "#96;",
+    "\\": "#92;",
+    "%": "#37;",
+}
+_MERMAID_SYNTAX: Final = re.compile("|".join(re.escape(char) for char in _MERMAID_CODES))
+
+
 def _mermaid_label(text: str) -> str:
-    # Mermaid reads entity codes inside quoted labels; these are the characters it would
-    # otherwise take as syntax.
-    for char, code in (("&", "#amp;"), ('"', "#quot;"), ("<", "#lt;"), (">", "#gt;")):
-        text = text.replace(char, code)
-    return text
+    return _MERMAID_SYNTAX.sub(lambda m: _MERMAID_CODES[m.group()], text)
 
 
 def generate_mermaid(snapshot: Snapshot, kinds: Iterable[str] | None = None) -> str:
@@ -461,7 +475,9 @@ def generate_mermaid(snapshot: Snapshot, kinds: Iterable[str] | None = None) -> 
     is dashed, an outside one's dotted, a listed one's thick, as on the org chart."""
     colours = _colours(snapshot, kinds)
     ids = {uid: f"n{i}" for i, uid in enumerate(snapshot.units)}
-    heading = f"{' '.join(snapshot.title.split())}, " if snapshot.title else ""
+    # a comment, on one line, without the ``%`` of a directive Mermaid would obey
+    title = " ".join((snapshot.title or "").replace("%", " ").split())
+    heading = f"{title}, " if title else ""
     lines = ["flowchart TD", f"    %% {heading}snapshot of {snapshot.date.isoformat()}"]
     for unit in snapshot.units.values():
         lines.append(f'    {ids[unit.id]}["{_mermaid_label(unit.name)}"]')

@@ -14,6 +14,7 @@ import functools
 import io
 import json
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -32,6 +33,8 @@ from orgmodel.export import (
     generate_graphml,
     generate_history_gexf,
     generate_json,
+    generate_mermaid,
+    select,
 )
 from orgmodel.schemas import schema
 
@@ -171,6 +174,7 @@ def hostile_snapshot() -> orgmodel.Snapshot:
         "`tick` *star* _under_ 'single' %% comment",
         "阿里巴巴（中国）有限公司 «» — 🐉",
         "-->  --- ==> &amp; &#quot; \\back\\slash",
+        "line\\nbreak #35; #quot; %%{init: {}}%%",
         "end",
     ]
     units = [orgmodel.Unit(id="g", name="Group «1»", name_zh="集团", kind="holding")]
@@ -179,7 +183,16 @@ def hostile_snapshot() -> orgmodel.Snapshot:
         for i, name in enumerate(names)
     ]
     units.append(orgmodel.Unit(id="9", name="graph", kind="unit", parent="u0.x-y_0"))
-    return orgmodel.Snapshot(dt.date(2020, 1, 1), units, title='A "title" <i>with</i> & 标题')
+    return orgmodel.Snapshot(
+        dt.date(2020, 1, 1),
+        units,
+        title='A "title" <i>with</i> & 标题 %%{init: {"theme": "dark"}}%%',
+    )
+
+
+def biggest_branch(snapshot: orgmodel.Snapshot) -> str:
+    """The top unit with the most below it, whatever the data names it."""
+    return max(snapshot.children(snapshot.root), key=lambda u: len([*snapshot.descendants(u)]))
 
 
 def test_the_xsd_check_rejects_what_the_schemas_forbid(history):
@@ -205,8 +218,7 @@ def test_every_bundled_snapshot_exports_valid_against_the_xsd(history, fmt):
 @pytest.mark.parametrize("fmt", ["gexf", "graphml"])
 def test_parts_and_languages_export_valid_against_the_xsd(history, fmt):
     snapshot = history.at("2023-05-18")
-    # the top unit with the most below it, whatever the data names it
-    branch = max(snapshot.children(snapshot.root), key=lambda u: len([*snapshot.descendants(u)]))
+    branch = biggest_branch(snapshot)
     for options in [{"lang": "zh"}, {"root": branch, "depth": 1}, {"depth": 0}]:
         assert_valid(fmt, export(snapshot, fmt, **options))
 
@@ -282,6 +294,82 @@ def test_node_link_json_is_stratified_by_d3_with_its_defaults(history, tmp_path)
         "height": depth,
         "links": len(snapshot.units) - 1,
     }
+
+
+MMDC = NODE_DIR / "node_modules" / ".bin" / "mmdc"
+needs_mmdc = pytest.mark.skipif(
+    not MMDC.exists() and not IN_CI,
+    reason="the Mermaid CLI is not installed here (bash .ci/run installs it)",
+)
+#: A diagram the Mermaid CLI must refuse: it proves that a parse error fails the test.
+BROKEN_MERMAID = 'flowchart TD\n    n0["unclosed] --> n1\n'
+
+
+def _mermaid_labels(svg: Path) -> dict[str, tuple[str, set[str]]]:
+    """Each flowchart node of a Mermaid SVG: its id (n0, n1, ...) -> the text it shows, and its
+    classes."""
+    tree = etree.parse(str(svg), etree.XMLParser(no_network=True, huge_tree=True))
+    found = {}
+    for group in tree.iter("{http://www.w3.org/2000/svg}g"):
+        classes = set((group.get("class") or "").split())
+        match = re.search(r"-(n\d+)-\d+$", group.get("id") or "")
+        if match and "node" in classes:
+            found[match.group(1)] = ("".join(group.itertext()), classes)
+    return found
+
+
+def _mmdc(diagrams: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """Render every diagram with one Mermaid CLI process (one browser), from a Markdown file:
+    out-1.svg, out-2.svg, ... in tmp_path. Chromium is the system's (.ci/run installs it)."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    assert chromium is not None, "the Mermaid CLI needs Chromium (.ci/run installs it)"
+    args = ["--no-sandbox"] if os.geteuid() == 0 else []
+    config = tmp_path / "puppeteer.json"
+    config.write_text(json.dumps({"executablePath": chromium, "args": args}), encoding="utf-8")
+    blocks = "".join(f"```mermaid\n{text}```\n\n" for text in diagrams)
+    (tmp_path / "in.md").write_text(blocks, encoding="utf-8")
+    return subprocess.run(
+        [str(MMDC), "-p", str(config), "-i", "in.md", "-o", "out.md", "-q"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+
+
+@needs_mmdc
+def test_mermaid_cli_renders_every_label_as_written(history, tmp_path):
+    """Bundled snapshots (English and Chinese, whole and in part) and hostile names, drawn by
+    the Mermaid CLI: every node shows the unit's name exactly, with its kind's class and its
+    standing's; the broken diagram at the end fails with Mermaid's parse error."""
+    first, crisis, last = history.snapshots[0], history.at("2023-05-18"), history.snapshots[-1]
+    kinds = tuple(history.kinds or ())
+    parts = [
+        first,
+        history.at("2015-12-07"),
+        crisis,
+        select(crisis, lang="zh"),
+        select(crisis, root=biggest_branch(crisis), depth=1),
+        last,
+        hostile_snapshot(),
+    ]
+    diagrams = [generate_mermaid(s, kinds) for s in parts]
+    # no directive (``%%{init: ...}%%``) from a title or a name reaches Mermaid
+    assert "%%{" not in diagrams[-1] and "%%{" in parts[-1].title
+    result = _mmdc([*diagrams, BROKEN_MERMAID], tmp_path)
+    assert result.returncode != 0 and "unclosed" in result.stderr, result.stderr
+    for number, snapshot in enumerate(parts, start=1):
+        shown = _mermaid_labels(tmp_path / f"out-{number}.svg")
+        ids = {f"n{i}": uid for i, uid in enumerate(snapshot.units)}
+        assert {n: text for n, (text, _) in shown.items()} == {
+            n: snapshot.units[uid].name for n, uid in ids.items()
+        }
+        for n, (_, classes) in shown.items():
+            unit = snapshot.units[ids[n]]
+            assert ("listed" in classes) == (unit.status == "listed"), (unit.id, classes)
+            assert any(c.startswith("kind") for c in classes), (unit.id, classes)
+    assert not (tmp_path / f"out-{len(parts) + 1}.svg").exists()
 
 
 def _png_size(png: bytes) -> tuple[int, int]:
