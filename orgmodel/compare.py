@@ -117,6 +117,8 @@ from orgmodel import matching
 from orgmodel.dates import DateLike
 from orgmodel.events import (
     KIND_RANK,
+    KINDS,
+    TITLES,
     Added,
     BackTo,
     Event,
@@ -165,6 +167,10 @@ class Chronicle(Protocol):
     def record_changes(self) -> Points: ...
 
 
+#: How many units a notebook's view of a diff names for each kind of change.
+_SHOWN = 8
+
+
 class Diff(BaseModel):
     """The net change from snapshot ``a`` to snapshot ``b``.
 
@@ -188,6 +194,48 @@ class Diff(BaseModel):
         description="b's unit ids in file order, when not the units kept from a (in a's "
         "order) followed by the units that arrived (in event order).",
     )
+
+    def __repr__(self) -> str:
+        """One line: the dates used and how many events of each kind.
+
+        >>> from orgmodel.model import Unit
+        >>> g = Unit(id="g", name="Group", kind="holding")
+        >>> a = Snapshot(dt.date(2020, 1, 1), [g])
+        >>> b = Snapshot(dt.date(2021, 1, 1), [g, Unit(id="x", name="X", kind="unit", parent="g")])
+        >>> diff(a, b)
+        <Diff 2020-01-01 -> 2021-01-01: 1 change: 1 added>
+        >>> diff(a, a)
+        <Diff 2020-01-01 -> 2020-01-01: no change>
+        """
+        return f"<Diff {self.a} -> {self.b}: {self._counted()}>"
+
+    __str__ = __repr__
+
+    def _by_kind(self) -> dict[str, list[Event]]:
+        groups: dict[str, list[Event]] = {kind: [] for kind in KINDS}
+        for event in self.events:
+            groups[event.kind].append(event)
+        return {kind: group for kind, group in groups.items() if group}
+
+    def _counted(self) -> str:
+        if not self.events:
+            return "no change"
+        total = f"{len(self.events)} change{'' if len(self.events) == 1 else 's'}"
+        kinds = ", ".join(f"{len(g)} {k.replace('_', ' ')}" for k, g in self._by_kind().items())
+        return f"{total}: {kinds}"
+
+    def _repr_markdown_(self) -> str:
+        """A notebook's view: the dates, then a table of the kinds of change with their units
+        (ids; :func:`orgmodel.report.diff_report` says each event in words)."""
+        lines = [f"**Diff {self.a} → {self.b}**: {self._counted()}"]
+        if self.events:
+            lines += ["", "| change | events | units |", "|:--|--:|:--|"]
+        for kind, group in self._by_kind().items():
+            units = list(dict.fromkeys(event.units[0] for event in group))
+            shown = ", ".join(f"`{uid}`" for uid in units[:_SHOWN])
+            more = f" and {len(units) - _SHOWN} more" if len(units) > _SHOWN else ""
+            lines.append(f"| {TITLES[kind]} | {len(group)} | {shown}{more} |")
+        return "\n".join(lines) + "\n"
 
     def __bool__(self) -> bool:
         return bool(self.events)

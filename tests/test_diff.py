@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -666,3 +667,49 @@ def test_applying_a_diff_rebuilds_title_summary_sources_and_removals() -> None:
 
 def _parts(s: Snapshot) -> dict[str, Any]:
     return {"title": s.title, "summary": s.summary, "sources": s.sources, "removed": s.removed}
+
+
+def _bundled_diffs() -> list[orgmodel.Diff]:
+    history = orgmodel.load_history()
+    first, middle, last = (
+        history.dates[0],
+        history.dates[len(history.dates) // 2],
+        history.dates[-1],
+    )
+    return [history.diff(first, last), history.diff(middle, last), history.diff(last, last)]
+
+
+@pytest.mark.parametrize("d", _bundled_diffs(), ids=["whole", "second-half", "none"])
+def test_diff_repr_is_one_line_of_dates_and_counts(d: orgmodel.Diff) -> None:
+    counts = {kind: sum(e.kind == kind for e in d.events) for kind in KINDS}
+    said = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in counts.items() if n)
+    total = f"{len(d.events)} change{'' if len(d.events) == 1 else 's'}: {said}"
+    assert repr(d) == str(d) == f"<Diff {d.a} -> {d.b}: {total if d.events else 'no change'}>"
+    assert "\n" not in repr(d) and len(repr(d)) < 300
+
+
+@pytest.mark.parametrize("d", _bundled_diffs(), ids=["whole", "second-half", "none"])
+def test_diff_shows_in_a_notebook_as_a_markdown_table(d: orgmodel.Diff) -> None:
+    from markdown_it import MarkdownIt
+
+    html = MarkdownIt("commonmark").enable("table").render(d._repr_markdown_())
+    assert f"<strong>Diff {d.a} → {d.b}</strong>" in html
+    rows = [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in html.split("<tr>")[2:]]
+    present = [kind for kind in KINDS if any(e.kind == kind for e in d.events)]
+    assert [row[0] for row in rows] == [orgmodel.events.TITLES[kind] for kind in present]
+    for (_, count, shown), kind in zip(rows, present, strict=True):
+        group = [e for e in d.events if e.kind == kind]
+        units = list(dict.fromkeys(e.units[0] for e in group))
+        assert count == str(len(group))
+        assert re.findall("<code>(.*?)</code>", shown) == units[:8]
+        assert (f"and {len(units) - 8} more" in shown) == (len(units) > 8)
+
+
+def test_every_event_has_a_short_repr_naming_kind_unit_and_date() -> None:
+    history = orgmodel.load_history()
+    for event in history.changes():
+        text = repr(event)
+        assert (
+            text == f"<{type(event).__name__} {event.kind} {', '.join(event.units)} {event.date}>"
+        )
+        assert len(text) < 200, text
