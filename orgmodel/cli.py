@@ -475,31 +475,17 @@ def diff(
       orgmodel diff 2023 2025 --steps --unit aicheng
       orgmodel diff 2023-03 2023-12 --kind spun_off --format markdown -o changes.md
     """
-    from orgmodel.compare import DEFAULT_THRESHOLD, select
-    from orgmodel.events import check_kinds
-    from orgmodel.report import changes_report, diff_report, history_names, quiet_fold
+    from orgmodel.compare import DEFAULT_THRESHOLD, choose
+    from orgmodel.report import chosen_report, history_names, quiet_fold
 
     history = _history(data)
-    wanted = check_kinds(kind)
-    fold = quiet_fold(kind, everything=everything, hint=_FOLD_HINT)
-    if unit is not None:
-        history.check_unit(unit)
     limit = DEFAULT_THRESHOLD if threshold is None else threshold
-    names = history_names(history)
-    if steps:
-        made = history.changes(a, b, unit=unit, kinds=wanted, threshold=limit)
-        events = select(made, exclude=exclude_kind)
-        first, last = history.at(a).date, history.at(b).date
-        _emit(changes_report(events, first, last, names, fmt, fold=fold), output, history)
-        found = bool(events)
-    else:
-        result = history.diff(a, b, threshold=limit)
-        if unit is not None or wanted is not None or exclude_kind:
-            kept = select(result.events, unit=unit, kinds=wanted, exclude=exclude_kind)
-            result = result.model_copy(update={"events": kept})
-        _emit(diff_report(result, names, fmt, fold=fold), output, history)
-        found = bool(result.events)
-    if exit_code and found:
+    chosen = choose(
+        history, a, b, steps=steps, unit=unit, kinds=kind, exclude=exclude_kind, threshold=limit
+    )
+    fold = quiet_fold(kind, everything=everything, hint=_FOLD_HINT)
+    _emit(chosen_report(chosen, history_names(history), fmt, fold=fold), output, history)
+    if exit_code and chosen.events:
         raise typer.Exit(1)
 
 
@@ -525,17 +511,17 @@ def log(
       orgmodel log 2025-06 2026 --kind merged --kind added
       orgmodel log --unit aicheng --format json -o aicheng.json
     """
-    from orgmodel.compare import select
-    from orgmodel.report import changes_report, history_names, quiet_fold
+    from orgmodel.compare import DEFAULT_THRESHOLD, choose
+    from orgmodel.report import chosen_report, history_names, quiet_fold
 
     history = _history(data)
-    made = history.changes(a, b, unit=unit, kinds=kind, threshold=threshold)
-    events = select(made, exclude=exclude_kind)
-    first, last = (history.dates[i] for i in history.span(a, b))
+    limit = DEFAULT_THRESHOLD if threshold is None else threshold
+    chosen = choose(
+        history, a, b, steps=True, unit=unit, kinds=kind, exclude=exclude_kind, threshold=limit
+    )
     fold = quiet_fold(kind, everything=everything, hint=_FOLD_HINT)
-    report = changes_report(events, first, last, history_names(history), fmt, fold=fold)
-    _emit(report, output, history)
-    if exit_code and events:
+    _emit(chosen_report(chosen, history_names(history), fmt, fold=fold), output, history)
+    if exit_code and chosen.events:
         raise typer.Exit(1)
 
 

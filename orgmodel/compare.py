@@ -142,7 +142,16 @@ from orgmodel.matching import DEFAULT_THRESHOLD
 from orgmodel.model import ENDED_PLANS, STANDING, STANDING_RANK, Removal, Standing, Unit, role_keys
 from orgmodel.snapshot import Snapshot, step_between, walk
 
-__all__ = ["DEFAULT_THRESHOLD", "Chronicle", "Diff", "changes", "diff", "select"]
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "Chosen",
+    "Chronicle",
+    "Diff",
+    "changes",
+    "choose",
+    "diff",
+    "select",
+]
 
 #: Fields whose changes are reported as ``updated``.
 UPDATED_FIELDS: tuple[str, ...] = (
@@ -412,6 +421,8 @@ def check_threshold(threshold: float) -> None:
 class _Indexed(Chronicle, Protocol):
     def index(self, date: DateLike) -> int: ...
 
+    def span(self, a: DateLike | None = None, b: DateLike | None = None) -> tuple[int, int]: ...
+
     def check_unit(self, unit_id: str) -> None: ...
 
 
@@ -455,6 +466,57 @@ def changes(
         # Only the events are kept: b's order (a million ids, for a large group) is not.
         found.extend(_compare(pair, with_order=False).events)
     return select(found, unit=unit, kinds=wanted)
+
+
+class Chosen(NamedTuple):
+    """The events a report of a history shows, and the dates of the snapshots they lie
+    between; ``net`` is the net diff they were kept from (None when step by step)."""
+
+    a: dt.date
+    b: dt.date
+    events: list[Event]
+    net: Diff | None
+
+
+def choose(
+    history: _Indexed,
+    a: DateLike | None = None,
+    b: DateLike | None = None,
+    *,
+    steps: bool = False,
+    unit: str | None = None,
+    kinds: Iterable[str] | None = None,
+    exclude: Iterable[str] | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+) -> Chosen:
+    """The net change from the snapshot in force on ``a`` (default: the first) to the one in
+    force on ``b`` (default: the last), or with ``steps`` every step between them
+    (:func:`changes`): only the events that involve ``unit``, are of one of ``kinds`` and of
+    none of ``exclude`` (see :func:`select`). What ``orgmodel diff`` and ``orgmodel log`` show.
+
+    >>> import datetime as dt
+    >>> from orgmodel.history import History
+    >>> from orgmodel.model import Unit
+    >>> g = Unit(id="g", name="G", kind="holding")
+    >>> def at(year, status):
+    ...     unit = Unit(id="x", name="X", kind="company", parent="g", status=status)
+    ...     return Snapshot(dt.date(year, 1, 1), [g, unit])
+    >>> h = History([at(2020, "active"), at(2021, "standalone"), at(2022, "active")])
+    >>> choose(h).events, [e.kind for e in choose(h, steps=True, exclude=["returned"]).events]
+    ([], ['spun_off'])
+    """
+    wanted, unwanted = check_kinds(kinds), check_kinds(exclude)
+    first, last = history.span(a, b)
+    dates = history.snapshots[first].date, history.snapshots[last].date
+    if steps:
+        found = changes(history, a, b, unit=unit, kinds=wanted, threshold=threshold)
+        return Chosen(*dates, select(found, exclude=unwanted), None)
+    if unit is not None:
+        history.check_unit(unit)
+    net = diff(
+        history.snapshots[first], history.snapshots[last], threshold=threshold, history=history
+    )
+    return Chosen(*dates, select(net.events, unit=unit, kinds=wanted, exclude=unwanted), net)
 
 
 class _Past:

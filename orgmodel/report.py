@@ -47,7 +47,7 @@ from orgmodel.events import KINDS, TITLES, Event, Updated
 from orgmodel.markup import escape_markdown
 
 if TYPE_CHECKING:
-    from orgmodel.compare import Diff
+    from orgmodel.compare import Chosen, Diff
     from orgmodel.history import History
     from orgmodel.snapshot import Snapshot
 
@@ -59,6 +59,7 @@ __all__ = [
     "Format",
     "Names",
     "changes_report",
+    "chosen_report",
     "describe",
     "diff_report",
     "history_names",
@@ -370,3 +371,14 @@ def _lineage_lines(events: Sequence[Event], names: Names | None, markdown: bool)
             text = f"{KIND_TITLES[event.kind]}: {describe(event, names, markdown=markdown)}"
             lines.append(f"- {text}" if markdown else f"  - {text}")
     return lines
+
+
+def chosen_report(
+    chosen: Chosen, names: Names | None = None, fmt: str = "text", *, fold: Fold = NO_FOLD
+) -> str:
+    """The events :func:`orgmodel.compare.choose` picked, as :func:`diff_report` gives a net
+    change and :func:`changes_report` the steps."""
+    if chosen.net is not None:
+        kept = chosen.net.model_copy(update={"events": chosen.events})
+        return diff_report(kept, names, fmt, fold=fold)
+    return changes_report(chosen.events, chosen.a, chosen.b, names, fmt, fold=fold)

@@ -713,3 +713,31 @@ def test_every_event_has_a_short_repr_naming_kind_unit_and_date() -> None:
             text == f"<{type(event).__name__} {event.kind} {', '.join(event.units)} {event.date}>"
         )
         assert len(text) < 200, text
+
+
+@pytest.mark.parametrize("steps", [False, True])
+@pytest.mark.parametrize(
+    "wanted",
+    [{}, {"unit": "aicheng"}, {"kinds": ["added", "moved"]}, {"exclude": ["updated"]}],
+    ids=["all", "unit", "kinds", "exclude"],
+)
+def test_choose_keeps_what_a_report_asks_for(steps: bool, wanted: dict[str, Any]) -> None:
+    from orgmodel.compare import choose, select
+
+    history = orgmodel.load_history()
+    a, b = history.dates[len(history.dates) // 3], history.dates[-1]
+    chosen = choose(history, a, b, steps=steps, **wanted)
+    made = history.changes(a, b) if steps else history.diff(a, b).events
+    assert chosen.events == select(made, **wanted)
+    assert (chosen.a, chosen.b) == (a, b)
+    assert (chosen.net is None) == steps
+
+
+def test_choose_refuses_dates_out_of_order_and_unknown_units() -> None:
+    from orgmodel.compare import choose
+
+    history = orgmodel.load_history()
+    with pytest.raises(orgmodel.OrgModelError, match="give the earlier date first"):
+        choose(history, history.dates[-1], history.dates[0])
+    with pytest.raises(orgmodel.OrgModelError, match="did you mean"):
+        choose(history, unit="aichen")
