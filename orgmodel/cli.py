@@ -16,7 +16,6 @@ event kinds, formats, dates and unit ids.
 from __future__ import annotations
 
 import contextlib
-import itertools
 import json
 import os
 import sys
@@ -30,7 +29,7 @@ from typer.models import CommandFunctionType
 
 from orgmodel import __version__
 from orgmodel._gc import paused
-from orgmodel.errors import DataError, DateError, OrgModelError, OutputError
+from orgmodel.errors import DataError, OrgModelError, OutputError
 from orgmodel.history import History
 
 __all__ = ["app", "main"]
@@ -325,15 +324,37 @@ def _echo(text: str) -> None:
         raise OutputError(f"standard output: cannot be written ({exc.strerror or exc})") from None
 
 
-def _emit(text: str, output: Path | None, history: History | None = None) -> None:
-    """Print ``text``, or write it atomically to ``output`` (``-``: standard output)."""
+def _emit(
+    text: str,
+    output: Path | None,
+    history: History | None = None,
+    *,
+    used: str | None = None,
+    fmt: str | None = None,
+) -> None:
+    """Print ``text``, or write it atomically to ``output`` (``-``: standard output). ``used``
+    (the snapshots it shows) and ``fmt`` (its file format) are said on stderr."""
     if output is None or str(output) == "-":
         _echo(text)
+        if used is not None:
+            _note(used)
         return
     from orgmodel.output import write_atomic
 
     write_atomic(output, text if text.endswith("\n") else text + "\n", _protected(history))
-    _note(f"wrote {output}")
+    said = ", ".join(part for part in (fmt, used) if part)
+    _note(f"wrote {output}" + (f" ({said})" if said else ""))
+
+
+def _file_to_write(output: Path | None, history: History) -> Path | None:
+    """The file ``-o`` names (None for standard output), refused before any work when it is
+    one the user's data lives in."""
+    if output is None or str(output) == "-":
+        return None
+    from orgmodel.output import check_output_path
+
+    check_output_path(output, _protected(history))
+    return output
 
 
 def _check(value: str, allowed: Sequence[str], what: str) -> str:
@@ -693,6 +714,35 @@ TitleOption = Annotated[
 ]
 
 
+CompareOption = Annotated[
+    str | None,
+    typer.Option(
+        "--compare",
+        "-c",
+        metavar="DATE",
+        help="Draw the change chart between DATE and this date instead of an org chart.",
+        autocompletion=_complete_dates,
+    ),
+]
+LeadersOption = Annotated[
+    bool, typer.Option("--leaders", help="Name each unit's leaders in its box.")
+]
+CitationsOption = Annotated[
+    bool,
+    typer.Option(
+        "--sources/--no-sources", help="List the sources cited below the chart (default)."
+    ),
+]
+StepsChartOption = Annotated[
+    bool,
+    typer.Option(
+        "--steps",
+        help="With --compare: draw each step between the two dates as a small change chart "
+        "of what changed in it, so that a round trip shows.",
+    ),
+]
+
+
 def _picture_width(width: str | None, dpi: float | None) -> float | None:
     """The width in inches that ``--width`` asks for (pixels at ``--dpi``)."""
     if width is None:
@@ -720,39 +770,16 @@ def plot(
     date: DateArg,
     output: OutputOption,
     data: DataOption = None,
-    compare: Annotated[
-        str | None,
-        typer.Option(
-            "--compare",
-            "-c",
-            metavar="DATE",
-            help="Draw the change chart between DATE and this date instead of an org chart.",
-            autocompletion=_complete_dates,
-        ),
-    ] = None,
+    compare: CompareOption = None,
     root: RootOption = None,
     depth: DepthOption = None,
     lang: LangOption = "en",
     dpi: DpiOption = None,
     width: WidthOption = None,
     title: TitleOption = None,
-    leaders: Annotated[
-        bool, typer.Option("--leaders", help="Name each unit's leaders in its box.")
-    ] = False,
-    citations: Annotated[
-        bool,
-        typer.Option(
-            "--sources/--no-sources", help="List the sources cited below the chart (default)."
-        ),
-    ] = True,
-    steps: Annotated[
-        bool,
-        typer.Option(
-            "--steps",
-            help="With --compare: draw each step between the two dates as a small change chart "
-            "of what changed in it, so that a round trip shows.",
-        ),
-    ] = False,
+    leaders: LeadersOption = False,
+    citations: CitationsOption = True,
+    steps: StepsChartOption = False,
 ) -> None:
     """Draw the org chart in force on DATE (or, with --compare, what changed) to a picture.
 
@@ -765,55 +792,22 @@ def plot(
     """
     history = _history(data)
     _check_picture_path(output, history)
-    inches = _picture_width(width, dpi)
-    language = _check(lang, LANGS, "language")
-    import orgmodel.drawing as drawing
+    from orgmodel.drawing.pictures import draw_history, used_words
 
-    if compare is None:
-        snapshot = history.at(date)
-        chart = drawing.draw_org_chart(
-            snapshot,
-            root=root,
-            depth=depth,
-            lang=language,
-            kinds=history.kinds,
-            sources=history.sources,
-            title=title,
-            width=inches,
-            leaders=leaders,
-            citations=citations,
-        )
-        used = f"snapshot of {snapshot.date.isoformat()}"
-    elif steps:
-        start, stop = history.span(date, compare)
-        chain = list(history.snapshots[start : stop + 1])
-        diffs = [history.diff(x.date, y.date) for x, y in itertools.pairwise(chain)]
-        if not diffs:
-            raise DateError(
-                f"--steps: {date} and {compare} fall in one snapshot ({chain[0].date}); "
-                "give dates further apart"
-            )
-        drawn = drawing.draw_change_steps(chain, diffs, lang=language, title=title, width=inches)
-        used = " -> ".join(s.date.isoformat() for s in chain)
-        _save_picture(drawn.figure, output, dpi, f"snapshots of {used}")
-        return
-    else:
-        first, second = (history.snapshots[i] for i in history.span(date, compare))
-        result = history.diff(first.date, second.date)
-        chart = drawing.draw_change_chart(
-            first,
-            second,
-            result,
-            root=root,
-            depth=depth,
-            lang=language,
-            sources=history.sources,
-            title=title,
-            width=inches,
-            citations=citations,
-        )
-        used = f"snapshots of {first.date.isoformat()} -> {second.date.isoformat()}"
-    _save_picture(chart.figure, output, dpi, used)
+    drawn = draw_history(
+        history,
+        date,
+        compare,
+        steps=steps,
+        root=root,
+        depth=depth,
+        lang=_check(lang, LANGS, "language"),
+        title=title,
+        width=_picture_width(width, dpi),
+        leaders=leaders,
+        citations=citations,
+    )
+    _save_picture(drawn.figure, output, dpi, used_words(drawn))
 
 
 @app.command()
@@ -1008,50 +1002,55 @@ def validate(
         raise typer.Exit(2)
 
 
+ExportDateArg = Annotated[
+    str | None,
+    typer.Argument(
+        help="A date: YYYY-MM-DD, YYYY-MM or YYYY (not with --history).",
+        metavar="DATE",
+        show_default=False,
+        autocompletion=_complete_dates,
+    ),
+]
+ExportFormatOption = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help="The file format (default: from the suffix of -o, else graphml): "
+        + ", ".join(_export_formats())
+        + ".",
+        autocompletion=_choices(_export_formats()),
+        show_default=False,
+    ),
+]
+ExportOutput = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="File to write, its format chosen by its suffix (default or '-': standard output).",
+    ),
+]
+WholeHistoryOption = Annotated[
+    bool,
+    typer.Option(
+        "--history",
+        help="Export the whole history as one dynamic GEXF, which Gephi's timeline plays.",
+    ),
+]
+
+
 @app.command()
 def export(
-    date: Annotated[
-        str | None,
-        typer.Argument(
-            help="A date: YYYY-MM-DD, YYYY-MM or YYYY (not with --history).",
-            metavar="DATE",
-            show_default=False,
-            autocompletion=_complete_dates,
-        ),
-    ] = None,
-    fmt: Annotated[
-        str | None,
-        typer.Option(
-            "--format",
-            "-f",
-            metavar="FORMAT",
-            help="The file format (default: from the suffix of -o, else graphml): "
-            + ", ".join(_export_formats())
-            + ".",
-            autocompletion=_choices(_export_formats()),
-            show_default=False,
-        ),
-    ] = None,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            metavar="FILE",
-            help="File to write, its format chosen by its suffix (default or '-': standard "
-            "output).",
-        ),
-    ] = None,
+    date: ExportDateArg = None,
+    fmt: ExportFormatOption = None,
+    output: ExportOutput = None,
     root: RootOption = None,
     depth: DepthOption = None,
     lang: LangOption = "en",
-    whole: Annotated[
-        bool,
-        typer.Option(
-            "--history",
-            help="Export the whole history as one dynamic GEXF, which Gephi's timeline plays.",
-        ),
-    ] = False,
+    whole: WholeHistoryOption = False,
     data: DataOption = None,
 ) -> None:
     """Export the structure in force on DATE as GraphML, GEXF, node-link JSON, DOT or Mermaid.
@@ -1066,29 +1065,12 @@ def export(
     from orgmodel.export import export_text
 
     history = _history(data)
-    to_file = output is not None and str(output) != "-"
-    if output is not None and to_file:
-        from orgmodel.output import check_output_path
-
-        check_output_path(output, _protected(history))
+    path = _file_to_write(output, history)
+    language = _check(lang, LANGS, "language")
     done = export_text(
-        history,
-        date,
-        whole=whole,
-        fmt=fmt,
-        path=output if to_file else None,
-        root=root,
-        depth=depth,
-        lang=_check(lang, LANGS, "language"),
+        history, date, whole=whole, fmt=fmt, path=path, root=root, depth=depth, lang=language
     )
-    if output is None or not to_file:
-        _echo(done.text)
-        _note(done.used)
-    else:
-        from orgmodel.output import write_atomic
-
-        write_atomic(output, done.text, protected=_protected(history))
-        _note(f"wrote {output} ({done.format}, {done.used})")
+    _emit(done.text, path, history, used=done.used, fmt=done.format)
 
 
 @app.command()

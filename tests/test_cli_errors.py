@@ -197,6 +197,20 @@ def test_two_dates_the_wrong_way_round_are_refused_by_every_command(
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["2021"], "--steps draws the steps from 2021 to a later date: give --compare"),
+        (["2021", "-c", "2021-06"], "--steps: 2021 and 2021-06 fall in one snapshot"),
+    ],
+)
+def test_plot_steps_needs_two_snapshots(tmp_path: Path, capsys, args: list[str], message: str):
+    out = tmp_path / "p.png"
+    code, _, err = run(capsys, "plot", *args, "--steps", "-o", str(out), "--data", str(EXAMPLE))
+    assert code == 2 and err.startswith(f"orgmodel: {message}"), err
+    assert not out.exists()
+
+
 def orgmodel_process(*args: str, **options) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "orgmodel", *args],

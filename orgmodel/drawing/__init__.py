@@ -23,6 +23,7 @@ from orgmodel.drawing.orgchart import (
     draw_change_steps,
     draw_org_chart,
 )
+from orgmodel.drawing.pictures import draw_history
 from orgmodel.drawing.timeline import Timeline, draw_timeline
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "draw_change_chart",
     "draw_change_steps",
     "draw_flow_chart",
+    "draw_history",
     "draw_org_chart",
     "draw_timeline",
     "find_cjk_font",
