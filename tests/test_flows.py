@@ -3,6 +3,9 @@ ribbons joining the blocks a unit is under on consecutive dates."""
 
 from __future__ import annotations
 
+import itertools
+import random
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -13,7 +16,7 @@ import pytest
 import orgmodel
 from orgmodel.drawing.flow import draw_flow_chart
 from orgmodel.drawing.orgchart import FONT_SIZE
-from orgmodel.flows import COLUMNS, Flows, flows
+from orgmodel.flows import COLUMNS, OPENING_WEIGHT, Flows, _moved, choose_periods, flows
 
 from .randomhistory import random_history
 
@@ -76,34 +79,80 @@ def crossings(view: Flows) -> int:
     return found
 
 
+def first_block(history: orgmodel.History, unit: str, level: int = 1, min_size: int = 2):
+    """The first snapshot date on which ``unit`` heads a block of the flow chart."""
+    for snapshot in history.snapshots:
+        view = flows(history, dates=[snapshot.date], level=level, min_size=min_size)
+        if unit in {b.unit for b in view.columns[0].blocks}:
+            return snapshot.date
+    raise AssertionError(f"{unit} never heads a block")
+
+
 def test_default_flows_of_the_bundled_data() -> None:
     history = orgmodel.load_history()
     view = flows(history)
     check_against_data(history, view)
-    days = [c.date.isoformat() for c in view.columns]
+    days = [c.date for c in view.columns]
     assert len(days) == COLUMNS
-    assert (days[0], days[-1]) == (history.dates[0].isoformat(), history.dates[-1].isoformat())
-    assert {"2023-03-28", "2024-11-21"} <= set(days)
-    at = {c.date.isoformat(): {b.unit: i for i, b in enumerate(c.blocks)} for c in view.columns}
-    # The middle office is a block of its own from the first column after it was set up.
-    assert "middle-office" not in at[days[0]] and "middle-office" in at[days[1]]
+    assert (days[0], days[-1]) == (history.dates[0], history.dates[-1])
+    # Each of the three stories has a column on the day its group was set up: the big middle
+    # office, the 1+6+N split (Taobao and Tmall Group) and the one e-commerce business group.
+    middle, split, together = (
+        first_block(history, u) for u in ("middle-office", "ttg", "ecommerce-bg")
+    )
+    assert {middle, split, together} <= set(days)
+    at = {c.date: {b.unit: i for i, b in enumerate(c.blocks)} for c in view.columns}
+    assert "middle-office" not in at[days[days.index(middle) - 1]]
     # 1+6+N: the groups of 2023 are blocks, and China digital commerce flows into Taobao-Tmall.
-    assert {"ttg", "aidc", "local-services", "cloud-intelligence", "dme"} <= set(at["2023-03-28"])
-    column = days.index("2023-03-28") - 1
-    into_ttg = [
-        r for r in view.ribbons if r.column == column and r.target == at["2023-03-28"]["ttg"]
-    ]
+    assert {"ttg", "aidc", "local-services", "cloud-intelligence", "dme"} <= set(at[split])
+    column = days.index(split) - 1
+    into_ttg = [r for r in view.ribbons if r.column == column and r.target == at[split]["ttg"]]
     sources = {view.columns[column].blocks[r.source].unit for r in into_ttg}
     assert "china-digital-commerce" in sources
-    # 2024: one e-commerce business group takes in Taobao-Tmall and international commerce.
-    column = days.index("2024-11-21") - 1
-    target = at["2024-11-21"]["ecommerce-bg"]
+    # One e-commerce business group takes in Taobao-Tmall and international commerce.
+    column = days.index(together) - 1
+    target = at[together]["ecommerce-bg"]
     sources = {
         view.columns[column].blocks[r.source].unit
         for r in view.ribbons
         if r.column == column and r.target == target
     }
     assert {"ttg", "aidc"} <= sources
+
+
+def period_cost(placements, chosen) -> float:
+    """The cost :func:`choose_periods` minimises, written out from its docstring."""
+    total = 0.0
+    for start, stop in itertools.pairwise(chosen):
+        total -= OPENING_WEIGHT * (_moved(placements[start - 1], placements[start]) if start else 0)
+        total += sum(_moved(placements[start], placements[t]) for t in range(start, stop))
+    return total
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_chosen_periods_are_the_best_cut(seed: int) -> None:
+    """Against every possible choice of columns on small random histories."""
+    rng = random.Random(seed)
+    heads = "abc"
+    placements = [{u: rng.choice(heads) for u in "uvwxy"}]
+    for _ in range(8):
+        step = dict(placements[-1])
+        for unit in rng.sample(sorted(step), rng.randint(0, 3)):
+            step[unit] = rng.choice(heads)
+        placements.append(step)
+    count = len(placements)
+    columns = 4
+    chosen = choose_periods(placements, columns)
+    assert chosen[0] == 0 and chosen[-1] == count - 1 and chosen == sorted(set(chosen))
+    changed = [i for i in range(1, count - 1) if placements[i] != placements[i - 1]]
+    options = [
+        [0, *middle, count - 1]
+        for k in range(0, columns - 1)
+        for middle in itertools.combinations(changed, k)
+        if len(middle) == min(columns - 2, len(changed))
+    ]
+    best = min(period_cost(placements, option) for option in options)
+    assert period_cost(placements, chosen) == pytest.approx(best)
 
 
 def test_ordering_reduces_crossings(monkeypatch: pytest.MonkeyPatch) -> None:
