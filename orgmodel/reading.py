@@ -28,10 +28,12 @@ import difflib
 import functools
 import hashlib
 import hmac
+import itertools
+import operator
 import os
 import re
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
@@ -576,7 +578,7 @@ def _file_findings(model: SnapshotFile, path: Path) -> list[_Finding]:
     """The checks of one snapshot file that its schema cannot make: structure, date, removals."""
     findings = [
         _Finding(("units", index, *((field,) if field else ())), message, unit)
-        for index, field, unit, message in structure_problems(list(model.units))
+        for index, field, unit, message in structure_problems(model.units)
     ]
     match = SNAPSHOT_NAME.match(path.name)
     if match and match.group(1) != model.date.isoformat():
@@ -587,7 +589,7 @@ def _file_findings(model: SnapshotFile, path: Path) -> list[_Finding]:
                 f"rename the file to {model.date.isoformat()}{path.suffix} or fix the date",
             )
         )
-    unit_ids = {u.id for u in model.units}
+    unit_ids = {u.id for u in model.units} if model.removed else set()
     for uid in model.removed:
         if uid in unit_ids:
             findings.append(
@@ -629,6 +631,34 @@ def read_bibliography(path: str | Path) -> Bibliography:
     return model
 
 
+@dataclass(frozen=True, slots=True)
+class _Citable:
+    """What the units of a folder may cite and be: the bibliography's source keys (anything,
+    when the bibliography failed to load) and its kinds (anything, when it lists none)."""
+
+    sources: Any
+    kinds: Mapping[str, str] | None
+    where: Path | str
+
+    def bad_source(self, key: str) -> str:
+        close = difflib.get_close_matches(key, list(self.sources), n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        return f"source '{key}' is not in {self.where}{hint}; add it there or fix the key"
+
+    def all_known(self, units: Sequence[Unit]) -> bool:
+        """Whether every source the units cite and every kind they have is known: checked in
+        bulk, so that only units with lineage or leaders need a look of their own."""
+        if not isinstance(self.sources, _Anything):
+            cited = set(itertools.chain.from_iterable(map(_UNIT_SOURCES, units)))
+            if not cited.issubset(self.sources):
+                return False
+        return self.kinds is None or set(map(_UNIT_KIND, units)).issubset(self.kinds)
+
+
+_UNIT_SOURCES = operator.attrgetter("sources")
+_UNIT_KIND = operator.attrgetter("kind")
+
+
 def _cross_file_findings(
     snapshots: list[Snapshot],
     bibliography: Bibliography,
@@ -642,104 +672,99 @@ def _cross_file_findings(
     judged against the files before it, which would give wrong advice (a removal "not in the
     earlier snapshot" that is in the file that failed).
     """
-    per_file: dict[Path, list[_Finding]] = {}
     # A bibliography that failed to load has been reported already; checking keys against an
     # empty one would only bury that report under a line for every citation.
     sources: Any = bibliography.sources if check_sources else _Anything()
-    kinds = bibliography.kinds
-
-    def bad_source(key: str) -> str:
-        close = difflib.get_close_matches(key, list(sources), n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
-        where = bib_path or BIBLIOGRAPHY_NAME
-        return f"source '{key}' is not in {where}{hint}; add it there or fix the key"
-
+    citable = _Citable(sources, bibliography.kinds, bib_path or BIBLIOGRAPHY_NAME)
     seen_ids: set[str] = set()
+    problems: list[Problem] = []
     previous: Snapshot | None = None
     for snapshot in snapshots:
         assert snapshot.path is not None
-        found = per_file.setdefault(snapshot.path, [])
-        for i, key in enumerate(snapshot.sources):
-            if key not in sources:
-                found.append(_Finding(("sources", i), bad_source(key)))
         seen_ids.update(snapshot.units)
         date = snapshot.date.isoformat()
         earlier = previous.date.isoformat() if previous is not None else ""
         known: Any = _Anything() if any(f < date for f in failed) else seen_ids
         gap = any(earlier < f < date for f in failed)
-        for index, unit in enumerate(snapshot.units.values()):
-            _unit_findings(unit, index, found, known, sources, kinds, bad_source)
-        for uid, removal in snapshot.removed.items():
-            if not gap and (previous is None or uid not in previous.units):
-                before = f"the snapshot of {previous.date}" if previous else "an earlier snapshot"
-                found.append(
-                    _Finding(
-                        ("removed", uid),
-                        f"is listed under removed but is not a unit of {before}; remove the entry",
-                        uid,
-                    )
-                )
-            if removal.into is not None and removal.into not in snapshot.units:
-                found.append(
-                    _Finding(
-                        ("removed", uid, "into"),
-                        f"absorbed into '{removal.into}', which is not a unit of this snapshot",
-                        uid,
-                    )
-                )
-            for i, key in enumerate(removal.sources):
-                if key not in sources:
-                    found.append(_Finding(("removed", uid, "sources", i), bad_source(key), uid))
-        previous = snapshot
-    problems: list[Problem] = []
-    for path, findings in per_file.items():
+        findings = [
+            _Finding(("sources", i), citable.bad_source(key))
+            for i, key in enumerate(snapshot.sources)
+            if key not in sources
+        ]
+        findings.extend(_units_findings(snapshot, known, citable))
+        findings.extend(_removal_findings(snapshot, previous, gap, citable))
         if findings:
-            problems.extend(_locate(path, findings))
+            problems.extend(_locate(snapshot.path, findings))
+        previous = snapshot
     return problems
 
 
-def _unit_findings(
-    unit: Unit,
-    index: int,
-    found: list[_Finding],
-    seen_ids: Any,
-    sources: Any,
-    kinds: dict[str, str] | None,
-    bad_source: Any,
-) -> None:
+def _removal_findings(
+    snapshot: Snapshot, previous: Snapshot | None, gap: bool, citable: _Citable
+) -> list[_Finding]:
+    """The problems of a snapshot's removals: a unit not there before (unless a file between
+    failed, a ``gap``), a unit absorbed into one that is not there, a source not known."""
+    found: list[_Finding] = []
+    for uid, removal in snapshot.removed.items():
+        if not gap and (previous is None or uid not in previous.units):
+            before = f"the snapshot of {previous.date}" if previous else "an earlier snapshot"
+            message = f"is listed under removed but is not a unit of {before}; remove the entry"
+            found.append(_Finding(("removed", uid), message, uid))
+        if removal.into is not None and removal.into not in snapshot.units:
+            message = f"absorbed into '{removal.into}', which is not a unit of this snapshot"
+            found.append(_Finding(("removed", uid, "into"), message, uid))
+        for i, key in enumerate(removal.sources):
+            if key not in citable.sources:
+                found.append(_Finding(("removed", uid, "sources", i), citable.bad_source(key), uid))
+    return found
+
+
+def _units_findings(snapshot: Snapshot, seen_ids: Any, citable: _Citable) -> list[_Finding]:
+    units = list(snapshot.units.values())
+    indexes: Iterable[int] = range(len(units))
+    if citable.all_known(units):
+        # Left to check: lineage against the ids seen so far, and the leaders' sources.
+        lineage = itertools.compress(indexes, map(_UNIT_LINEAGE, units))
+        leaders = itertools.compress(indexes, map(_UNIT_LEADERS, units))
+        indexes = sorted({*lineage, *leaders})
+    found: list[_Finding] = []
+    for index in indexes:
+        found.extend(_unit_findings(units[index], index, seen_ids, citable))
+    return found
+
+
+_UNIT_LINEAGE = operator.attrgetter("lineage")
+_UNIT_LEADERS = operator.attrgetter("leaders")
+
+
+def _unit_findings(unit: Unit, index: int, seen_ids: Any, citable: _Citable) -> list[_Finding]:
     loc: tuple[str | int, ...] = ("units", index)
+    found: list[_Finding] = []
     for i, pred in enumerate(unit.lineage):
         if pred == unit.id:
-            found.append(
-                _Finding((*loc, "lineage", i), "lineage names the unit itself; remove it", unit.id)
-            )
+            message = "lineage names the unit itself; remove it"
+            found.append(_Finding((*loc, "lineage", i), message, unit.id))
         elif pred not in seen_ids:
             close = difflib.get_close_matches(pred, list(seen_ids), n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
-            found.append(
-                _Finding(
-                    (*loc, "lineage", i),
-                    f"lineage names '{pred}', which is in no snapshot up to this date{hint}",
-                    unit.id,
-                )
-            )
+            message = f"lineage names '{pred}', which is in no snapshot up to this date{hint}"
+            found.append(_Finding((*loc, "lineage", i), message, unit.id))
+    sources = citable.sources
     for i, key in enumerate(unit.sources):
         if key not in sources:
-            found.append(_Finding((*loc, "sources", i), bad_source(key), unit.id))
+            found.append(_Finding((*loc, "sources", i), citable.bad_source(key), unit.id))
     for j, leader in enumerate(unit.leaders):
         for i, key in enumerate(leader.sources):
             if key not in sources:
-                found.append(_Finding((*loc, "leaders", j, "sources", i), bad_source(key), unit.id))
+                where = (*loc, "leaders", j, "sources", i)
+                found.append(_Finding(where, citable.bad_source(key), unit.id))
+    kinds = citable.kinds
     if kinds is not None and unit.kind not in kinds:
         close = difflib.get_close_matches(unit.kind, list(kinds), n=1)
         hint = f"did you mean '{close[0]}'?" if close else "use one of " + ", ".join(kinds)
-        found.append(
-            _Finding(
-                (*loc, "kind"),
-                f"kind '{unit.kind}' is not listed under kinds in {BIBLIOGRAPHY_NAME} ({hint})",
-                unit.id,
-            )
-        )
+        message = f"kind '{unit.kind}' is not listed under kinds in {BIBLIOGRAPHY_NAME} ({hint})"
+        found.append(_Finding((*loc, "kind"), message, unit.id))
+    return found
 
 
 class _FolderFiles(NamedTuple):

@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import operator
 import weakref
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
@@ -28,7 +29,18 @@ from types import MappingProxyType
 from orgmodel.errors import DataError, Problem
 from orgmodel.model import Removal, Unit
 
-__all__ = ["Snapshot", "Step", "share_unchanged", "step_between", "structure_problems", "walk"]
+__all__ = [
+    "Snapshot",
+    "Step",
+    "StructureProblem",
+    "share_unchanged",
+    "step_between",
+    "structure_problems",
+    "walk",
+]
+
+_unit_id = operator.attrgetter("id")
+_unit_parent = operator.attrgetter("parent")
 
 
 class Snapshot:
@@ -63,7 +75,10 @@ class Snapshot:
         path: Path | None = None,
     ) -> None:
         self.date = date
-        self.units: Mapping[str, Unit] = MappingProxyType({u.id: u for u in units})
+        if not isinstance(units, list | tuple):
+            units = list(units)
+        by_id = dict(zip(map(_unit_id, units), units, strict=True))
+        self.units: Mapping[str, Unit] = MappingProxyType(by_id)
         self.title = title
         self.summary = summary
         self.sources = sources
@@ -362,84 +377,109 @@ def share_unchanged(previous: Snapshot, snapshot: Snapshot) -> Snapshot:
     return shared
 
 
-def structure_problems(units: list[Unit]) -> list[tuple[int, str | None, str | None, str]]:
+#: One structural problem: (index of the unit, field at fault, unit id, message).
+StructureProblem = tuple[int, str | None, str | None, str]
+
+
+def structure_problems(units: Sequence[Unit]) -> list[StructureProblem]:
     """Every structural problem of a list of units, as (index, field, unit id, message).
 
     Checks duplicate ids, parents that do not exist, cycles and the number of roots. The index
     and field let a file reader point at the line.
+
+    >>> structure_problems([Unit(id="g", name="G", kind="k"), Unit(id="a", name="A", kind="k",
+    ...                     parent="b")])[0][3]
+    "parent 'b' does not exist in this snapshot"
     """
+    ids = list(map(_unit_id, units))
+    parents = list(map(_unit_parent, units))
+    if _plainly_a_tree(ids, parents):
+        return []
+    first: dict[str, int] = {}
+    for index, uid in enumerate(ids):
+        first.setdefault(uid, index)
+    parent_of = dict(zip(ids, parents, strict=True))
+    return [
+        *_duplicate_ids(ids, first),
+        *_missing_parents(ids, parents, parent_of),
+        *_root_problems(ids, parents),
+        *_cycles(parent_of, first),
+    ]
+
+
+def _plainly_a_tree(ids: list[str], parents: list[str | None]) -> bool:
+    """Whether the units are one tree written parents first: distinct ids, one root, and each
+    parent listed before its children. Such a list has none of the problems looked for (a
+    parent met before its child cannot be below it), and telling takes a few passes that run
+    in C; any other list is checked in full."""
+    size = len(ids)
+    place: dict[str | None, int] = dict(zip(ids, range(size), strict=True))
+    if len(place) != size or parents.count(None) != 1:
+        return False
+    place[None] = -1  # the root's parent comes before everything
+    # A parent that is missing has the place `size`, after every unit.
+    return all(map(operator.lt, map(place.get, parents, itertools.repeat(size)), range(size)))
+
+
+def _duplicate_ids(ids: list[str], first: dict[str, int]) -> Iterator[StructureProblem]:
+    for index, uid in enumerate(ids):
+        if first[uid] != index:
+            yield (
+                index,
+                "id",
+                uid,
+                f"duplicate id: already used by the unit at position {first[uid] + 1}"
+                "; give each unit its own id",
+            )
+
+
+def _missing_parents(
+    ids: list[str], parents: list[str | None], parent_of: dict[str, str | None]
+) -> Iterator[StructureProblem]:
     import difflib
 
-    found: list[tuple[int, str | None, str | None, str]] = []
-    first_index: dict[str, int] = {}
-    for index, unit in enumerate(units):
-        if unit.id in first_index:
-            found.append(
-                (
-                    index,
-                    "id",
-                    unit.id,
-                    f"duplicate id: already used by the unit at position {first_index[unit.id] + 1}"
-                    "; give each unit its own id",
-                )
-            )
-        else:
-            first_index[unit.id] = index
-    parents = {u.id: u.parent for u in units}
-    for index, unit in enumerate(units):
-        if unit.parent is None:
+    for index, (uid, parent) in enumerate(zip(ids, parents, strict=True)):
+        if parent is None:
             continue
-        if unit.parent == unit.id:
-            found.append((index, "parent", unit.id, "a unit cannot be its own parent"))
-        elif unit.parent not in parents:
-            close = difflib.get_close_matches(unit.parent, list(parents), n=1)
+        if parent == uid:
+            yield index, "parent", uid, "a unit cannot be its own parent"
+        elif parent not in parent_of:
+            close = difflib.get_close_matches(parent, list(parent_of), n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
-            found.append(
-                (
-                    index,
-                    "parent",
-                    unit.id,
-                    f"parent '{unit.parent}' does not exist in this snapshot{hint}",
-                )
-            )
-    roots = [(i, u.id) for i, u in enumerate(units) if u.parent is None]
+            message = f"parent '{parent}' does not exist in this snapshot{hint}"
+            yield index, "parent", uid, message
+
+
+def _root_problems(ids: list[str], parents: list[str | None]) -> Iterator[StructureProblem]:
+    roots = [(i, uid) for i, (uid, p) in enumerate(zip(ids, parents, strict=True)) if p is None]
     if not roots:
-        found.append((0, None, None, "no root: exactly one unit must have no parent"))
-    elif len(roots) > 1:
-        names = ", ".join(f"'{uid}'" for _, uid in roots)
-        for index, uid in roots[1:]:
-            found.append(
-                (
-                    index,
-                    "parent",
-                    uid,
-                    f"more than one root ({names}): every unit but one must have a parent",
-                )
-            )
-    # Cycles: follow parents from each unit; a walk that meets itself is a cycle. Colouring keeps
-    # the whole check linear.
-    state: dict[str, int] = {}  # 1 = on the current walk, 2 = known to reach a root
+        yield 0, None, None, "no root: exactly one unit must have no parent"
+        return
+    names = ", ".join(f"'{uid}'" for _, uid in roots)
+    for index, uid in roots[1:]:
+        message = f"more than one root ({names}): every unit but one must have a parent"
+        yield index, "parent", uid, message
+
+
+def _cycles(parent_of: dict[str, str | None], first: dict[str, int]) -> Iterator[StructureProblem]:
+    """Follow parents from each unit; a walk that meets itself is a cycle. Colouring (1 = on
+    the current walk, 2 = known to end outside any cycle) keeps the whole check linear."""
+    state: dict[str, int] = {}
     reported: set[str] = set()
-    for start in parents:
-        walk: list[str] = []
+    for start in parent_of:
+        path: list[str] = []
         current: str | None = start
-        while current is not None and current in parents and state.get(current) is None:
+        while current is not None and current in parent_of and current not in state:
             state[current] = 1
-            walk.append(current)
-            current = parents[current]
+            path.append(current)
+            current = parent_of[current]
         if current is not None and state.get(current) == 1:
-            cycle = walk[walk.index(current) :]
-            if not reported.intersection(cycle):
+            cycle = path[path.index(current) :]
+            # A unit that is its own parent has been told so by _missing_parents.
+            if len(cycle) > 1 and not reported.intersection(cycle):
                 reported.update(cycle)
                 members = " -> ".join([*cycle, current])
-                found.append(
-                    (
-                        first_index[current],
-                        "parent",
-                        current,
-                        f"parents form a cycle ({members}); a unit cannot sit below itself",
-                    )
-                )
-        for uid in walk:
+                message = f"parents form a cycle ({members}); a unit cannot sit below itself"
+                yield first[current], "parent", current, message
+        for uid in path:
             state[uid] = 2
-    return found
