@@ -41,7 +41,18 @@ from typing import Annotated, Any, ClassVar, Final, Literal, Protocol, TypeAlias
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from orgmodel.errors import OrgModelError
-from orgmodel.model import PLAN_WORDS, STANDING, Leader, Plan, Status, Unit
+from orgmodel.model import (
+    KIND_WORDS_ZH,
+    PLAN_WORDS,
+    PLAN_WORDS_ZH,
+    STANDING,
+    STATUS_WORDS_ZH,
+    Lang,
+    Leader,
+    Plan,
+    Status,
+    Unit,
+)
 
 __all__ = [
     "CLASSES",
@@ -99,7 +110,8 @@ class EventError(OrgModelError, ValueError):
 
 class Namer(Protocol):
     """How an event's one line names its units: the report's writer gives a unit's name on a
-    date with its id (``Cloud [cloud]``, or Markdown), ``(none)`` for no unit."""
+    date with its id (``Cloud [cloud]``, or Markdown), ``(none)`` for no unit (in the language
+    of the line: ``（无）`` in Chinese)."""
 
     def unit(self, unit_id: str | None, date: dt.date) -> str: ...
 
@@ -130,6 +142,54 @@ def _plan(value: Plan | None) -> str:
     return "no plan" if value is None else PLAN_WORDS[value]
 
 
+# The Chinese line of each event says what the English one says, in the same order; its words
+# for statuses, plans and kinds are the model's, those below are the events' own.
+_HOW_ZH: Final[dict[str, str]] = {
+    "dissolved": "撤销",
+    "divested": "出售",
+    "absorbed": "并入",
+    "spun_off": "分拆出集团",
+}
+_STANDING_ZH: Final[dict[str, str]] = {
+    "in_line": "体系内",
+    "standalone": "独立运营",
+    "outside": "集团外",
+}
+#: A unit's fields, as an ``updated`` event names them.
+_FIELD_ZH: Final[dict[str, str]] = {
+    "name": "名称",
+    "name_zh": "中文名称",
+    "kind": "类型",
+    "parent": "上级",
+    "status": "状态",
+    "plan": "计划",
+    "leaders": "负责人",
+    "lineage": "沿革",
+    "sources": "来源",
+    "confidence": "可信度",
+    "field_confidence": "单项可信度",
+    "note": "备注",
+}
+_LIST_ZH: Final = "、"
+
+
+def _say(lang: Lang, en: str, zh: str) -> str:
+    """The line in ``lang``: each event writes its two sentences side by side."""
+    return zh if lang == "zh" else en
+
+
+def _status_zh(value: Status | None) -> str:
+    return "无" if value is None else STATUS_WORDS_ZH[value]
+
+
+def _plan_zh(value: Plan | None) -> str:
+    return "无计划" if value is None else PLAN_WORDS_ZH[value]
+
+
+def _kind_zh(value: str) -> str:
+    return KIND_WORDS_ZH.get(value, value)
+
+
 class _Event(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -151,8 +211,9 @@ class _Event(BaseModel):
         kind = getattr(self, "kind", "?")
         return f"<{type(self).__name__} {kind} {', '.join(self.units)} {self.date}>"
 
-    def describe(self, w: Namer) -> str:
-        """One line saying what happened, naming the units through ``w``."""
+    def describe(self, w: Namer, lang: Lang = "en") -> str:
+        """One line saying what happened, in ``lang`` (``"en"`` or ``"zh"``), naming the units
+        through ``w`` (which names them in the same language)."""
         raise NotImplementedError
 
     def apply(self, edit: Edit) -> None:
@@ -171,11 +232,18 @@ class Added(_Event):
     parent: str | None
     record: Unit = Field(description="The unit as the later snapshot has it.")
 
-    def describe(self, w: Namer) -> str:
-        status = "" if self.record.status == "active" else f" ({_words(self.record.status)})"
-        plan = f", {_plan(self.record.plan)}" if self.record.plan else ""
-        return (
-            f"{w.unit(self.unit, self.date)} under {w.unit(self.parent, self.date)}{status}{plan}"
+    def describe(self, w: Namer, lang: Lang = "en") -> str:
+        unit, parent = w.unit(self.unit, self.date), w.unit(self.parent, self.date)
+        status, plan, status_zh, plan_zh = "", "", "", ""
+        if self.record.status != "active":
+            status = f" ({_words(self.record.status)})"
+            status_zh = f"（{_status_zh(self.record.status)}）"
+        if self.record.plan:
+            plan, plan_zh = f", {_plan(self.record.plan)}", f"，{_plan_zh(self.record.plan)}"
+        return _say(
+            lang,
+            f"{unit} under {parent}{status}{plan}",
+            f"{unit}，隶属 {parent}{status_zh}{plan_zh}",
         )
 
     def apply(self, edit: Edit) -> None:
@@ -185,13 +253,17 @@ class Added(_Event):
 RemovedHow = Literal["dissolved", "divested", "absorbed", "spun_off"]
 
 
-def _inference(event: Removed | Split | Merged) -> str:
+def _inference(event: Removed | Split | Merged, lang: Lang) -> str:
     if event.inferred:
         score = getattr(event, "score", None)
         if score is not None:
-            return f"inferred from overlap of sub-units, score {score:.2f}"
-        return "inferred from overlap of sub-units"
-    return "declared lineage"
+            return _say(
+                lang,
+                f"inferred from overlap of sub-units, score {score:.2f}",
+                f"据下级单位的重合推断，得分 {score:.2f}",
+            )
+        return _say(lang, "inferred from overlap of sub-units", "据下级单位的重合推断")
+    return _say(lang, "declared lineage", "据所载沿革")
 
 
 class Removed(_Event):
@@ -218,18 +290,25 @@ class Removed(_Event):
     )
     note: str | None = Field(None, description="The note of the declared removal, if any.")
 
-    def describe(self, w: Namer) -> str:
-        before = self.since
-        where = f" (under {w.unit(self.parent, before)})" if self.parent else ""
-        text = f"{w.unit(self.unit, before)}{where}: {_words(self.how)}"
+    def describe(self, w: Namer, lang: Lang = "en") -> str:
+        before, unit = self.since, w.unit(self.unit, self.since)
+        where, where_zh = "", ""
+        if self.parent:
+            parent = w.unit(self.parent, before)
+            where, where_zh = f" (under {parent})", f"（原属 {parent}）"
+        text = _say(
+            lang, f"{unit}{where}: {_words(self.how)}", f"{unit}{where_zh}：{_HOW_ZH[self.how]}"
+        )
         if self.into is not None:
-            text += f" into {w.unit(self.into, self.date)}"
+            into = w.unit(self.into, self.date)
+            text += _say(lang, f" into {into}", f" {into}")
         if self.along_with is not None:
-            text += f", along with {w.unit(self.along_with, before)}"
+            along = w.unit(self.along_with, before)
+            text += _say(lang, f", along with {along}", f"，随 {along} 一同")
         if self.inferred:
-            text += f" ({_inference(self)})"
+            text += _say(lang, f" ({_inference(self, lang)})", f"（{_inference(self, lang)}）")
         if self.note:
-            text += f". {w.text(self.note)}"
+            text += _say(lang, f". {w.text(self.note)}", f"。{w.text(self.note)}")
         return text
 
     def apply(self, edit: Edit) -> None:
@@ -248,12 +327,21 @@ class Renamed(_Event):
     old_name_zh: str | None = None
     new_name_zh: str | None = None
 
-    def describe(self, w: Namer) -> str:
-        text = f"{w.text(self.old_name)} -> {w.text(self.new_name)} {w.code(self.unit)}"
-        if self.old_name_zh != self.new_name_zh:
-            old_zh, new_zh = self.old_name_zh or "-", self.new_name_zh or "-"
-            text += f" ({w.text(old_zh)} -> {w.text(new_zh)})"
-        return text
+    def describe(self, w: Namer, lang: Lang = "en") -> str:
+        old, new, code = w.text(self.old_name), w.text(self.new_name), w.code(self.unit)
+        if self.old_name_zh == self.new_name_zh:
+            return _say(lang, f"{old} -> {new} {code}", f"{old} 更名为 {new} {code}")
+        old_zh = w.text(self.old_name_zh) if self.old_name_zh else ""
+        new_zh = w.text(self.new_name_zh) if self.new_name_zh else ""
+        en = f"{old} -> {new} {code} ({old_zh or '-'} -> {new_zh or '-'})"
+        # In Chinese the Chinese names lead; the English ones follow when they changed too.
+        if old_zh and new_zh:
+            english = "" if old == new else f"（英文名 {old} -> {new}）"
+            return _say(lang, en, f"{old_zh} 更名为 {new_zh} {code}{english}")
+        chinese = f"中文名 {old_zh or '无'} -> {new_zh or '无'}"
+        if old == new:
+            return _say(lang, en, f"{old} {code}：{chinese}")
+        return _say(lang, en, f"{old} 更名为 {new} {code}（{chinese}）")
 
     def apply(self, edit: Edit) -> None:
         edit.set(self.unit, name=self.new_name, name_zh=self.new_name_zh)
@@ -269,11 +357,10 @@ class Moved(_Event):
     old_parent: str | None
     new_parent: str | None
 
-    def describe(self, w: Namer) -> str:
-        return (
-            f"{w.unit(self.unit, self.date)}: {w.unit(self.old_parent, self.since)} -> "
-            f"{w.unit(self.new_parent, self.date)}"
-        )
+    def describe(self, w: Namer, lang: Lang = "en") -> str:
+        unit, old = w.unit(self.unit, self.date), w.unit(self.old_parent, self.since)
+        new = w.unit(self.new_parent, self.date)
+        return _say(lang, f"{unit}: {old} -> {new}", f"{unit}：由 {old} 调至 {new} 之下")
 
     def apply(self, edit: Edit) -> None:
         edit.set(self.unit, parent=self.new_parent)
@@ -301,14 +388,21 @@ class Split(_Event):
         "and its successors (see orgmodel.matching).",
     )
 
-    def describe(self, w: Namer) -> str:
-        successors = w.units(self.successors, self.date)
+    def describe(self, w: Namer, lang: Lang = "en") -> str:
+        successors = w.units(self.successors, self.date, _say(lang, ", ", _LIST_ZH))
+        predecessor, how = w.unit(self.predecessor, self.since), _inference(self, lang)
         if self.heir == self.predecessor:
-            text = f"{successors} split off from {w.unit(self.predecessor, self.since)}"
-        else:
-            text = f"{w.unit(self.predecessor, self.since)} split into {successors}"
-            text += f"; {w.unit(self.heir, self.date)} carries its identity"
-        return f"{text} ({_inference(self)})"
+            return _say(
+                lang,
+                f"{successors} split off from {predecessor} ({how})",
+                f"{successors} 从 {predecessor} 拆分而出（{how}）",
+            )
+        heir = w.unit(self.heir, self.date)
+        return _say(
+            lang,
+            f"{predecessor} split into {successors}; {heir} carries its identity ({how})",
+            f"{predecessor} 拆分为 {successors}；{heir} 承继其身份（{how}）",
+        )
 
     def apply(self, edit: Edit) -> None:
         pass  # a reading of the added and removed events it comes with
@@ -331,9 +425,12 @@ class Merged(_Event):
         "predecessors and the successor (see orgmodel.matching).",
     )
 
-    def describe(self, w: Namer) -> str:
-        merged = w.units(self.predecessors, self.since, " + ")
-        return f"{merged} -> {w.unit(self.successor, self.date)} ({_inference(self)})"
+    def describe(self, w: Namer, lang: Lang = "en") -> str:
+        merged = w.units(self.predecessors, self.since, _say(lang, " + ", _LIST_ZH))
+        successor, how = w.unit(self.successor, self.date), _inference(self, lang)
+        return _say(
+            lang, f"{merged} -> {successor} ({how})", f"{merged} 合并为 {successor}（{how}）"
+        )
 
     def apply(self, edit: Edit) -> None:
         pass  # a reading of the added and removed events it comes with
@@ -360,22 +457,32 @@ class SpunOff(_Event):
     )
     note: str | None = Field(None, description="The note of the declared removal, if any.")
 
-    def describe(self, w: Namer) -> str:
+    def describe(self, w: Namer, lang: Lang = "en") -> str:
         day, before = self.date, self.since
+        old, new = _words(self.old_status), _words(self.new_status)
+        old_zh, new_zh = _status_zh(self.old_status), _status_zh(self.new_status)
         if self.left_group:
-            text = (
-                f"{w.unit(self.unit, before)} left the group (was {_words(self.old_status)} "
-                f"under {w.unit(self.old_parent, before)})"
+            unit, parent = w.unit(self.unit, before), w.unit(self.old_parent, before)
+            text = _say(
+                lang,
+                f"{unit} left the group (was {old} under {parent})",
+                f"{unit} 离开集团（原为 {parent} 下的{old_zh}）",
             )
-            return f"{text}. {w.text(self.note)}" if self.note else text
+            if self.note:
+                text += _say(lang, f". {w.text(self.note)}", f"。{w.text(self.note)}")
+            return text
+        unit, parent = w.unit(self.unit, day), w.unit(self.new_parent, day)
         if self.from_unit is not None:
-            return (
-                f"{w.unit(self.unit, day)} carved out of {w.unit(self.from_unit, before)} as "
-                f"{_words(self.new_status)}, under {w.unit(self.new_parent, day)}"
+            source = w.unit(self.from_unit, before)
+            return _say(
+                lang,
+                f"{unit} carved out of {source} as {new}, under {parent}",
+                f"{unit} 从 {source} 分拆为{new_zh}，隶属 {parent}",
             )
-        text = f"{w.unit(self.unit, day)}: {_words(self.old_status)} -> {_words(self.new_status)}"
+        text = _say(lang, f"{unit}: {old} -> {new}", f"{unit}：{old_zh} -> {new_zh}")
         if self.old_parent != self.new_parent:
-            text += f", {w.unit(self.old_parent, before)} -> {w.unit(self.new_parent, day)}"
+            moved = f"{w.unit(self.old_parent, before)} -> {parent}"
+            text += _say(lang, f", {moved}", f"，{moved}")
         return text
 
     def apply(self, edit: Edit) -> None:
@@ -412,26 +519,37 @@ class Returned(_Event):
         None, description="With back_to=group: the unit as the later snapshot has it."
     )
 
-    def describe(self, w: Namer) -> str:
-        day, before = self.date, self.since
-        left = f"; away since {self.left_on.isoformat()}" if self.left_on else ""
+    def describe(self, w: Namer, lang: Lang = "en") -> str:
+        unit, parent = w.unit(self.unit, self.date), w.unit(self.to_parent, self.date)
+        away = self.left_on.isoformat() if self.left_on else ""
+        left = _say(lang, f"; away since {away}", f"；自 {away} 起离开") if away else ""
+        status = _say(
+            lang,
+            f"{_words(self.from_status)} -> {_words(self.to_status)}",
+            f"{_status_zh(self.from_status)} -> {_status_zh(self.to_status)}",
+        )
         if self.back_to == "group":
-            return (
-                f"{w.unit(self.unit, day)} is back in the group, under "
-                f"{w.unit(self.to_parent, day)} ({_words(self.to_status)}{left})"
+            to = _say(lang, _words(self.to_status), _status_zh(self.to_status))
+            return _say(
+                lang,
+                f"{unit} is back in the group, under {parent} ({to}{left})",
+                f"{unit} 回归集团，隶属 {parent}（{to}{left}）",
             )
+        earlier = w.unit(self.from_parent, self.since)
         if self.back_to == "standing":
-            text = (
-                f"{w.unit(self.unit, day)} back {_words(STANDING[self.to_status])}: "
-                f"{_words(self.from_status)} -> {_words(self.to_status)}"
+            standing = STANDING[self.to_status]
+            text = _say(
+                lang,
+                f"{unit} back {_words(standing)}: {status}",
+                f"{unit} 回到{_STANDING_ZH[standing]}：{status}",
             )
             if self.from_parent != self.to_parent:
-                text += f", {w.unit(self.from_parent, before)} -> {w.unit(self.to_parent, day)}"
+                text += _say(lang, f", {earlier} -> {parent}", f"，{earlier} -> {parent}")
             return f"{text}{left}"
-        text = f"{w.unit(self.unit, day)} back under {w.unit(self.to_parent, day)}"
+        text = _say(lang, f"{unit} back under {parent}", f"{unit} 回到 {parent} 之下")
         if self.from_status != self.to_status:
-            text += f", {_words(self.from_status)} -> {_words(self.to_status)}"
-        return f"{text} (from {w.unit(self.from_parent, before)}){left}"
+            text += _say(lang, f", {status}", f"，{status}")
+        return text + _say(lang, f" (from {earlier}){left}", f"（原属 {earlier}）{left}")
 
     def apply(self, edit: Edit) -> None:
         if self.record is not None:
@@ -451,10 +569,12 @@ class StatusChanged(_Event):
     old_status: Status
     new_status: Status
 
-    def describe(self, w: Namer) -> str:
-        return (
-            f"{w.unit(self.unit, self.date)}: {_words(self.old_status)} -> "
-            f"{_words(self.new_status)}"
+    def describe(self, w: Namer, lang: Lang = "en") -> str:
+        unit = w.unit(self.unit, self.date)
+        return _say(
+            lang,
+            f"{unit}: {_words(self.old_status)} -> {_words(self.new_status)}",
+            f"{unit}：{_status_zh(self.old_status)} -> {_status_zh(self.new_status)}",
         )
 
     def apply(self, edit: Edit) -> None:
@@ -478,14 +598,20 @@ class PlanChanged(_Event):
         "in the same step.",
     )
 
-    def describe(self, w: Namer) -> str:
+    def describe(self, w: Namer, lang: Lang = "en") -> str:
         who = w.unit(self.unit, self.date)
+        old, old_zh = _plan(self.old_plan), _plan_zh(self.old_plan)
         if self.old_plan is None:
-            return f"{who}: {_plan(self.new_plan)}"
+            return _say(lang, f"{who}: {_plan(self.new_plan)}", f"{who}：{_plan_zh(self.new_plan)}")
         if self.new_plan is None:
             end = "carried out" if self.carried_out else "no longer planned"
-            return f"{who}: {_plan(self.old_plan)} -> {end}"
-        return f"{who}: {_plan(self.old_plan)} -> {_plan(self.new_plan)}"
+            end_zh = "已实施" if self.carried_out else "不再计划"
+            return _say(lang, f"{who}: {old} -> {end}", f"{who}：{old_zh} -> {end_zh}")
+        return _say(
+            lang,
+            f"{who}: {old} -> {_plan(self.new_plan)}",
+            f"{who}：{old_zh} -> {_plan_zh(self.new_plan)}",
+        )
 
     def apply(self, edit: Edit) -> None:
         edit.set(self.unit, plan=self.new_plan)
@@ -505,15 +631,27 @@ class LeaderChanged(_Event):
         description="All of the unit's leaders after the change, as the later snapshot has them."
     )
 
-    def describe(self, w: Namer) -> str:
+    def describe(self, w: Namer, lang: Lang = "en") -> str:
         # A role missing from one side is a gap in the record, not a vacancy.
-        who, role = w.unit(self.unit, self.date), w.text(self.role)
-        old, new = w.text(", ".join(self.old)), w.text(", ".join(self.new))
+        who, role, joint = (
+            w.unit(self.unit, self.date),
+            w.text(self.role),
+            _say(lang, ", ", _LIST_ZH),
+        )
+        old, new = w.text(joint.join(self.old)), w.text(joint.join(self.new))
         if not self.old:
-            return f"{who}: {role} {new} (no earlier holder recorded)"
+            return _say(
+                lang,
+                f"{who}: {role} {new} (no earlier holder recorded)",
+                f"{who}：{role} {new}（此前任职者无记录）",
+            )
         if not self.new:
-            return f"{who}: {role} {old} (no longer recorded)"
-        return f"{who}: {role} {old} -> {new}"
+            return _say(
+                lang,
+                f"{who}: {role} {old} (no longer recorded)",
+                f"{who}：{role} {old}（不再有记录）",
+            )
+        return _say(lang, f"{who}: {role} {old} -> {new}", f"{who}：{role} {old} -> {new}")
 
     def apply(self, edit: Edit) -> None:
         edit.set_checked(self.unit, {"leaders": self.leaders})
@@ -529,8 +667,13 @@ class KindChanged(_Event):
     old_kind: str
     new_kind: str
 
-    def describe(self, w: Namer) -> str:
-        return f"{w.unit(self.unit, self.date)}: {_words(self.old_kind)} -> {_words(self.new_kind)}"
+    def describe(self, w: Namer, lang: Lang = "en") -> str:
+        unit = w.unit(self.unit, self.date)
+        return _say(
+            lang,
+            f"{unit}: {_words(self.old_kind)} -> {_words(self.new_kind)}",
+            f"{unit}：{_kind_zh(self.old_kind)} -> {_kind_zh(self.new_kind)}",
+        )
 
     def apply(self, edit: Edit) -> None:
         edit.set(self.unit, kind=self.new_kind)
@@ -548,8 +691,13 @@ class Updated(_Event):
     old: dict[str, Any] = Field(description="Each changed field's earlier value.")
     new: dict[str, Any] = Field(description="Each changed field's later value.")
 
-    def describe(self, w: Namer) -> str:
-        return f"{w.unit(self.unit, self.date)}: {', '.join(_words(f) for f in self.fields)}"
+    def describe(self, w: Namer, lang: Lang = "en") -> str:
+        unit = w.unit(self.unit, self.date)
+        return _say(
+            lang,
+            f"{unit}: {', '.join(_words(f) for f in self.fields)}",
+            f"{unit}：{_LIST_ZH.join(_FIELD_ZH.get(f, _words(f)) for f in self.fields)}",
+        )
 
     def apply(self, edit: Edit) -> None:
         edit.set_checked(self.unit, self.new)

@@ -4,7 +4,7 @@ The page is one self-contained file (its script and style ship in ``orgmodel/ass
 written into it), so it opens from disk with no network. Everything it shows comes from one
 JSON document that :func:`page_data` computes from a :class:`~orgmodel.history.History`: the
 snapshots' trees, each step's events with the library's own words for them (each
-event class's title, :func:`orgmodel.report.describe`), the units each event
+event class's title, :func:`orgmodel.report.describe` in the page's language), the units each event
 marks in the tree, every unit's lineage and the snapshots that hold it, the sources, and every
 word of the page's own in the language asked for. The script draws that document and decides
 nothing about the organisation.
@@ -40,12 +40,19 @@ import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from importlib import resources
-from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
-from orgmodel.errors import OutputError
 from orgmodel.events import CLASSES, KINDS
-from orgmodel.model import PLAN_WORDS, STATUS_WORDS, Unit
-from orgmodel.report import Names, describe
+from orgmodel.model import (
+    LANGS,
+    PLAN_WORDS,
+    PLAN_WORDS_ZH,
+    STATUS_WORDS,
+    STATUS_WORDS_ZH,
+    Lang,
+    Unit,
+)
+from orgmodel.report import Names, check_lang, describe
 
 if TYPE_CHECKING:
     from orgmodel.events import Event
@@ -53,8 +60,6 @@ if TYPE_CHECKING:
 
 __all__ = ["LANGS", "Lang", "page_data", "render_html"]
 
-Lang = Literal["en", "zh"]
-LANGS: Final[tuple[Lang, ...]] = ("en", "zh")
 
 #: Version of the page's JSON document; its script checks it.
 DOCUMENT_VERSION: Final = 1
@@ -137,12 +142,8 @@ LABELS: Final[dict[str, dict[Lang, str]]] = {
     "language": {"en": "English", "zh": "中文"},
 }
 
-#: Chinese words for the statuses and confidences (plans and kinds take the pictures' words).
-WORDS_ZH: Final[dict[str, str]] = {
-    "active": "体系内",
-    "standalone": "独立运营公司",
-    "listed": "上市公司",
-    "affiliate": "集团外关联公司",
+#: Chinese words for the confidences (statuses and plans take the model's words).
+CONFIDENCE_WORDS_ZH: Final[dict[str, str]] = {
     "confirmed": "已证实",
     "single-source": "单一来源",
     "unconfirmed": "未证实",
@@ -175,7 +176,7 @@ def page_data(history: History, *, lang: str = "en") -> dict[str, Any]:
     with), ``lineage`` and ``presence`` (per unit id: event indices, snapshot indices) and
     ``search`` (per unit id, every name it had).
     """
-    language = _check_lang(lang)
+    language = check_lang(lang)
     interned = _intern(history, language)
     names = _names(history, language)
     all_events = history.changes()
@@ -237,13 +238,6 @@ def embed_json(value: Any) -> str:
     ):
         text = text.replace(raw, escaped)
     return text
-
-
-def _check_lang(lang: str) -> Lang:
-    for known in LANGS:
-        if lang == known:
-            return known
-    raise OutputError(f"unknown language '{lang}'; use one of {', '.join(LANGS)}")
 
 
 def _asset(name: str) -> str:
@@ -353,7 +347,7 @@ def _event_json(event: Event, names: Names, lang: Lang) -> dict[str, Any]:
     return {
         "kind": event.kind,
         "title": _title(event.kind, lang),
-        "line": describe(event, names),
+        "line": describe(event, names, lang=lang),
         "date": event.date.isoformat(),
         "since": event.since.isoformat(),
         "units": list(event.units),
@@ -527,20 +521,16 @@ def _mark_colours() -> dict[str, str]:
 
 def _words(history: History, lang: Lang) -> dict[str, str]:
     """The statuses, plans and confidences of the history, in ``lang``."""
-    from orgmodel.drawing._words import word
-
+    statuses = STATUS_WORDS_ZH if lang == "zh" else STATUS_WORDS
+    plans = PLAN_WORDS_ZH if lang == "zh" else PLAN_WORDS
     words: dict[str, str] = {}
     for snapshot in history.snapshots:
         for unit in snapshot.units.values():
-            words[unit.status] = (
-                WORDS_ZH.get(unit.status, unit.status)
-                if lang == "zh"
-                else STATUS_WORDS.get(unit.status, unit.status)
-            )
+            words[unit.status] = statuses[unit.status]
             if unit.plan:
-                words[unit.plan] = word(unit.plan, "zh") if lang == "zh" else PLAN_WORDS[unit.plan]
+                words[unit.plan] = plans[unit.plan]
     for confidence, english in CONFIDENCE_WORDS.items():
-        words[confidence] = WORDS_ZH[confidence] if lang == "zh" else english
+        words[confidence] = CONFIDENCE_WORDS_ZH[confidence] if lang == "zh" else english
     return words
 
 

@@ -36,13 +36,18 @@ from pydantic import (
 __all__ = [
     "CONFIDENCES",
     "ENDED_PLANS",
+    "KIND_WORDS_ZH",
+    "LANGS",
     "PLANS",
     "PLAN_WORDS",
+    "PLAN_WORDS_ZH",
     "STANDING",
     "STATUSES",
     "STATUS_WORDS",
+    "STATUS_WORDS_ZH",
     "Bibliography",
     "Confidence",
+    "Lang",
     "Leader",
     "PartialDate",
     "Plan",
@@ -139,6 +144,13 @@ STATUS_WORDS: dict[Status, str] = {
     "listed": "listed company",
     "affiliate": "affiliate outside the group",
 }
+#: The same, in Chinese.
+STATUS_WORDS_ZH: dict[Status, str] = {
+    "active": "体系内",
+    "standalone": "独立运营公司",
+    "listed": "上市公司",
+    "affiliate": "集团外关联公司",
+}
 
 Plan = Literal[
     "ipo_planned",
@@ -163,6 +175,35 @@ PLAN_WORDS: dict[Plan, str] = {
     "sale_agreed": "sale agreed",
     "sale_cancelled": "sale called off",
 }
+#: The same, in Chinese.
+PLAN_WORDS_ZH: dict[Plan, str] = {
+    "ipo_planned": "计划上市",
+    "ipo_paused": "上市暂停",
+    "ipo_cancelled": "上市取消",
+    "spin_off_planned": "计划分拆",
+    "spin_off_paused": "分拆暂停",
+    "spin_off_cancelled": "分拆取消",
+    "sale_agreed": "已达成出售协议",
+    "sale_cancelled": "出售取消",
+}
+
+#: Chinese words for the usual kinds of unit. A kind is data (any snapshot may name its own),
+#: so a kind not listed here reads as its name.
+KIND_WORDS_ZH: dict[str, str] = {
+    "holding": "控股公司",
+    "segment": "板块",
+    "business_group": "事业群",
+    "business_unit": "事业部",
+    "company": "公司",
+    "function": "职能部门",
+    "lab": "研究机构",
+    "committee": "委员会",
+    "affiliate": "关联公司",
+}
+
+#: The languages the library words its output in.
+Lang = Literal["en", "zh"]
+LANGS: tuple[Lang, ...] = get_args(Lang)
 
 #: Plans that record an end: a plan dropped from the record after one of these is no news.
 ENDED_PLANS: frozenset[Plan] = frozenset({"ipo_cancelled", "spin_off_cancelled", "sale_cancelled"})

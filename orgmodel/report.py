@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple
 from orgmodel.errors import OutputError
 from orgmodel.events import KINDS, TITLES, Event, Updated
 from orgmodel.markup import escape_markdown
+from orgmodel.model import LANGS, Lang
 
 if TYPE_CHECKING:
     from orgmodel.compare import Chosen, Diff
@@ -59,6 +60,7 @@ __all__ = [
     "Format",
     "Names",
     "changes_report",
+    "check_lang",
     "chosen_report",
     "describe",
     "diff_report",
@@ -125,9 +127,10 @@ def _check(fmt: str) -> Format:
 class _Writer:
     """Names units for one output style (the :class:`~orgmodel.events.Namer` of a report)."""
 
-    def __init__(self, names: Names | None, markdown: bool) -> None:
+    def __init__(self, names: Names | None, markdown: bool, lang: Lang = "en") -> None:
         self.names = names
         self.markdown = markdown
+        self.none = "（无）" if lang == "zh" else "(none)"
 
     def code(self, unit_id: str) -> str:
         return f"`{unit_id}`" if self.markdown else f"[{unit_id}]"
@@ -138,7 +141,7 @@ class _Writer:
 
     def unit(self, unit_id: str | None, date: dt.date) -> str:
         if unit_id is None:
-            return "(none)"
+            return self.none
         name = self.names(unit_id, date) if self.names is not None else None
         if name is None:
             return self.code(unit_id) if self.markdown else unit_id
@@ -149,8 +152,13 @@ class _Writer:
         return joint.join(self.unit(u, date) for u in unit_ids)
 
 
-def describe(event: Event, names: Names | None = None, *, markdown: bool = False) -> str:
-    """One line saying what happened, naming the units.
+def describe(
+    event: Event, names: Names | None = None, *, markdown: bool = False, lang: str = "en"
+) -> str:
+    """One line saying what happened, naming the units, in ``lang`` (``"en"`` or ``"zh"``).
+
+    ``names`` gives the name to show for a unit on a date (pass Chinese names for a Chinese
+    line); a unit it does not know is shown by its id.
 
     >>> import datetime as dt
     >>> from orgmodel.events import Moved
@@ -159,8 +167,20 @@ def describe(event: Event, names: Names | None = None, *, markdown: bool = False
     ...               new_parent="commerce")
     >>> describe(event)
     'lab: platform -> commerce'
+    >>> describe(event, lang="zh")
+    'lab：由 platform 调至 commerce 之下'
     """
-    return event.describe(_Writer(names, markdown))
+    language = check_lang(lang)
+    return event.describe(_Writer(names, markdown, language), language)
+
+
+def check_lang(lang: str) -> Lang:
+    """``lang`` if it is a language the library writes in (see :data:`orgmodel.model.LANGS`),
+    else raise :class:`OutputError` naming them."""
+    for known in LANGS:
+        if lang == known:
+            return known
+    raise OutputError(f"unknown language '{lang}'; use one of {', '.join(LANGS)}")
 
 
 def _count(n: int) -> str:

@@ -17,7 +17,7 @@ from orgmodel.cli import main
 from orgmodel.events import CLASSES, KINDS
 from orgmodel.html import LABELS, embed_json, page_data, render_html
 from orgmodel.model import Source, Unit
-from orgmodel.report import KIND_TITLES, describe, history_names
+from orgmodel.report import KIND_TITLES, Names, describe, history_names
 from orgmodel.snapshot import Snapshot
 
 EXAMPLE = Path(__file__).parent / "data" / "example"
@@ -86,6 +86,31 @@ def test_lineage_and_presence_are_the_librarys(bundled: orgmodel.History, doc: d
         assert [doc["dates"][k] for k in doc["presence"][uid]] == [
             d.isoformat() for d in bundled.presence(uid)
         ]
+
+
+def chinese_names(history: orgmodel.History) -> Names:
+    """A unit's Chinese name (else its English one) as the report finds names: in the latest
+    snapshot on or before the date that has the unit, else in the first one after it."""
+
+    def name(uid: str, day: dt.date) -> str | None:
+        having = [s for s in history.snapshots if uid in s.units]
+        if not having:
+            return None
+        before = [s for s in having if s.date <= day]
+        unit = (before[-1] if before else having[0]).units[uid]
+        return unit.name_zh or unit.name
+
+    return name
+
+
+def test_the_chinese_page_says_each_event_in_chinese(bundled: orgmodel.History) -> None:
+    zh = page_data(bundled, lang="zh")
+    names = chinese_names(bundled)
+    for index in range(1, len(bundled.dates)):
+        expected = bundled.changes(bundled.dates[index - 1], bundled.dates[index])
+        shown = [zh["events"][e] for e in zh["steps"][index]["events"]]
+        assert [e["line"] for e in shown] == [describe(e, names, lang="zh") for e in expected]
+        assert [e["title"] for e in shown] == [CLASSES[e.kind].title_zh for e in expected]
 
 
 def test_every_word_of_the_page_in_both_languages() -> None:

@@ -27,6 +27,7 @@ from orgmodel.html import LABELS, render_html
 from orgmodel.model import PLAN_WORDS, STATUS_WORDS, Source, Unit
 from orgmodel.report import KIND_TITLES, describe, history_names
 from orgmodel.snapshot import Snapshot
+from tests.test_html import chinese_names
 
 ROOT = Path(__file__).parent.parent
 EXAMPLE = ROOT / "tests" / "data" / "example"
@@ -314,6 +315,8 @@ def test_the_page_in_chinese(opener: Any, bundled: orgmodel.History) -> None:
     step = bundled.dates.index(dt.date(2023, 3, 28))
     events = bundled.changes(bundled.dates[step - 1], "2023-03-28")
     assert headings == list(dict.fromkeys(CLASSES[e.kind].title_zh for e in events))
+    names = chinese_names(bundled)
+    assert shown_changes(page) == [describe(e, names, lang="zh") for e in events]
     snapshot = bundled.at("2023-03-28")
     labels = dict(
         page.eval_on_selector_all(

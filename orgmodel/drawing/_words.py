@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from orgmodel.model import KIND_WORDS_ZH, PLAN_WORDS, PLAN_WORDS_ZH, PLANS
+
 __all__ = ["LANGUAGES", "WORDS", "kind_word", "word"]
 
 #: The languages pictures are drawn in.
@@ -51,14 +53,8 @@ WORDS: Mapping[str, Mapping[str, str]] = {
         "en": "affiliate, outside the group (dotted, hatched)",
         "zh": "集团外关联公司（点线、斜纹）",
     },
-    "ipo_planned": {"en": "IPO planned", "zh": "计划上市"},
-    "ipo_paused": {"en": "IPO paused", "zh": "上市暂停"},
-    "ipo_cancelled": {"en": "IPO cancelled", "zh": "上市取消"},
-    "spin_off_planned": {"en": "spin-off planned", "zh": "计划分拆"},
-    "spin_off_paused": {"en": "spin-off paused", "zh": "分拆暂停"},
-    "spin_off_cancelled": {"en": "spin-off cancelled", "zh": "分拆取消"},
-    "sale_agreed": {"en": "sale agreed", "zh": "已达成出售协议"},
-    "sale_cancelled": {"en": "sale called off", "zh": "出售取消"},
+    # Plans read as the model words them.
+    **{plan: {"en": PLAN_WORDS[plan], "zh": PLAN_WORDS_ZH[plan]} for plan in PLANS},
     "unconfirmed_unit": {
         "en": "(?) unit not confirmed by the sources",
         "zh": "（?）单位未经资料证实",
@@ -84,17 +80,9 @@ WORDS: Mapping[str, Mapping[str, str]] = {
     "count": {"en": "{label}: {count}", "zh": "{label}：{count}"},
 }
 
-#: Generic words for kinds of unit; a kind not listed here is drawn as its name.
+#: Generic words for kinds of unit (the model's); a kind not listed here is drawn as its name.
 KIND_WORDS: Mapping[str, Mapping[str, str]] = {
-    "holding": {"en": "holding", "zh": "控股公司"},
-    "segment": {"en": "segment", "zh": "板块"},
-    "business_group": {"en": "business group", "zh": "事业群"},
-    "business_unit": {"en": "business unit", "zh": "事业部"},
-    "company": {"en": "company", "zh": "公司"},
-    "function": {"en": "function", "zh": "职能部门"},
-    "lab": {"en": "lab", "zh": "研究机构"},
-    "committee": {"en": "committee", "zh": "委员会"},
-    "affiliate": {"en": "affiliate", "zh": "关联公司"},
+    kind: {"en": kind.replace("_", " "), "zh": zh} for kind, zh in KIND_WORDS_ZH.items()
 }
 
 
