@@ -11,7 +11,8 @@ snapshots, and a file of a few MB.
 
 Run ``python -m benchmarks.html_page [--units 1000] [--snapshots 20] [--screenshots DIR]``.
 ``--screenshots`` also writes pictures of three states of the bundled history's page (the March
-2023 changes highlighted, a unit's record open, the flow view) for a person to look at.
+2023 changes highlighted, a unit's record open, the flow view) and of its Chinese page, for a
+person to look at.
 
 Numbers are wall times on a shared machine: read the median, and the spread beside it.
 """
@@ -128,18 +129,22 @@ def run(units: int, snapshots: int, screenshots: Path | None) -> None:
 
 
 def shoot(context: Any, folder: Path, work: Path) -> None:
-    """Pictures of three states of the bundled history's page."""
+    """Pictures of three states of the bundled history's page, and of its Chinese page."""
     folder.mkdir(parents=True, exist_ok=True)
-    path = work / "alibaba.html"
-    path.write_text(render_html(load_history()), encoding="utf-8")
+    history = load_history()
+    pages = {}
+    for lang in ("en", "zh"):
+        pages[lang] = work / f"alibaba-{lang}.html"
+        pages[lang].write_text(render_html(history, lang=lang), encoding="utf-8")
     page = context.new_page()
     page.set_viewport_size({"width": 1600, "height": 1000})
-    for name, where, view in [
-        ("html-2023-03-28.png", "#2023-03-28", None),
-        ("html-record.png", "#2023-05-18/aicheng", None),
-        ("html-flow.png", "#2023-03-28//flow", "flow"),
+    for name, lang, where, view in [
+        ("html-2023-03-28.png", "en", "#2023-03-28", None),
+        ("html-record.png", "en", "#2023-05-18/aicheng", None),
+        ("html-flow.png", "en", "#2023-03-28//flow", "flow"),
+        ("html-zh.png", "zh", "#2023-03-28/taobao", None),
     ]:
-        page.goto(path.as_uri() + where)
+        page.goto(pages[lang].as_uri() + where)
         if view == "flow" and page.is_hidden("#view-flow"):
             print("no flow view in this page: no picture of it")
             continue

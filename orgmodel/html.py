@@ -117,7 +117,7 @@ LABELS: Final[dict[str, dict[Lang, str]]] = {
     "legend": {"en": "Legend", "zh": "图例"},
     "legend_kinds": {"en": "Kinds", "zh": "类型"},
     "legend_standing": {"en": "Standing", "zh": "地位"},
-    "legend_marks": {"en": "Changes of this step", "zh": "本次变化"},
+    "legend_marks": {"en": "Boxes marked", "zh": "图中标记"},
     "legend_confidence": {"en": "Confidence", "zh": "可信度"},
     "in_line": {"en": "in line (solid)", "zh": "体系内（实线）"},
     "standalone": {"en": "stand-alone company (dashed)", "zh": "独立运营公司（虚线）"},

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import random
 import re
 import shutil
 from collections.abc import Iterator
@@ -27,6 +28,7 @@ from orgmodel.html import LABELS, render_html
 from orgmodel.model import PLAN_WORDS, STATUS_WORDS, Source, Unit
 from orgmodel.report import KIND_TITLES, describe, history_names
 from orgmodel.snapshot import Snapshot
+from tests.randomhistory import random_history
 from tests.test_html import chinese_names
 
 ROOT = Path(__file__).parent.parent
@@ -334,6 +336,8 @@ def test_the_flow_view_shows_the_librarys_flows(opener: Any, bundled: orgmodel.H
     page = opener(bundled, hash="#2023-03-28")
     page.click("#view-flow")
     assert page.is_hidden("#viewport") and page.is_visible("#flowpane svg")
+    # The legend of the tree's boxes does not stand beside blocks coloured per unit.
+    assert page.is_hidden("#legend")
     for level in (1, 2):
         page.select_option("#flow-level", str(level))
         expected = flows(bundled, dates=list(bundled.dates), level=level)
@@ -363,6 +367,8 @@ def test_the_flow_view_shows_the_librarys_flows(opener: Any, bundled: orgmodel.H
     page.click(f'#flowpane text.colhead[data-index="{other}"]')
     assert page.text_content("#snapdate") == bundled.dates[other].isoformat()
     assert page.evaluate("location.hash").endswith("/flow")
+    page.click("#view-tree")
+    assert page.is_visible("#legend") and page.is_visible("#viewport")
 
 
 def hostile() -> orgmodel.History:
@@ -418,3 +424,32 @@ def test_other_histories(opener: Any, folder: Path) -> None:
             page.click("#next")
             assert shown_changes(page) == step_words(history, index)
         assert shown_units(page) == sorted(snapshot.units)
+
+
+def shown_parents(page: Page) -> dict[str, str | None]:
+    """Each box's id and the id of the box it hangs from in the drawn tree (every branch open)."""
+    page.click("#expand-all")
+    pairs = page.eval_on_selector_all(
+        "#canvas .box",
+        """els => els.map(b => {
+          const up = b.closest("li").parentElement.closest("li:not(.leaves)");
+          return [b.dataset.id, up ? up.querySelector(":scope > .node > .box").dataset.id : null];
+        })""",
+    )
+    return dict(pairs)
+
+
+@pytest.mark.parametrize("seed", [3, 11])
+def test_a_random_history_in_any_order_of_dates(opener: Any, seed: int) -> None:
+    # The tree is patched from whatever date was shown before: jumping about must still give
+    # each box under its own parent, for histories of moves, renames, closures and new units.
+    history = random_history(90, 12, seed)
+    order = list(range(len(history.dates)))
+    random.Random(seed).shuffle(order)
+    page = opener(history)
+    for index in order:
+        page.select_option("#dates", str(index))
+        snapshot = history.snapshots[index]
+        assert shown_parents(page) == {uid: u.parent for uid, u in snapshot.units.items()}
+        assert shown_changes(page) == (step_words(history, index) if index else [])
+        page.click("#collapse-all")

@@ -155,16 +155,16 @@
   }
 
   // The tree is kept between dates and patched: a unit's box is made again only when its
-  // record, its mark or its fold changes, and a list of children only when its members or
-  // their order change. Branches that did not change keep their layout, so a change of date
-  // costs what changed, not the size of the tree.
-  var drawn = Object.create(null); // unit id -> {li, node, box, tog, sub, rec, mark, togSig, subSig}
+  // record, its mark or its fold changes, and a list of children is patched in place (only
+  // the items that came, went or moved are inserted or removed). Branches that did not change
+  // keep their layout, so a change of date costs mostly what changed.
+  var drawn = Object.create(null); // unit id -> {li, node, box, tog, sub, rec, mark, togSig}
 
   function entryFor(id) {
     var e = drawn[id];
     if (!e) {
       e = drawn[id] = { li: el("li"), node: el("div", "node"), box: null, tog: null, sub: null,
-        rec: null, mark: null, togSig: "", subSig: "" };
+        rec: null, mark: null, togSig: "" };
       e.li.appendChild(e.node);
     }
     return e;
@@ -209,58 +209,75 @@
     }
     var mode = "";
     var items = [];
-    var order = [];
     if (children && !collapsed) {
       var leaves = children.filter(function (c) { return !state.kids[c.id]; });
       var inner = children.filter(function (c) { return !!state.kids[c.id]; });
       if (leaves.length === children.length && leaves.length > 2) {
         mode = "stack";
         items = leaves.map(function (c, k) { return sync(c, marks, memo, k % 2 === 0 ? "l" : "r"); });
-        order = leaves;
       } else {
         // Many leaves beside branches: the branches in a row, the leaves stacked after them.
         mode = "kids";
         var stackLeaves = leaves.length >= LEAF_STACK && inner.length > 0;
-        order = stackLeaves ? inner : children;
-        items = order.map(function (c) { return sync(c, marks, memo, ""); });
-        if (stackLeaves) {
-          items.push(leafStack(rec.id, leaves, marks, memo));
-          order = order.concat(leaves);
-        }
+        items = (stackLeaves ? inner : children).map(function (c) { return sync(c, marks, memo, ""); });
+        if (stackLeaves) items.push(leafStack(rec.id, leaves, marks, memo));
       }
     }
-    var subSig = mode + ":" + order.map(function (c) { return c.id; }).join(" ");
-    if (subSig !== e.subSig) {
+    // Checked on every drawing, not only when the children change: another list may have
+    // taken one of this list's items (a unit that moved away and back).
+    var list = mode ? childList(mode, items, e.sub) : null;
+    if (list !== e.sub) {
       if (e.sub) e.li.removeChild(e.sub);
-      e.sub = mode ? e.li.appendChild(childList(mode, items)) : null;
-      e.subSig = subSig;
+      if (list) e.li.appendChild(list);
+      e.sub = list;
     }
     return e.li;
   }
 
   var LEAF_STACK = 4; // leaves of a unit that also has branches stack when there are this many
-  var stacks = Object.create(null); // unit id -> {li, sub, subSig}: the stack of its leaves
+  var stacks = Object.create(null); // unit id -> {li, sub}: the stack of its leaves
 
   function leafStack(id, leaves, marks, memo) {
-    var e = stacks[id] || (stacks[id] = { li: el("li", "leaves"), sub: null, subSig: "" });
+    var e = stacks[id] || (stacks[id] = { li: el("li", "leaves"), sub: null });
     var items = leaves.map(function (c, k) { return sync(c, marks, memo, k % 2 === 0 ? "l" : "r"); });
-    var subSig = leaves.map(function (c) { return c.id; }).join(" ");
-    if (subSig !== e.subSig) {
+    var list = childList("stack", items, e.sub);
+    if (list !== e.sub) {
       if (e.sub) e.li.removeChild(e.sub);
-      e.sub = e.li.appendChild(childList("stack", items));
-      e.subSig = subSig;
+      e.sub = e.li.appendChild(list);
     }
     return e.li;
   }
 
-  function childList(mode, items) {
-    var ul = el("ul", mode);
-    if (mode === "stack") {
-      var spine = el("div", "spine");
-      spine.style.gridRow = "1 / span " + Math.ceil(items.length / 2);
-      ul.appendChild(spine);
+  function inPlace(node, items) {
+    for (var k = 0; k < items.length; k++, node = node.nextSibling) {
+      if (node !== items[k]) return false;
     }
-    items.forEach(function (li) { ul.appendChild(li); });
+    return node === null;
+  }
+
+  function childList(mode, items, ul) {
+    // The list of a unit's children, patched in place when it has the same form: an item
+    // already in its place stays put. The browser builds a moved or re-inserted item's whole
+    // branch again (its style and layout), so a list is never rebuilt for one new child.
+    if (!ul || ul.className !== mode) {
+      ul = el("ul", mode);
+      if (mode === "stack") ul.appendChild(el("div", "spine"));
+    }
+    var spine = mode === "stack" ? ul.firstChild : null;
+    var first = spine ? spine.nextSibling : ul.firstChild;
+    if (inPlace(first, items)) return ul;
+    if (spine) spine.style.gridRow = "1 / span " + Math.ceil(items.length / 2);
+    var wanted = new Set(items);
+    for (var c = spine ? spine.nextSibling : ul.firstChild; c !== null;) {
+      var after = c.nextSibling;
+      if (!wanted.has(c)) ul.removeChild(c);
+      c = after;
+    }
+    var at = spine ? spine.nextSibling : ul.firstChild;
+    items.forEach(function (li) {
+      if (at === li) at = at.nextSibling;
+      else ul.insertBefore(li, at);
+    });
     return ul;
   }
 
@@ -321,7 +338,7 @@
   }
 
   function zoom(factor) {
-    state.zoom = Math.max(0.1, Math.min(3, factor));
+    state.zoom = Math.max(0.05, Math.min(3, factor));
     $("canvas").style.zoom = String(state.zoom);
     $("zoomlevel").textContent = Math.round(state.zoom * 100) + "%";
   }
@@ -329,9 +346,14 @@
   function fit() {
     var canvas = $("canvas");
     var viewport = $("viewport");
-    var width = canvas.scrollWidth; // at the current zoom, in unzoomed pixels
     var room = viewport.clientWidth - 40;
-    if (width > 0) zoom(Math.min(1, room / width));
+    // Labels wrap a little differently at another zoom, so measure again after the first try.
+    for (var k = 0; k < 2; k++) {
+      var width = canvas.scrollWidth; // in unzoomed pixels
+      if (width > 0) zoom(Math.min(1, room / width));
+    }
+    // Show the middle of what is left over when even the smallest zoom is too wide.
+    viewport.scrollLeft = Math.max(0, (viewport.scrollWidth - viewport.clientWidth) / 2);
   }
 
   function showUnit(id) {
@@ -829,6 +851,8 @@
     $("viewport").hidden = view !== "tree";
     $("toolbar").hidden = view !== "tree";
     $("flowpane").hidden = view !== "flow";
+    // The legend tells what the tree's boxes mean; the flow view colours each unit its own way.
+    $("legend").hidden = view !== "tree";
     render();
     writeHash();
   }
