@@ -7,6 +7,7 @@ importing :mod:`orgmodel.drawing` costs nothing until something is drawn.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import math
 import re
@@ -108,18 +109,21 @@ QUIET = "#8a8a8a"
 
 @functools.cache
 def find_cjk_font() -> str | None:
-    """The family name of the first of :data:`CJK_FONTS` that matplotlib can find, or None."""
+    """The family name of the first of :data:`CJK_FONTS` that matplotlib can find, or None.
+
+    matplotlib keeps its list of the system's fonts in a cache of its own, which a font
+    installed after that cache was made does not reach. Then the system's CJK font files are
+    added to matplotlib's font manager, as :meth:`~matplotlib.font_manager.FontManager.addfont`
+    would add them; what that finds is kept in orgmodel's cache (:func:`_font_cache_file`), so
+    that a later process adds the same fonts without searching for them or reading their faces.
+    """
     from matplotlib import font_manager
 
-    found = _first_cjk_family(font_manager.fontManager)
+    manager = font_manager.fontManager
+    found = _first_cjk_family(manager)
     if found is None:
-        # matplotlib keeps its list of fonts in a cache that a font installed later does not
-        # reach; look on the system once more for files that may hold a CJK family.
-        for path in font_manager.findSystemFonts():
-            if _CJK_FILE.search(Path(path).name):
-                with contextlib.suppress(Exception):
-                    font_manager.fontManager.addfont(path)
-        found = _first_cjk_family(font_manager.fontManager)
+        _add_system_cjk_fonts(manager)
+        found = _first_cjk_family(manager)
     return found
 
 
@@ -129,6 +133,117 @@ _CJK_FILE = re.compile(
     r"simhei|msyh|pingfang|hiragino",
     re.IGNORECASE,
 )
+
+
+def _add_system_cjk_fonts(manager: Any) -> None:
+    """Add the system's CJK font files to ``manager``, from orgmodel's cache when it still
+    describes the same files and font folders, else by searching for them (and caching it)."""
+    from matplotlib import font_manager
+
+    cache = _font_cache_file()
+    stamp = _font_folders_stamp()
+    entries = _cached_font_entries(cache, stamp) if cache is not None else None
+    if entries is not None and _add_font_entries(manager, entries):
+        return
+    before = len(manager.ttflist)
+    files = sorted(p for p in font_manager.findSystemFonts() if _CJK_FILE.search(Path(p).name))
+    for path in files:
+        with contextlib.suppress(Exception):
+            manager.addfont(path)
+    if cache is not None:
+        added = [dataclasses.asdict(entry) for entry in manager.ttflist[before:]]
+        _write_font_cache(cache, stamp, files, added)
+
+
+def _font_cache_file() -> Path | None:
+    """Where the CJK fonts found are kept: beside the validated files, in orgmodel's cache
+    folder (None when the cache is off)."""
+    from orgmodel.reading import _cache_dir
+
+    folder = _cache_dir()
+    return None if folder is None else folder.parent / "orgmodel-fonts" / "cjk-fonts.json"
+
+
+def _font_folders_stamp() -> dict[str, int]:
+    """The modification times of the system's font folders two levels down: installing or
+    removing a font package changes one of them."""
+    from matplotlib import font_manager
+
+    roots = [*font_manager.X11FontDirectories, *font_manager.OSXFontDirectories]
+    stamp: dict[str, int] = {}
+    pending = [(Path(root), 0) for root in roots]
+    while pending:
+        folder, level = pending.pop()
+        try:
+            stamp[str(folder)] = folder.stat().st_mtime_ns
+            if level < 2:
+                pending.extend((sub, level + 1) for sub in folder.iterdir() if sub.is_dir())
+        except OSError:
+            continue
+    return stamp
+
+
+def _cached_font_entries(cache: Path, stamp: Mapping[str, int]) -> list[dict[str, Any]] | None:
+    """The font entries cached, if the cache was written by this matplotlib for the same font
+    folders and every file it names is unchanged; else None."""
+    import json
+
+    import matplotlib
+
+    try:
+        kept = json.loads(cache.read_text(encoding="utf-8"))
+        if kept["matplotlib"] != matplotlib.__version__ or kept["folders"] != stamp:
+            return None
+        for path, (size, mtime) in kept["files"].items():
+            info = Path(path).stat()
+            if (info.st_size, info.st_mtime_ns) != (size, mtime):
+                return None
+        entries = kept["entries"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return entries if isinstance(entries, list) else None
+
+
+def _add_font_entries(manager: Any, entries: Sequence[Mapping[str, Any]]) -> bool:
+    """Add cached font entries to ``manager`` as ``addfont`` adds them; False (and nothing
+    added) if this matplotlib's font manager does not work that way."""
+    from matplotlib.font_manager import FontEntry
+
+    clear = getattr(getattr(manager, "_findfont_cached", None), "cache_clear", None)
+    if clear is None or not isinstance(getattr(manager, "ttflist", None), list):
+        return False
+    try:
+        made = [FontEntry(**entry) for entry in entries]
+    except TypeError:
+        return False
+    manager.ttflist.extend(made)
+    clear()  # as addfont does: a family looked up before may be there now
+    return True
+
+
+def _write_font_cache(
+    cache: Path, stamp: Mapping[str, int], files: Sequence[str], entries: list[dict[str, Any]]
+) -> None:
+    import json
+
+    import matplotlib
+
+    from orgmodel.output import write_atomic
+
+    sizes: dict[str, tuple[int, int]] = {}
+    for path in files:
+        with contextlib.suppress(OSError):
+            info = Path(path).stat()
+            sizes[path] = (info.st_size, info.st_mtime_ns)
+    kept = {
+        "matplotlib": matplotlib.__version__,
+        "folders": dict(stamp),
+        "files": sizes,
+        "entries": entries,
+    }
+    with contextlib.suppress(OSError, OutputError):
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(cache, json.dumps(kept, sort_keys=True) + "\n")
 
 
 def _first_cjk_family(manager: Any) -> str | None:
@@ -391,6 +506,12 @@ def _label_class() -> type[Text]:
         def __init__(self, *args: Any, measure: TextMeasure, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._measure = measure
+
+        def set(self, **kwargs: Any) -> list[Any]:
+            # A set() of its own: for a subclass without one, matplotlib writes a set() whose
+            # signature and docstring list every property, which costs more than drawing a
+            # chart's labels.
+            return Text.set(self, **kwargs)
 
         def ink_path(self, renderer: Any) -> MplPath | None:
             """The outlines the label fills, in display pixels; None when matplotlib draws it."""
