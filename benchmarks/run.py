@@ -685,6 +685,52 @@ def bench_plot_startup(ctx: Context) -> None:
             ctx.add("charts", f"{name} to {fmt}, cold", wall * 1000, "ms")
 
 
+#: How labels were written before SVG kept its text and PDF embedded TrueType, and now.
+VECTOR_TEXT: tuple[tuple[str, str, str, dict[str, object]], ...] = (
+    ("svg", "text", "now", {"svg.fonttype": "none"}),
+    ("svg", "outlines", "before", {"svg.fonttype": "path"}),
+    ("pdf", "TrueType", "now", {"pdf.fonttype": 42}),
+    ("pdf", "Type 3", "before", {"pdf.fonttype": 3}),
+)
+
+
+def bench_vector_text(ctx: Context) -> None:
+    """Writing the README chart and a chart of 1,000 units to SVG and PDF, in process, with
+    labels as text (SVG) and TrueType fonts (PDF), and as they were before: outlines and
+    Type 3 fonts. The figure is drawn once; each save is timed."""
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from orgmodel.reading import load_history, read_history
+
+    drawing: Any = importlib.import_module("orgmodel.drawing")
+    history = load_history(_cli_data())
+    charts = {
+        "README chart": lambda: drawing.draw_org_chart(
+            history.at("2023-05-18"), kinds=history.kinds, sources=history.sources
+        ),
+        "1,000 units": lambda: drawing.draw_org_chart(read_history(ctx.folder(1000)).snapshots[0]),
+    }
+    repeat = 3
+    for name, draw in charts.items():
+        figure = draw().figure
+        for fmt, how, when, settings in VECTOR_TEXT:
+
+            def save(
+                fmt: str = fmt, settings: dict[str, object] = settings, figure: Any = figure
+            ) -> None:
+                with matplotlib.rc_context(settings):
+                    figure.savefig(io.BytesIO(), format=fmt, facecolor="white")
+
+            value = median_time(save, repeat)
+            ctx.add("vector", f"{name} to {fmt.upper()}, labels as {how} ({when})", value, "s")
+        plt.close(figure)
+
+
 def bench_events(ctx: Context) -> None:
     """Precision and recall of the events on random histories with known ground truth."""
     from benchmarks import events_quality, reorgs
@@ -701,6 +747,7 @@ BENCHMARKS: dict[str, Callable[[Context], None]] = {
     "diff": bench_diff,
     "charts": bench_charts,
     "plot_startup": bench_plot_startup,
+    "vector_text": bench_vector_text,
     "memory": bench_memory,
     "cache": bench_cache,
     "events": bench_events,
