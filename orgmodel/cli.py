@@ -836,6 +836,7 @@ def timeline(
     depth: DepthOption = None,
     lang: LangOption = "en",
     dpi: DpiOption = None,
+    width: WidthOption = None,
     title: TitleOption = None,
 ) -> None:
     """Draw the history as a timeline from date A to date B (by default the whole history, or
@@ -847,15 +848,24 @@ def timeline(
       orgmodel timeline -o timeline.png
       orgmodel timeline 2021 2024 -o since-2021.svg
       orgmodel timeline -o aicheng.png --unit aicheng
+      orgmodel timeline -o timeline-zh.pdf --lang zh --width 16cm
     """
     a, b = a or start, b or end
     history = _history(data)
     _check_picture_path(output, history)
+    inches = _picture_width(width, dpi)
     language = _check(lang, LANGS, "language")
     import orgmodel.drawing as drawing
 
     drawn = drawing.draw_timeline(
-        history, start=a, end=b, unit=unit, depth=depth, lang=language, title=title
+        history,
+        start=a,
+        end=b,
+        unit=unit,
+        depth=depth,
+        lang=language,
+        title=title,
+        width=inches,
     )
     used = f"snapshots of {drawn.dates[0].isoformat()} -> {drawn.dates[-1].isoformat()}"
     _save_picture(drawn.figure, output, dpi, used)
@@ -892,6 +902,7 @@ def flow(
     ] = 2,
     lang: LangOption = "en",
     dpi: DpiOption = None,
+    width: WidthOption = None,
     title: TitleOption = None,
 ) -> None:
     """Draw a flow chart: a column of blocks per date, one per unit at a level, as tall as the
@@ -902,14 +913,22 @@ def flow(
       orgmodel flow -o flow.png
       orgmodel flow -o groups.svg --level 2
       orgmodel flow -o 2023.png --date 2022-12-31 --date 2023-03-28 --date 2023-12-31
+      orgmodel flow -o flow-zh.png --lang zh --width 1600
     """
     history = _history(data)
     _check_picture_path(output, history)
+    inches = _picture_width(width, dpi)
     language = _check(lang, LANGS, "language")
     import orgmodel.drawing as drawing
 
     drawn = drawing.draw_flow_chart(
-        history, dates=dates, level=level, min_size=min_size, lang=language, title=title
+        history,
+        dates=dates,
+        level=level,
+        min_size=min_size,
+        lang=language,
+        title=title,
+        width=inches,
     )
     columns = drawn.flows.columns
     used = f"{len(columns)} snapshots, {columns[0].date} -> {columns[-1].date}"

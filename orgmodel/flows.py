@@ -17,38 +17,29 @@ True
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from orgmodel.dates import DateLike
 from orgmodel.errors import OrgModelError
+from orgmodel.periods import period_openings, placement
 
 if TYPE_CHECKING:
     from orgmodel.history import History
     from orgmodel.snapshot import Snapshot
 
 __all__ = [
-    "CANDIDATES",
     "COLUMNS",
-    "OPENING_WEIGHT",
     "Block",
     "Column",
     "Flows",
     "Ribbon",
-    "choose_periods",
     "flows",
 ]
 
 #: How many dates a flow chart chooses when none are given: every snapshot if there are no more.
 COLUMNS = 8
-#: How much the change that opens a period counts, against the drift within it, when dates are
-#: chosen (:func:`choose_periods`): enough that a column stands on the change that opens a
-#: lasting structure rather than a few snapshots after it.
-OPENING_WEIGHT = 3.0
-#: Dates are chosen among this many snapshots with the largest changes (and the first and last).
-CANDIDATES = 48
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,8 +111,8 @@ def flows(
     history : History
     dates : dates or str, optional
         The columns (each uses the snapshot in force on it). By default every snapshot if there
-        are at most ``columns``; otherwise the first, the last, and those between where the most
-        units change block.
+        are at most ``columns``; otherwise the first, the last, and those between that open the
+        history's lasting periods at ``level`` (:func:`orgmodel.periods.period_openings`).
     level : int
         How far below the top the blocks are (1: the units directly under it). A unit above the
         level is in no block.
@@ -144,7 +135,7 @@ def flows(
         )
     chosen = _dates(history, dates, level, columns)
     snapshots = [history.snapshots[i] for i in chosen]
-    placed = [_placement(s, level) for s in snapshots]
+    placed = [placement(s, level) for s in snapshots]
     raw = [_blocks(s, where, min_size) for s, where in zip(snapshots, placed, strict=True)]
     ordered = _order(raw)
     built = tuple(
@@ -161,90 +152,10 @@ def _dates(
 ) -> list[int]:
     if dates is not None:
         return sorted({history.index(day) for day in dates})
-    if len(history.snapshots) <= columns:
-        return list(range(len(history.snapshots)))
-    return choose_periods([_placement(s, level) for s in history.snapshots], columns)
-
-
-def choose_periods(placements: Sequence[Mapping[str, str]], columns: int) -> list[int]:
-    """The indexes of at most ``columns`` placements that open the periods of a history: the
-    first, the last, and between them those that open the periods whose placements stay
-    closest to their first one, each period opening on a large change.
-
-    Cut the history into ``columns - 1`` periods, each shown by its first placement, so that
-    the sum over periods of (how far each placement in it is from the first, by
-    :func:`_moved`) minus :data:`OPENING_WEIGHT` times (the change into the first) is least;
-    the last placement is a column of its own. A period only opens on a change, and only on
-    one of the :data:`CANDIDATES` largest. So a column stands where a lasting structure
-    begins (a new group set up and kept for years), not where many small changes happen to
-    fall on one day, nor just before a big change.
-
-    >>> a, b, c = {"x": "a", "y": "a"}, {"x": "a", "y": "b"}, {"x": "b", "y": "b"}
-    >>> choose_periods([a, a, b, b, b, c, c], 3)
-    [0, 2, 6]
-    """
-    count = len(placements)
-    jump = [0, *(_moved(placements[i - 1], placements[i]) for i in range(1, count))]
-    opening = sorted(range(1, count - 1), key=lambda i: (-jump[i], i))
-    starts = [0, *sorted(i for i in opening[:CANDIDATES] if jump[i] > 0)]
-    ends = [*starts[1:], count - 1]
-    # drift[a][t]: how far placements a..t-1 are, in sum, from placement starts[a].
-    drift = [_drift(placements, start, count) for start in starts]
-
-    def cost(a: int, b: int) -> float:  # the period from starts[a] to just before ends[b]
-        return drift[a][ends[b] - starts[a]] - OPENING_WEIGHT * jump[starts[a]]
-
-    periods = min(columns - 1, len(starts))
-    # best[p][b]: the least cost of p periods from the first placement to just before ends[b].
-    best = [[cost(0, b) for b in range(len(ends))]]
-    back: list[list[int]] = [[0] * len(ends)]
-    for _ in range(1, periods):
-        row, came = [], []
-        for b in range(len(ends)):
-            options = [(best[-1][a - 1] + cost(a, b), a) for a in range(1, b + 1)]
-            value, a = min(options, default=(math.inf, 0))
-            row.append(value)
-            came.append(a)
-        best.append(row)
-        back.append(came)
-    chosen, b = [count - 1], len(ends) - 1
-    for p in range(periods - 1, 0, -1):
-        b = back[p][b]
-        chosen.append(starts[b])
-        b -= 1
-    return sorted({0, *chosen})
-
-
-def _drift(placements: Sequence[Mapping[str, str]], start: int, count: int) -> list[int]:
-    """The running sums of how far the placements from ``start`` on are from it."""
-    sums, total = [0], 0
-    for t in range(start, count):
-        total += _moved(placements[start], placements[t])
-        sums.append(total)
-    return sums
-
-
-def _moved(before: Mapping[str, str], after: Mapping[str, str]) -> int:
-    """How many units changed block between two placements, came or went, plus blocks that
-    came or went (counted twice: a new group is a bigger change than a new unit)."""
-    changed = sum(1 for uid in before.keys() & after.keys() if before[uid] != after[uid])
-    came_or_went = len(before.keys() ^ after.keys())
-    blocks = len(set(before.values()) ^ set(after.values()))
-    return changed + came_or_went + 2 * blocks
+    return period_openings(history, level=level, count=columns)
 
 
 # Blocks -----------------------------------------------------------------------------------------
-
-
-def _placement(snapshot: Snapshot, level: int) -> dict[str, str]:
-    """Each unit at or below ``level``, with the unit at ``level`` it is under (or itself)."""
-    where: dict[str, str] = {}
-    for uid in snapshot.units:
-        chain = [uid, *snapshot.ancestors(uid)]  # the unit, its parent, ..., the top
-        depth = len(chain) - 1
-        if depth >= level:
-            where[uid] = chain[depth - level]
-    return where
 
 
 def _blocks(snapshot: Snapshot, where: Mapping[str, str], min_size: int) -> list[Block]:

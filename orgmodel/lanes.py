@@ -20,13 +20,14 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from orgmodel.dates import DateLike, parse_date
 from orgmodel.errors import DateError
-from orgmodel.model import ENDED_PLANS, PLAN_WORDS, STATUS_WORDS, standing_of
+from orgmodel.model import ENDED_PLANS, standing_of
+from orgmodel.periods import moved, period_openings, placement
 
 if TYPE_CHECKING:
     from orgmodel.history import History
@@ -37,22 +38,24 @@ __all__ = [
     "LANE_BUDGET",
     "MARKED",
     "MAX_TITLES",
+    "TAIL_ROOM",
     "Lane",
     "Lanes",
     "Link",
     "Mark",
     "Move",
+    "Name",
+    "Phrase",
     "Segment",
     "Title",
     "timeline_lanes",
 ]
 
-#: The most lanes a timeline chooses to show when no depth is asked for: enough for the units
-#: directly under a large group's top, few enough that the picture fits a screen and a page
-#: with its text at the org chart's size.
-LANE_BUDGET = 40
-#: The most snapshot titles a timeline gives; beyond, those of the snapshots with most marks.
-MAX_TITLES = 24
+#: The most rows a timeline chooses to show when no depth is asked for: few enough that the
+#: picture, its text at the org chart's size, fits a 1080-pixel screen at 100% and a page.
+LANE_BUDGET = 34
+#: The most snapshot titles a timeline gives, in order of rank.
+MAX_TITLES = 16
 
 #: The event kinds a timeline marks, most telling first (when several fall on one lane on one
 #: day, the first names the mark).
@@ -72,12 +75,6 @@ MARKED: tuple[str, ...] = (
 #: The kinds of change a timeline is most there to show: a unit's standing or plan, or units
 #: coming together or apart.
 _TELLING = frozenset(MARKED[:4]) | {"status_changed", "plan_changed"}
-
-#: Words for what a unit is and what was announced about it.
-_WORDS: dict[str, str] = {
-    **{str(k): v for k, v in STATUS_WORDS.items()},
-    **{str(k): v for k, v in PLAN_WORDS.items()},
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +119,8 @@ class Lane:
 
     ``parent`` is the unit the lane is drawn under (the parent it had longest in the period),
     ``depth`` its depth in that tree of lanes, and ``band`` the lane's top-level group.
+    ``row`` is the line it is drawn on: lanes of units under one parent whose lives do not
+    overlap may follow one another on one row (see :func:`timeline_lanes`).
     """
 
     index: int
@@ -131,6 +130,17 @@ class Lane:
     band: str | None
     segments: tuple[Segment, ...]
     moves: tuple[Move, ...]
+    row: int = 0
+
+    @property
+    def start(self) -> dt.date:
+        """The first day of the lane's first segment."""
+        return self.segments[0].start
+
+    @property
+    def end(self) -> dt.date:
+        """The end of the lane's last segment."""
+        return self.segments[-1].end
 
     @property
     def name(self) -> str:
@@ -143,14 +153,32 @@ class Lane:
         return self.segments[0].name_zh
 
 
+class Name(NamedTuple):
+    """A unit's name in English and, where known, in Chinese."""
+
+    en: str
+    zh: str | None = None
+
+
+class Phrase(NamedTuple):
+    """What one event says on its lane, for a renderer to put in words: ``key`` names a phrase
+    (an event kind, or a form such as ``moved_under``), ``names`` the units it names, ``word``
+    a status, plan, kind or way of removal it names."""
+
+    key: str
+    names: tuple[Name, ...] = ()
+    word: str | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class Mark:
-    """The events of one unit on one day, on its lane: the most telling kind and a label."""
+    """The events of one unit on one day, on its lane: the most telling kind, and what each of
+    the events says (most telling first)."""
 
     kind: str
     date: dt.date
     lane: int
-    label: str
+    phrases: tuple[Phrase, ...]
     unit: str
 
 
@@ -176,7 +204,8 @@ class Title:
 class Lanes:
     """What a timeline shows: the period from ``start`` to ``end``, the lanes top to bottom, the
     event marks and links, the snapshots used (``dates``, with their ``titles``), the depth
-    shown, and how many units of that depth were left out to keep within the lane budget."""
+    shown, the units of that depth left out to keep within the row budget, and how
+    many units of the period lie deeper than the depth shown (none with ``unit``)."""
 
     lanes: tuple[Lane, ...]
     marks: tuple[Mark, ...]
@@ -187,7 +216,13 @@ class Lanes:
     titles: tuple[Title, ...]
     depth: int | None
     unit: str | None
-    left_out: int = 0
+    left_out: tuple[Name, ...] = ()
+    deeper: int = 0
+
+    @property
+    def rows(self) -> int:
+        """How many rows the lanes are drawn on."""
+        return max((lane.row for lane in self.lanes), default=-1) + 1
 
 
 class _Window(NamedTuple):
@@ -205,6 +240,7 @@ def timeline_lanes(
     depth: int | None = None,
     budget: int = LANE_BUDGET,
     max_titles: int = MAX_TITLES,
+    room: Callable[[Lane], float] | None = None,
 ) -> Lanes:
     """The lanes of a timeline of ``history``.
 
@@ -219,13 +255,20 @@ def timeline_lanes(
         Show this unit, the units its changes involved (those it came from, went into or split
         from) and their parents; ``depth`` then counts levels below the unit (default 0).
     depth : int, optional
-        Show units at most this many levels below the top. By default, the deepest level that
-        fits in ``budget`` lanes; if even the first level does not, its ``budget`` units with
-        the most changes, sub-units and snapshots, counting the last one most (``left_out``
-        says how many were not shown).
+        Show units at most this many levels below the top. By default, the deepest level whose
+        lanes fit in ``budget`` rows; if even the first level does not, its units in order of
+        the changes that touched them and the units they held, each as long as its lane fits
+        (``left_out`` names those not shown).
     max_titles : int
-        Give the titles of at most this many snapshots: if more have one, those on whose dates
-        the most marks fall.
+        Give the titles of at most this many snapshots, in order of rank, for a renderer to
+        keep as many as it has room for: if more have one, first those of the snapshots that
+        open the lasting periods of the structure at the depth shown (as a flow chart's
+        columns); then, and in a unit's story, those on whose dates the most marks fall.
+    room : callable, optional
+        The share of the period a lane's name needs (a renderer knows its text). Given it, the
+        lanes of units under one parent that have no lanes under them share a row when their
+        lives follow one another, with room for the later unit's name at the start of its bar;
+        without it, and in a unit's story, each lane has a row of its own.
 
     Examples
     --------
@@ -238,21 +281,17 @@ def timeline_lanes(
     if unit is not None:
         history.check_unit(unit)
     window = _window(history, start, end, unit)
-    left_out = 0
-    if unit is not None:
-        shown = _focus(history, window, unit, depth or 0)
-    else:
-        chosen = depth is None
-        depth = _choose_depth(window.snapshots, budget) if depth is None else depth
-        shown = _by_depth(window.snapshots, depth)
-        if chosen:
-            shown, left_out = _within_budget(history, window, shown, budget, depth)
-    segments = {uid: _segments(uid, window) for uid in _ordered_ids(window, shown)}
-    segments = {uid: found for uid, found in segments.items() if found}
-    lanes = _lanes(segments, window)
-    index = {lane.unit: lane.index for lane in lanes}
     events = _events(history, window)
-    marks = _marks(events, index, window)
+    left_out: tuple[str, ...] = ()
+    layout = _Layout(window, room if unit is None else None, _related(events), {})
+    if unit is not None:
+        lanes = _build(layout, _focus(history, window, unit, depth or 0))
+    elif depth is not None:
+        lanes = _build(layout, _by_depth(window.snapshots, depth))
+    else:
+        depth, lanes, left_out = _choose(events, layout, budget)
+    index = {lane.unit: lane.index for lane in lanes}
+    marks = _marks(events, index, [lane.row for lane in lanes], window)
     return Lanes(
         lanes=lanes,
         marks=marks,
@@ -260,10 +299,11 @@ def timeline_lanes(
         start=window.start,
         end=window.end,
         dates=tuple(s.date for s in window.snapshots),
-        titles=_titles(window, marks, max_titles),
+        titles=_titles(history, window, marks, max_titles, None if unit else depth),
         depth=depth,
         unit=unit,
-        left_out=left_out,
+        left_out=tuple(_name_of(window, uid) for uid in left_out),
+        deeper=0 if unit is not None or depth is None else _deeper(window, depth),
     )
 
 
@@ -301,13 +341,28 @@ def _story(history: History, unit: str) -> tuple[int, int]:
     return first, last
 
 
-def _titles(window: _Window, marks: Sequence[Mark], limit: int) -> tuple[Title, ...]:
+def _titles(
+    history: History, window: _Window, marks: Sequence[Mark], limit: int, depth: int | None
+) -> tuple[Title, ...]:
+    """At most ``limit`` of the snapshots' titles, in order of rank (see
+    :func:`timeline_lanes`); with ``depth`` None (a unit's story), those with most marks
+    first."""
     titled = [Title(s.date, s.title) for s in window.snapshots if s.title]
-    if len(titled) <= limit:
-        return tuple(titled)
     count = Counter(mark.date for mark in marks)
-    kept = sorted(titled, key=lambda t: (-count[t.date], t.date))[:limit]
-    return tuple(sorted(kept, key=lambda t: t.date))
+    jump: dict[dt.date, int] = {}
+    if depth is not None and len(titled) > limit:
+        first = history.index(window.snapshots[0].date)
+        last = first + len(window.snapshots) - 1
+        level = max(depth, 1)
+        for i in period_openings(history, level=level, count=limit, first=first, last=last):
+            if i > first:
+                before, after = history.snapshots[i - 1], history.snapshots[i]
+                jump[after.date] = moved(placement(before, level), placement(after, level))
+
+    def rank(title: Title) -> tuple[bool, int, int, dt.date]:
+        return (title.date not in jump, -jump.get(title.date, 0), -count[title.date], title.date)
+
+    return tuple(sorted(titled, key=rank)[:limit])
 
 
 # Which units are shown --------------------------------------------------------------------------
@@ -317,46 +372,70 @@ def _by_depth(snapshots: Sequence[Snapshot], depth: int) -> set[str]:
     return {uid for s in snapshots for uid in s.units if s.depth(uid) <= depth}
 
 
-def _choose_depth(snapshots: Sequence[Snapshot], budget: int) -> int:
-    deepest = max(s.depth(uid) for s in snapshots for uid in s.units)
-    chosen = 1
-    for depth in range(1, deepest + 1):
-        if len(_by_depth(snapshots, depth)) <= budget:
-            chosen = depth
-    return min(chosen, deepest)
+def _choose(
+    events: Sequence[Any], layout: _Layout, budget: int
+) -> tuple[int, tuple[Lane, ...], tuple[str, ...]]:
+    """The deepest level whose lanes fit in ``budget`` rows, its lanes, and the units left
+    out: none, unless even the first level does not fit; then, taking its units in order of
+    what they have to tell, each whose lane still fits (one that follows another on its row
+    takes no room)."""
+    window = layout.window
+    deepest = max(s.depth(uid) for s in window.snapshots for uid in s.units)
+    chosen = _build(layout, _by_depth(window.snapshots, 1))
+    depth = 1
+    for level in range(2, deepest + 1):
+        lanes = _build(layout, _by_depth(window.snapshots, level))
+        if _rows(lanes) > budget:
+            break
+        chosen, depth = lanes, level
+    if _rows(chosen) <= budget:
+        return depth, chosen, ()
+    kept: list[str] = []
+    left: list[str] = []
+    for uid in _ranked(events, window, _by_depth(window.snapshots, 1)):
+        fits = _rows(_build(layout, {*kept, uid})) <= budget
+        (kept if fits else left).append(uid)
+    return 1, _build(layout, set(kept)), tuple(left)
 
 
-def _within_budget(
-    history: History, window: _Window, shown: set[str], budget: int, depth: int
-) -> tuple[set[str], int]:
-    """Keep the ``budget`` units with the most changes and sub-units, if there are more."""
-    if len(shown) <= budget:
-        return shown, 0
+def _name_of(window: _Window, uid: str) -> Name:
+    """A unit's name in the last snapshot of the period it is in."""
+    record = next(s.units[uid] for s in reversed(window.snapshots) if uid in s.units)
+    return Name(record.name, record.name_zh)
+
+
+def _deeper(window: _Window, depth: int) -> int:
+    """How many units of the period are never within ``depth`` levels of the top."""
+    every = {uid for s in window.snapshots for uid in s.units}
+    return len(every - _by_depth(window.snapshots, depth))
+
+
+def _rows(lanes: Sequence[Lane]) -> int:
+    return max((lane.row for lane in lanes), default=-1) + 1
+
+
+def _ranked(events: Sequence[Any], window: _Window, shown: set[str]) -> list[str]:
+    """The units, most to tell first: the top; then by the changes that touched them (a
+    spin-off, return, merger, split, change of standing or plan counting three), the most
+    units they held at once, and last the snapshots they are in."""
     touched = Counter(
         uid
-        for event in _events(history, window)
+        for event in events
         if event.kind in MARKED
         for uid in event.units
         for _ in range(3 if event.kind in _TELLING else 1)
     )
-    below = Counter(
-        ancestor
-        for s in window.snapshots
-        for uid in s.units
-        for ancestor in s.ancestors(uid)
-        if s.depth(uid) > depth
-    )
+    held: Counter[str] = Counter()
+    for snapshot in window.snapshots:
+        for uid in shown & snapshot.units.keys():
+            held[uid] = max(held[uid], sum(1 for _ in snapshot.descendants(uid)))
     roots = {s.root for s in window.snapshots}
+    present = Counter(uid for s in window.snapshots for uid in s.units)
 
-    # A snapshot of presence is worth one change; being there at the end, a few.
-    years = Counter(uid for s in window.snapshots for uid in s.units)
-    years.update({uid: 5 for uid in window.snapshots[-1].units})
+    def weight(uid: str) -> tuple[bool, int, int, str]:
+        return (uid in roots, touched[uid] + held[uid], present[uid], uid)
 
-    def weight(uid: str) -> tuple[bool, int, str]:
-        return (uid in roots, touched[uid] + below[uid] + years[uid], uid)
-
-    kept = set(sorted(shown, key=weight, reverse=True)[:budget])
-    return kept, len(shown) - len(kept)
+    return sorted(shown, key=weight, reverse=True)
 
 
 def _focus(history: History, window: _Window, unit: str, depth: int) -> set[str]:
@@ -459,7 +538,40 @@ def _main_parent(segments: Sequence[Segment], shown: Mapping[str, object]) -> st
     return days.most_common(1)[0][0] if days else None
 
 
-def _lanes(segments: Mapping[str, tuple[Segment, ...]], window: _Window) -> tuple[Lane, ...]:
+class _Layout(NamedTuple):
+    """What laying lanes out needs: the period, the room names need, the pairs of units one
+    of which came from the other (predecessor, successor), and the segments worked out so far
+    (kept for the next layout of the same period)."""
+
+    window: _Window
+    room: Callable[[Lane], float] | None
+    related: frozenset[tuple[str, str]]
+    found: dict[str, tuple[Segment, ...]]
+
+
+def _related(events: Iterable[Any]) -> frozenset[tuple[str, str]]:
+    """The (predecessor, successor) pairs of the splits, mergers and absorptions."""
+    pairs: set[tuple[str, str]] = set()
+    for event in events:
+        if event.kind == "split":
+            pairs.update((event.predecessor, s) for s in event.successors)
+        elif event.kind == "merged":
+            pairs.update((p, event.successor) for p in event.predecessors)
+        elif event.kind == "removed" and getattr(event, "into", None):
+            pairs.add((event.units[0], event.into))
+    return frozenset(pairs)
+
+
+def _build(layout: _Layout, shown: set[str]) -> tuple[Lane, ...]:
+    """The lanes of the shown units, laid out as a tree, on rows."""
+    found = layout.found
+    for uid in shown - found.keys():
+        found[uid] = _segments(uid, layout.window)
+    segments = {uid: found[uid] for uid in _ordered_ids(layout.window, shown) if found[uid]}
+    return _lanes(segments, layout)
+
+
+def _lanes(segments: Mapping[str, tuple[Segment, ...]], layout: _Layout) -> tuple[Lane, ...]:
     """Lay the lanes out as a tree, depth first, children in order of first appearance."""
     parent = {uid: _main_parent(found, segments) for uid, found in segments.items()}
     children: dict[str | None, list[str]] = {}
@@ -478,10 +590,67 @@ def _lanes(segments: Mapping[str, tuple[Segment, ...]], window: _Window) -> tupl
     for uid in [*children.get(None, []), *segments]:
         if uid not in placed:
             visit(uid, 0, None)
-    return tuple(
-        Lane(i, uid, parent[uid], depth, band, segments[uid], _moves(segments[uid]))
+    lanes = [
+        Lane(i, uid, parent[uid], depth, band, segments[uid], _moves(segments[uid]), i)
         for i, (uid, depth, band) in enumerate(order)
-    )
+    ]
+    if layout.room is None:
+        return tuple(lanes)
+    return _packed(lanes, set(children), layout)
+
+
+#: An unrelated unit follows another on its row only after a gap of this share of the period,
+#: so that it does not read as the earlier one's successor.
+FOLLOW_GAP = 0.02
+#: The share of the period's length that a renderer keeps past its end for labels: a name
+#: written on a bar that runs to the end may reach into it.
+TAIL_ROOM = 0.13
+
+
+def _packed(lanes: Sequence[Lane], heads: set[str | None], layout: _Layout) -> tuple[Lane, ...]:
+    """The lanes on rows: a lane with no lanes under it follows, on one row, a lane under the
+    same parent that ended by the day it starts (its predecessor's row first, if it has one;
+    an unrelated one only after :data:`FOLLOW_GAP`), if its name has room before its first
+    change and the earlier one's name (if written at the start of its bar, not before the
+    row) has had its room; otherwise it has a row of its own. A unit still there at the end
+    of the period keeps its row to itself."""
+    rows: dict[str | None, list[list[Lane]]] = {}
+    placed: list[Lane] = []
+    count = 0
+    for lane in lanes:
+        free: list[Lane] | None = None
+        if lane.unit not in heads:
+            siblings = rows.setdefault(lane.parent, [])
+            options = [row for row in siblings if _follows(row, lane, layout)]
+            related = [row for row in options if (row[-1].unit, lane.unit) in layout.related]
+            free = next(iter(related or options), None)
+        if free is None:
+            free = [replace(lane, row=count)]
+            count += 1
+            if lane.unit not in heads:
+                rows[lane.parent].append(free)
+        else:
+            free.append(replace(lane, row=free[0].row))
+        placed.append(free[-1])
+    return tuple(placed)
+
+
+def _follows(row: Sequence[Lane], lane: Lane, layout: _Layout) -> bool:
+    """Whether ``lane`` may follow the last lane of ``row``."""
+    assert layout.room is not None
+    window, last = layout.window, row[-1]
+    span = max((window.end - window.start).days, 1)
+    if last.end >= window.end or last.end > lane.start:
+        return False
+    if len(row) > 1 and (lane.start - last.start).days < layout.room(last) * span:
+        return False  # the earlier one's name, written on its bar, needs the room
+    first = lane.segments[0].end if len(lane.segments) > 1 else lane.end
+    if first >= window.end:
+        first += dt.timedelta(days=TAIL_ROOM * span)
+    if (first - lane.start).days < layout.room(lane) * span:
+        return False  # its own name needs the room before its first change
+    related = (last.unit, lane.unit) in layout.related
+    return related or (lane.start - last.end).days >= FOLLOW_GAP * span
 
 
 # Marks and links ------------------------------------------------------------------------------
@@ -494,8 +663,16 @@ def _events(history: History, window: _Window) -> list[Any]:
     return [e for e in history.changes(first, last) if window.start <= e.date <= window.end]
 
 
-def _marks(events: Iterable[Any], index: Mapping[str, int], window: _Window) -> tuple[Mark, ...]:
-    names = {uid: s.units[uid].name for s in window.snapshots for uid in s.units}
+def _marks(
+    events: Iterable[Any], index: Mapping[str, int], rows: Sequence[int], window: _Window
+) -> tuple[Mark, ...]:
+    """The marks of the events, one per row and day: where a unit ends on the day the next
+    on its row begins, their events make one mark (on the lane of the most telling)."""
+    names = {
+        uid: Name(s.units[uid].name, s.units[uid].name_zh)
+        for s in window.snapshots
+        for uid in s.units
+    }
     found: dict[tuple[int, dt.date], Mark] = {}
     for event in events:
         if event.kind not in MARKED:
@@ -503,8 +680,8 @@ def _marks(events: Iterable[Any], index: Mapping[str, int], window: _Window) -> 
         uid = _marked_unit(event)
         if uid not in index:
             continue
-        mark = Mark(event.kind, event.date, index[uid], _label(event, names), uid)
-        key = (mark.lane, mark.date)
+        mark = Mark(event.kind, event.date, index[uid], (_phrase(event, names),), uid)
+        key = (rows[mark.lane], mark.date)
         found[key] = _combine(found[key], mark) if key in found else mark
     return tuple(sorted(found.values(), key=lambda m: (m.date, m.lane)))
 
@@ -519,43 +696,42 @@ def _marked_unit(event: Any) -> str:
 
 def _combine(old: Mark, new: Mark) -> Mark:
     first, second = sorted((old, new), key=lambda m: MARKED.index(m.kind))
-    labels = list(dict.fromkeys([*first.label.split("; "), *second.label.split("; ")]))
-    return Mark(first.kind, old.date, old.lane, "; ".join(labels), old.unit)
+    phrases = tuple(dict.fromkeys([*first.phrases, *second.phrases]))
+    return Mark(first.kind, old.date, first.lane, phrases, first.unit)
 
 
-def _label(event: Any, names: Mapping[str, str]) -> str:
+def _phrase(event: Any, names: Mapping[str, Name]) -> Phrase:
+    """What an event says on its lane (see :class:`Phrase`)."""
+
+    def named(*units: str | None) -> tuple[Name, ...]:
+        return tuple(names.get(u, Name(str(u))) for u in units if u is not None)
+
     kind = str(event.kind)
     if kind == "renamed":
-        return f"renamed {event.new_name}"
+        return Phrase("renamed_to", (Name(event.new_name, event.new_name_zh),))
     if kind == "moved":
-        return f"moved under {names.get(event.new_parent, event.new_parent)}"
+        return Phrase("moved_under", named(event.new_parent))
     if kind == "spun_off":
         if getattr(event, "left_group", False):
-            return "left the group"
+            return Phrase("left_group")
         status = getattr(event, "new_status", None)
-        return f"spun off ({_WORDS.get(status, status)})" if status else "spun off"
+        return Phrase("spun_off_as", word=status) if status else Phrase(kind)
     if kind == "status_changed":
-        return _WORDS.get(event.new_status, str(event.new_status))
+        return Phrase("status", word=str(event.new_status))
     if kind == "plan_changed":
         plan = getattr(event, "new_plan", None)
-        return _WORDS.get(plan, str(plan)) if plan else "plan dropped"
+        return Phrase("plan", word=plan) if plan else Phrase("plan_dropped")
     if kind == "removed":
-        how = str(getattr(event, "how", "removed"))
         into = getattr(event, "into", None)
-        return f"{how} into {names.get(into, into)}" if into else how
+        how = str(getattr(event, "how", "removed"))
+        return Phrase("removed_into", named(into), how) if into else Phrase("removed_how", word=how)
     if kind == "kind_changed":
-        return str(event.new_kind).replace("_", " ")
+        return Phrase("kind", word=str(event.new_kind))
     if kind == "merged":
-        return "merged from " + _names(event.predecessors, names)
+        return Phrase("merged_from", named(*event.predecessors))
     if kind == "split":
-        return "split into " + _names(event.successors, names)
-    return kind.replace("_", " ")
-
-
-def _names(units: Sequence[str], names: Mapping[str, str]) -> str:
-    if len(units) > 2:
-        return f"{len(units)} units"
-    return " and ".join(names.get(uid, uid) for uid in units)
+        return Phrase("split_into", named(*event.successors))
+    return Phrase(kind)
 
 
 def _links(events: Iterable[Any], index: Mapping[str, int]) -> tuple[Link, ...]:

@@ -16,7 +16,8 @@ import pytest
 import orgmodel
 from orgmodel.drawing.flow import draw_flow_chart
 from orgmodel.drawing.orgchart import FONT_SIZE
-from orgmodel.flows import COLUMNS, OPENING_WEIGHT, Flows, _moved, choose_periods, flows
+from orgmodel.flows import COLUMNS, Flows, flows
+from orgmodel.periods import OPENING_WEIGHT, choose_periods, moved
 
 from .randomhistory import random_history
 
@@ -124,8 +125,8 @@ def period_cost(placements, chosen) -> float:
     """The cost :func:`choose_periods` minimises, written out from its docstring."""
     total = 0.0
     for start, stop in itertools.pairwise(chosen):
-        total -= OPENING_WEIGHT * (_moved(placements[start - 1], placements[start]) if start else 0)
-        total += sum(_moved(placements[start], placements[t]) for t in range(start, stop))
+        total -= OPENING_WEIGHT * (moved(placements[start - 1], placements[start]) if start else 0)
+        total += sum(moved(placements[start], placements[t]) for t in range(start, stop))
     return total
 
 

@@ -8,7 +8,8 @@ import itertools
 import pytest
 
 import orgmodel
-from orgmodel.lanes import MARKED, Lanes, timeline_lanes
+from orgmodel.lanes import FOLLOW_GAP, LANE_BUDGET, MARKED, MAX_TITLES, Lanes, timeline_lanes
+from orgmodel.periods import period_openings
 
 from .randomhistory import random_history
 
@@ -49,10 +50,32 @@ def check_against_data(history: orgmodel.History, lanes: Lanes) -> None:
             )
             if uid == snapshot.root:
                 assert segment.standing == "in_line"
-    marked = {(m.lane, m.date) for m in lanes.marks}
+    rows = [lane.row for lane in lanes.lanes]
+    marked = {(rows[m.lane], m.date) for m in lanes.marks}
     for lane in lanes.lanes:
         for move in lane.moves:
-            assert (lane.index, move.date) in marked, (lane.unit, move)
+            assert (lane.row, move.date) in marked, (lane.unit, move)
+    check_rows(lanes)
+
+
+def check_rows(lanes: Lanes) -> None:
+    """Lanes that share a row are of units under one parent, none under them, one after the
+    other in time; the rows are numbered top to bottom in the order of the lanes."""
+    rows: dict[int, list] = {}
+    for lane in lanes.lanes:
+        rows.setdefault(lane.row, []).append(lane)
+    assert sorted(rows) == list(range(lanes.rows))
+    assert [lane.row for lane in lanes.lanes if lane is rows[lane.row][0]] == list(
+        range(lanes.rows)
+    )
+    parents = {lane.parent for lane in lanes.lanes}
+    for shared in rows.values():
+        if len(shared) == 1:
+            continue
+        assert len({lane.parent for lane in shared}) == 1
+        assert not parents & {lane.unit for lane in shared}
+        for earlier, later in itertools.pairwise(shared):
+            assert earlier.end <= later.start and earlier.end < lanes.end
 
 
 def test_default_timeline_of_the_bundled_data() -> None:
@@ -62,11 +85,50 @@ def test_default_timeline_of_the_bundled_data() -> None:
     assert (lanes.start, lanes.end) == (history.dates[0], history.dates[-1])  # no bars past it
     assert lanes.dates == history.dates
     titles = {s.date: s.title for s in history.snapshots}
-    assert 0 < len(lanes.titles) <= 24 and all(titles[t.date] == t.title for t in lanes.titles)
-    assert lanes.depth == 1 and len(lanes.lanes) <= 40
+    assert 0 < len(lanes.titles) <= MAX_TITLES
+    assert all(titles[t.date] == t.title for t in lanes.titles)
+    # The first titles are those of the snapshots that open the lasting periods.
+    openings = {history.dates[i] for i in period_openings(history, level=1, count=MAX_TITLES)}
+    ranked = [t.date in openings for t in lanes.titles]
+    assert ranked == sorted(ranked, reverse=True) and ranked[0]
+    assert lanes.depth == 1 and lanes.rows <= LANE_BUDGET
+    # Without room for names, each lane has its row; no unit of the first level is lost
+    # without being named.
     everything = timeline_lanes(history, depth=1)
-    assert lanes.left_out == len(everything.lanes) - len(lanes.lanes) > 0
+    assert everything.rows == len(everything.lanes)
+    shown = {lane.unit for lane in lanes.lanes}
+    left = [lane for lane in everything.lanes if lane.unit not in shown]
+    assert sorted(n.en for n in lanes.left_out) == sorted(
+        next(s.units[lane.unit].name for s in reversed(history.snapshots) if lane.unit in s.units)
+        for lane in left
+    )
+    assert lanes.deeper == len(history.unit_ids()) - len(everything.lanes)
     assert lanes.lanes[0].unit == history.snapshots[0].root
+
+
+def test_rows_are_shared_by_units_that_follow_one_another() -> None:
+    history = bundled()
+    lanes = timeline_lanes(history, depth=1, room=lambda lane: 0.08)
+    check_against_data(history, lanes)
+    assert lanes.rows < len(lanes.lanes)
+    by_unit = {lane.unit: lane for lane in lanes.lanes}
+    span = (lanes.end - lanes.start).days
+    related = {
+        (p, e.successor) for e in history.changes() if e.kind == "merged" for p in e.predecessors
+    } | {(e.units[0], e.into) for e in history.changes() if e.kind == "removed" and e.into}
+    for lane in lanes.lanes:
+        earlier = [o for o in lanes.lanes if o.row == lane.row and o.index < lane.index]
+        if not earlier:
+            continue
+        last = max(earlier, key=lambda o: o.end)
+        gap = (lane.start - last.end).days
+        assert (last.unit, lane.unit) in related or gap >= FOLLOW_GAP * span
+        first_change = lane.segments[0].end if len(lane.segments) > 1 else None
+        if first_change is not None:
+            assert (first_change - lane.start).days >= 0.08 * span  # room for its name
+    # A unit absorbed into another shares its row with it: Alibaba Cloud and its successor.
+    pairs = [(a, b) for a, b in related if a in by_unit and b in by_unit]
+    assert any(by_unit[a].row == by_unit[b].row for a, b in pairs)
 
 
 def test_each_unit_keeps_one_lane_through_its_moves() -> None:
@@ -149,7 +211,11 @@ def test_what_was_announced_is_a_plan_on_the_lane() -> None:
 @pytest.mark.parametrize("seed", range(6))
 def test_lanes_of_random_histories(seed: int) -> None:
     history = random_history(40, 6, seed)
-    for lanes in (timeline_lanes(history), timeline_lanes(history, depth=100)):
+    for lanes in (
+        timeline_lanes(history),
+        timeline_lanes(history, depth=100),
+        timeline_lanes(history, room=lambda lane: 0.1),
+    ):
         check_against_data(history, lanes)
     deepest = timeline_lanes(history, depth=100)
     assert {lane.unit for lane in deepest.lanes} == history.unit_ids()

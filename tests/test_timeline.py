@@ -4,6 +4,7 @@ line crosses a label, every lane is named, and the picture keeps a publishable s
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import matplotlib
 
@@ -44,7 +45,7 @@ def assert_readable(chart: Timeline) -> None:
         for collection in chart.marks
         for point in chart.ax.transData.transform(collection.get_offsets())
     ]
-    radius = 4.0 * chart.figure.dpi / 72
+    radius = 4.0 * chart.scale * chart.figure.dpi / 72
     lines = [
         chart.ax.transData.transform(segment)
         for collection in chart.links
@@ -64,34 +65,77 @@ def assert_readable(chart: Timeline) -> None:
             assert not crosses, text.get_text()
 
 
+def lane_names(chart: Timeline) -> list[str]:
+    """The names drawn for the lanes, before the rows and on the bars, in lane order."""
+    return [t.get_text() for t in chart.labels if t.get_gid() in ("lane", "name")]
+
+
 def test_default_timeline_of_the_bundled_data() -> None:
-    chart = draw_timeline(orgmodel.load_history())
+    history = orgmodel.load_history()
+    chart = draw_timeline(history)
     assert_readable(chart)
     width, height = chart.figure.get_size_inches() * 100
-    assert width <= 1900 and height <= 1500  # a screen and a page, at 100 dpi
+    assert width <= 1920 and height <= 1080  # a 1920 x 1080 screen at 100%, at 100 dpi
     sizes = {t.get_fontsize() for t in [*chart.labels, *chart.titles]}
     assert min(sizes) >= FONT_SIZE  # no smaller than the org chart's box labels
-    names = [t.get_text() for t in chart.labels if t.get_gid() == "lane"]
-    assert names == [lane.name for lane in chart.lanes.lanes]
+    # Every lane is named, in full or cut short with an ellipsis.
+    names = lane_names(chart)
+    assert len(names) == len(chart.lanes.lanes)
+    for drawn, lane in zip(names, chart.lanes.lanes, strict=True):
+        assert drawn == lane.name or (drawn.endswith("\u2026") and lane.name.startswith(drawn[:-1]))
     heading = " ".join(t.get_text() for t in chart.heading)
-    history = orgmodel.load_history()
-    assert history.dates[0].isoformat() in heading and "2026-03-16" in heading
-    last = matplotlib.dates.date2num(dt.date(2026, 3, 16))
+    assert history.dates[0].isoformat() in heading and history.dates[-1].isoformat() in heading
+    # The units left out are named below the chart.
+    note = " ".join(t.get_text() for t in chart.titles)
+    assert all(
+        name.en in note.replace("\n", " ") or name.en[:20] in note for name in chart.lanes.left_out
+    )
+    last = matplotlib.dates.date2num(history.dates[-1])
     ends = [p.vertices[:, 0].max() for bars in chart.bars for p in bars.get_paths()]
+    # (a zero-length bar is drawn 4 pt wide); the bars end at the last snapshot
+    assert last - 1 <= max(ends) <= last + 6
+    # No date on the axis past the data's span.
+    chart.figure.canvas.draw()
+    ticks = [t for t in chart.ax.get_xticks()]
     assert (
-        max(ends) <= last + 6
-    )  # (a zero-length bar is drawn 4 pt wide); the bars end at the last snapshot
-    assert max(ends) >= last - 1
+        ticks and max(ticks) <= last and min(ticks) >= matplotlib.dates.date2num(history.dates[0])
+    )
+
+
+def test_a_narrow_timeline_is_scaled() -> None:
+    history = orgmodel.load_history()
+    chart = draw_timeline(history, width=8.0)
+    assert chart.figure.get_size_inches()[0] == pytest.approx(8.0)
+    full = draw_timeline(history)
+    assert chart.scale == pytest.approx(8.0 / full.figure.get_size_inches()[0])
+    assert max(t.get_fontsize() for t in chart.labels) == pytest.approx(FONT_SIZE * chart.scale)
+    assert_readable(chart)
 
 
 @pytest.mark.parametrize("unit", ["aicheng", "chengdun"])
 def test_a_unit_story_is_readable(unit: str) -> None:
-    chart = draw_timeline(orgmodel.load_history(), unit=unit)
+    history = orgmodel.load_history()
+    chart = draw_timeline(history, unit=unit)
     assert_readable(chart)
     events = [t.get_text() for t in chart.labels if t.get_gid() == "event"]
     assert any("spun off" in text for text in events) and "returned" in events
     titles = [t.get_text().strip() for t in chart.titles]
-    assert "Cloud spin-off dropped; Aicheng and Chengdun back" in titles  # at its date
+    # The title of the snapshot in which the unit returned stands at its date.
+    back = next(e.date for e in history.lineage(unit) if e.kind == "returned" and unit in e.units)
+    assert history.at(back).title in titles
+
+
+def test_chinese_timeline_has_no_english_words() -> None:
+    history = orgmodel.load_history()
+    chart = draw_timeline(history, unit="aicheng", lang="zh")
+    words = [t.get_text() for t in [*chart.labels, *chart.heading]]
+    words += [t.get_text() for t in chart.legend.get_texts()]
+    chart.figure.canvas.draw()
+    words += [t.get_text() for t in chart.ax.get_xticklabels()]
+    english = [
+        w for w in words if re.search("[a-z]{3,}", w.replace("--depth", "").replace("--unit", ""))
+    ]
+    assert not english, english
 
 
 def test_a_one_month_window_has_dates() -> None:

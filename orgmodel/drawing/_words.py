@@ -78,6 +78,89 @@ WORDS: Mapping[str, Mapping[str, str]] = {
     "n_units": {"en": "{count} units", "zh": "{count} 个单位"},
     "unchanged_below": {"en": "+{count} unchanged", "zh": "另有 {count} 个未变"},
     "count": {"en": "{label}: {count}", "zh": "{label}：{count}"},
+    # Timelines: headings, legend and what the marks on a lane say
+    "units_over_time": {"en": "{org}: units over time", "zh": "{org}：各单位的变迁"},
+    "story_of": {"en": "{org}: the story of {name}", "zh": "{org}：{name}的变迁"},
+    "snapshots_bars": {
+        "en": "Snapshots {a} to {b} ({count}); bars {start} to {end}",
+        "zh": "架构快照 {a} 至 {b}（{count} 个）；横条 {start} 至 {end}",
+    },
+    "story_units": {
+        "en": "{unit}: the units its changes involved, and their parents",
+        "zh": "{unit}：其变动涉及的单位及其上级",
+    },
+    "units_down_to": {
+        "en": "{count} units, down to {levels} below the top",
+        "zh": "{count} 个单位，下至顶层以下 {levels}",
+    },
+    "levels": {"en": "{count} levels", "zh": "{count} 层"},
+    "level": {"en": "{count} level", "zh": "{count} 层"},
+    "on_rows": {
+        "en": "Units that follow one another share a row, the later ones named at the start of "
+        "their bars.",
+        "zh": "先后存续的单位共用一行，后者名称标在其横条起点。",
+    },
+    "deeper_units": {
+        "en": "{count} units further down: --depth {depth} or --unit ID shows them",
+        "zh": "更下层还有 {count} 个单位：用 --depth {depth} 或 --unit ID 显示",
+    },
+    "left_out": {
+        "en": "{count} with the fewest changes left out, named below (--depth {depth} or "
+        "--unit ID shows them)",
+        "zh": "略去变动最少的 {count} 个，名称见下（用 --depth {depth} 或 --unit ID 显示）",
+    },
+    "not_shown": {"en": "Not shown: {names}", "zh": "未显示：{names}"},
+    "list_separator": {"en": ", ", "zh": "、"},
+    "titles_of": {
+        "en": "titles of {count} of the {total} snapshots",
+        "zh": "标出 {total} 个快照中 {count} 个的标题",
+    },
+    "in_line": {"en": "in line", "zh": "集团内部"},
+    "standalone_bar": {
+        "en": "stand-alone or listed (dashed)",
+        "zh": "独立运营或上市公司（虚线）",
+    },
+    "outside_bar": {"en": "outside the group (dotted)", "zh": "集团以外（点线）"},
+    "plan_bar": {
+        "en": "announced, not done (dotted, on top)",
+        "zh": "已宣布、未实施（横条上沿点线）",
+    },
+    "split_link": {"en": "split (fork)", "zh": "拆分（分叉线）"},
+    "merged_link": {"en": "merged or absorbed (join)", "zh": "合并或并入（汇合线）"},
+    "renamed_to": {"en": "renamed {name}", "zh": "更名为{name}"},
+    "moved_under": {"en": "moved under {name}", "zh": "调入{name}"},
+    "left_group": {"en": "left the group", "zh": "离开集团"},
+    "spun_off_as": {"en": "spun off ({what})", "zh": "分拆（{what}）"},
+    "plan_dropped": {"en": "plan dropped", "zh": "计划撤回"},
+    "removed_into": {"en": "{how} into {name}", "zh": "{how}，归入{name}"},
+    "absorbed_into": {"en": "absorbed into {name}", "zh": "并入{name}"},
+    "and": {"en": " and ", "zh": "、"},
+    "active_status": {"en": "in line", "zh": "回到集团内部"},
+    "standalone_status": {"en": "stand-alone company", "zh": "独立运营公司"},
+    "listed_status": {"en": "listed company", "zh": "上市公司"},
+    "affiliate_status": {"en": "affiliate outside the group", "zh": "集团外关联公司"},
+    "dissolved": {"en": "dissolved", "zh": "撤销"},
+    "divested": {"en": "divested", "zh": "出售"},
+    "absorbed": {"en": "absorbed", "zh": "并入"},
+    "spun_off_how": {"en": "spun off", "zh": "分拆"},
+    # Flow charts
+    "where_units_went": {"en": "{org}: where the units went", "zh": "{org}：各单位的去向"},
+    "flow_blocks": {
+        "en": "Blocks: the units {under} on each date, each as tall as the units it holds (itself "
+        "included); ribbons: the units that pass from one block to the next (strong where they "
+        "change block).",
+        "zh": "色块：各日期{under}的单位，高度按其所含单位数（含自身）；"
+        "色带：从一个色块流向下一个色块的单位（换到别的色块时颜色较深）。",
+    },
+    "directly_under": {"en": "directly under the top", "zh": "顶层直属"},
+    "levels_under": {"en": "{count} levels below the top", "zh": "顶层以下第 {count} 层"},
+    "flow_pooled": {
+        "en": "On each date, units holding fewer than {size} are pooled as 'other units'; "
+        "snapshots of {a} to {b}, {count} of them.",
+        "zh": "各日期所含单位少于 {size} 个的单位合为“其他单位”；快照 {a} 至 {b}，共 {count} 个。",
+    },
+    "other_units": {"en": "{count} other units", "zh": "其他 {count} 个单位"},
+    "other_unit": {"en": "{count} other unit", "zh": "其他 {count} 个单位"},
 }
 
 #: Generic words for kinds of unit (the model's); a kind not listed here is drawn as its name.

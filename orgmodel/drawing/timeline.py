@@ -1,10 +1,12 @@
 """Timelines: one lane per unit on a date axis, drawn from :func:`orgmodel.lanes.timeline_lanes`.
 
-Names sit in a column on the left, indented by depth; each lane's bar is tinted by the unit's
-kind and outlined by its standing; what was announced and not done (an IPO planned) is a dotted
-line along the top of the bar, never a change of standing. Events are marks on the lanes with
-short labels where they fit; snapshot titles stand above the lanes at their dates. matplotlib is
-imported inside the functions.
+Names sit in a column on the left, indented by depth; units under one parent whose lives follow
+one another share a row, the later ones named at the start of their bars. Each bar is tinted by
+the unit's kind and outlined by its standing; what was announced and not done (an IPO planned)
+is a dotted line along the top of the bar, never a change of standing. Events are marks on the
+lanes with short labels where they fit; snapshot titles stand above the lanes at their dates.
+Every word that is not data comes from the picture-word table, in the picture's language.
+matplotlib is imported inside the functions.
 """
 
 from __future__ import annotations
@@ -15,27 +17,36 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from orgmodel.dates import DateLike
-from orgmodel.drawing._style import INK, TextMeasure, kind_colours, lighten, text_families
-from orgmodel.drawing.orgchart import CHANGE_LABELS, CHANGE_STYLE, FONT_SIZE
-from orgmodel.lanes import MARKED, Lanes, timeline_lanes
+from orgmodel.drawing._style import (
+    INK,
+    TextMeasure,
+    kind_colours,
+    lighten,
+    text_families,
+    wrap_to_width,
+)
+from orgmodel.drawing._words import kind_word, word
+from orgmodel.drawing.orgchart import CHANGE_STYLE, FONT_SIZE
+from orgmodel.lanes import MARKED, TAIL_ROOM, Lane, Lanes, Name, Phrase, timeline_lanes
 from orgmodel.layout import short_label
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+    from matplotlib.font_manager import FontProperties
     from matplotlib.text import Text
 
     from orgmodel.history import History
 
-__all__ = ["Timeline", "draw_timeline", "stack_titles"]
+__all__ = ["Timeline", "draw_timeline", "organisation_name", "stack_titles"]
 
 #: Lane and event labels: the org chart's box label size, in points.
 LABEL_SIZE = FONT_SIZE
-#: Height of a lane and of its bar, in points.
-ROW, BAR = 15.0, 11.5
-#: Width of the date axis, in points, and the widest a figure gets.
-PLOT_WIDTH, MAX_WIDTH = 900.0, 1120.0
+#: Height of a row and of its bar, in points.
+ROW, BAR = 13.0, 10.5
+#: Width of the date axis, in points, and the widest a figure gets (1916 pixels at 100 dpi).
+PLOT_WIDTH, MAX_WIDTH = 900.0, 1380.0
 #: Indent of a name per level of depth, in points.
 INDENT = 9.0
 #: How each standing outlines its bar: how much the kind's colour is lightened, line style, width.
@@ -44,23 +55,32 @@ STANDING_STYLE: dict[str, tuple[float, Any, float]] = {
     "standalone": (0.86, (0, (4.0, 2.0)), 1.5),
     "outside": (1.0, (0, (1.0, 1.5)), 1.5),
 }
-STANDING_LEGEND = {
-    "in_line": "in line",
-    "standalone": "stand-alone or listed company (dashed)",
-    "outside": "outside the group (dotted)",
-}
-PLAN_LEGEND = "announced, not done (dotted line above the bar)"
+#: The legend's word for each standing, and for plans and links.
+STANDING_WORDS = {"in_line": "in_line", "standalone": "standalone_bar", "outside": "outside_bar"}
 LINK_STYLE: dict[str, tuple[str, str]] = {
-    "split": (CHANGE_STYLE["split"][0], "split (fork)"),
-    "merged": (CHANGE_STYLE["merged"][0], "merged or absorbed (join)"),
+    "split": (CHANGE_STYLE["split"][0], "split_link"),
+    "merged": (CHANGE_STYLE["merged"][0], "merged_link"),
 }
 #: Grey for event labels and the lines of snapshot dates.
 SOFT, RULE = "#444444", "#c8c8c8"
+MARGIN, AXIS_ROOM, TITLE_ROW = 20.0, 30.0, LABEL_SIZE * 1.45
+#: Titles stand at their dates in at most this many rows; the titles of lower rank that would
+#: need more are left out (the subtitle says how many are given).
+MAX_TITLE_ROWS = 4
+#: Room right of the period's end for the labels of its last events, in points.
+LABEL_ROOM = TAIL_ROOM * PLOT_WIDTH
+#: Distance from a mark's centre to its label, in points (past the mark and a gap).
+LABEL_OFFSET = 10.0
+#: Title and subtitle sizes, in points.
+TITLE_SIZE, SUB_SIZE = 13.0, 9.5
 
 
 @dataclass
 class Timeline:
-    """What :func:`draw_timeline` drew: figure, axes, the lanes view and artists by role."""
+    """What :func:`draw_timeline` drew: figure, axes, the lanes view and artists by role.
+
+    ``scale`` is how much the picture was scaled to the width asked for (1: labels at 9 pt).
+    """
 
     figure: Figure
     ax: Axes
@@ -73,6 +93,8 @@ class Timeline:
     heading: list[Text] = field(default_factory=list)
     legend: Artist | None = None
     own_figure: bool = True
+    scale: float = 1.0
+    lang: str = "en"
 
     @property
     def dates(self) -> tuple[dt.date, ...]:
@@ -80,31 +102,49 @@ class Timeline:
         return self.lanes.dates
 
 
+class _Titles(NamedTuple):
+    """The titles that stand at their dates (in date order), their texts and their rows."""
+
+    shown: tuple[Any, ...]
+    texts: tuple[str, ...]
+    rows: tuple[int, ...]
+
+
 class _Frame(NamedTuple):
-    """Sizes in points: the name column, the date axis, the title rows above the lanes."""
+    """Sizes in points, at full scale: the name column, the date axis, the title rows above
+    the lanes, the heading and legend, and the whole figure."""
 
     gutter: float
     plot: float
     per_day: float
     titles: _Titles
     title_rows: int
-    key_columns: int
-    key_height: float
     heading: float
     legend: float
     legend_columns: int
+    note: tuple[str, ...]
     width: float
     height: float
 
+    @property
+    def note_height(self) -> float:
+        return len(self.note) * TITLE_ROW + (6.0 if self.note else 0.0)
 
-MARGIN, AXIS_ROOM, TITLE_ROW = 20.0, 30.0, LABEL_SIZE * 1.45
-#: Titles stand at their dates when they need at most this many rows; otherwise each date has a
-#: number and a key below the axis gives the titles.
-MAX_TITLE_ROWS = 4
-#: Room right of the period's end for the labels of its last events, in points.
-LABEL_ROOM = 120.0
-#: Distance from a mark's centre to its label, in points (past the mark and a gap).
-LABEL_OFFSET = 10.0
+
+class _Ink(NamedTuple):
+    """What the drawing steps share: text measure, words' language, names by lane, scale."""
+
+    measure: TextMeasure
+    lang: str
+    chinese: bool
+    scale: float
+
+    def font(self, size: float, weight: str = "normal") -> FontProperties:
+        return self.measure.font(size * self.scale, weight)
+
+    def name(self, name: Name | tuple[str, str | None]) -> str:
+        en, zh = name
+        return short_label(zh if self.chinese and zh else en)
 
 
 def draw_timeline(
@@ -117,6 +157,7 @@ def draw_timeline(
     depth: int | None = None,
     lang: str = "en",
     title: str | None = None,
+    width: float | None = None,
 ) -> Timeline:
     """Draw ``history`` as a timeline: one lane per unit, events marked at their dates.
 
@@ -129,9 +170,11 @@ def draw_timeline(
         As for :func:`orgmodel.lanes.timeline_lanes`: the period, a unit to follow, the depth
         (by default, the deepest that fits a screen and a page).
     lang : {"en", "zh"}
-        Unit names in English, or in Chinese where known.
+        Every word in English, or in Chinese (unit names too, where known).
     title : str, optional
         The picture's title, instead of the history's.
+    width : float, optional
+        The width of a new figure, in inches; everything in it is scaled to fit.
 
     Returns
     -------
@@ -144,35 +187,56 @@ def draw_timeline(
     >>> [lane.unit for lane in chart.lanes.lanes][-1], len(chart.labels) >= 4
     ('aicheng', True)
     """
-    import matplotlib.pyplot as plt
-
-    view = timeline_lanes(history, start=start, end=end, unit=unit, depth=depth)
-    families, chinese = text_families(lang, [lane.name for lane in view.lanes])
+    families, chinese = text_families(lang, [history.title or ""])
     measure = TextMeasure(families)
-    names = [_name(lane.name, lane.name_zh, chinese) for lane in view.lanes]
+    ink = _Ink(measure, "zh" if chinese else "en", chinese, 1.0)
+
+    def room(lane: Lane) -> float:  # the share of the date axis a name needs on its bar
+        text = ink.name((lane.name, lane.name_zh))
+        return (measure.width(text, LABEL_SIZE, "bold") + LABEL_OFFSET + 8) / PLOT_WIDTH
+
+    view = timeline_lanes(history, start=start, end=end, unit=unit, depth=depth, room=room)
     colours = kind_colours(history.kinds, (s.kind for ln in view.lanes for s in ln.segments))
-    legend = _legend_entries(view, colours)
-    frame = _frame(view, names, measure, legend)
-    own = ax is None
-    if ax is None:
-        figure = plt.figure(figsize=(frame.width / 72, frame.height / 72))
-        ax = figure.add_axes(_axes_box(frame))
-    else:
-        figure = ax.get_figure()  # type: ignore[assignment]
-    chart = Timeline(figure=figure, ax=ax, lanes=view, own_figure=own)
-    _set_axes(ax, view, frame)
-    _draw_bars(chart, colours, frame.per_day)
+    legend = _legend_entries(view, colours, ink)
+    frame = _frame(view, ink, legend)
+    chart = _open(view, ax, frame, width, ink.lang)
+    ink = ink._replace(scale=chart.scale)
+    legend = _legend_entries(view, colours, ink)  # again, with lines at the picture's scale
+    _set_axes(chart, frame, ink)
+    _draw_bars(chart, colours)
     _draw_links(chart)
-    _draw_marks(chart, measure, frame)
-    _draw_names(chart, names, measure, frame)
-    _draw_titles(chart, frame, measure)
-    first = title or _title(view, history.title)
-    _draw_heading(chart, first, measure, legend, frame)
+    _draw_marks(chart, ink, frame)
+    _draw_names(chart, ink, frame)
+    _draw_titles(chart, frame, ink)
+    if chart.own_figure:
+        _draw_note(chart, frame, ink)
+    first = title or _title(view, organisation_name(history, ink.lang), ink)
+    _draw_heading(chart, first, ink, legend, frame)
     return chart
 
 
-def _name(name: str, name_zh: str | None, chinese: bool) -> str:
-    return short_label(name_zh if chinese and name_zh else name)
+def organisation_name(history: History, lang: str) -> str:
+    """The organisation's name for a picture's title: the history's title, or in Chinese the
+    top unit's Chinese name where the data gives one."""
+    if lang == "zh" and history.snapshots:
+        top = history.snapshots[-1]
+        name_zh = top.units[top.root].name_zh
+        if name_zh:
+            return name_zh
+    return history.title or word("organisation", lang)
+
+
+def _open(view: Lanes, ax: Axes | None, frame: _Frame, width: float | None, lang: str) -> Timeline:
+    """A figure sized to the frame (scaled to ``width`` inches if given), or the axes given."""
+    import matplotlib.pyplot as plt
+
+    if ax is not None:
+        figure = ax.get_figure()
+        return Timeline(figure=figure, ax=ax, lanes=view, own_figure=False, lang=lang)  # type: ignore[arg-type]
+    scale = width * 72 / frame.width if width is not None else 1.0
+    figure = plt.figure(figsize=(frame.width * scale / 72, frame.height * scale / 72))
+    ax = figure.add_axes(_axes_box(frame))
+    return Timeline(figure=figure, ax=ax, lanes=view, scale=scale, lang=lang)
 
 
 def _num(day: dt.date) -> float:
@@ -181,16 +245,12 @@ def _num(day: dt.date) -> float:
     return float(mdates.date2num(day))  # type: ignore[no-untyped-call]
 
 
+def _y(lane: Lane) -> float:
+    """The middle of a lane's row, in data units (rows count down from 0 at the top)."""
+    return lane.row + 0.5
+
+
 # Sizes ------------------------------------------------------------------------------------------
-
-
-class _Titles(NamedTuple):
-    """What stands at each snapshot's date (its title, or its number in the key), in which row,
-    and the key's lines (none when the titles stand at their dates)."""
-
-    texts: tuple[str, ...]
-    rows: tuple[int, ...]
-    key: tuple[str, ...]
 
 
 def stack_titles(xs: Sequence[float], widths: Sequence[float], gap: float) -> list[int]:
@@ -210,66 +270,96 @@ def stack_titles(xs: Sequence[float], widths: Sequence[float], gap: float) -> li
     return rows
 
 
-def _titles(view: Lanes, measure: TextMeasure, per_day: float) -> _Titles:
-    xs = [float(max((t.date - view.start).days, 0)) for t in view.titles]
-    gap = 6.0 / per_day
-    texts = tuple(f" {t.title}" for t in view.titles)
-    widths = [measure.width(text, LABEL_SIZE) / per_day for text in texts]
-    rows = stack_titles(xs, widths, gap)
-    if max(rows, default=0) < MAX_TITLE_ROWS:
-        return _Titles(texts, tuple(rows), ())
-    numbers = tuple(f" {i}" for i in range(1, len(view.titles) + 1))
-    widths = [measure.width(text, LABEL_SIZE, "bold") / per_day for text in numbers]
-    key = tuple(f"{i}  {t.date}  {t.title}" for i, t in enumerate(view.titles, 1))
-    return _Titles(numbers, tuple(stack_titles(xs, widths, gap)), key)
+def _titles(view: Lanes, measure: TextMeasure, per_day: float, room: float) -> _Titles:
+    """The titles, taken in their order of rank, that stand at their dates in at most
+    :data:`MAX_TITLE_ROWS` rows and end within ``room`` points right of the period."""
+    kept: list[Any] = []
+    rows: list[int] = []
+    limit = (view.end - view.start).days + room / per_day
+    for candidate in view.titles:
+        reach = (candidate.date - view.start).days + measure.width(
+            f" {candidate.title}", LABEL_SIZE
+        ) / per_day
+        if reach > limit:
+            continue  # it would run past the room kept for labels
+        trial = sorted([*kept, candidate], key=lambda t: t.date)
+        xs = [float(max((t.date - view.start).days, 0)) for t in trial]
+        widths = [measure.width(f" {t.title}", LABEL_SIZE) / per_day for t in trial]
+        stacked = stack_titles(xs, widths, 6.0 / per_day)
+        if max(stacked) < MAX_TITLE_ROWS:
+            kept, rows = trial, stacked
+    return _Titles(tuple(kept), tuple(f" {t.title}" for t in kept), tuple(rows))
 
 
-def _frame(
-    view: Lanes,
-    names: Sequence[str],
-    measure: TextMeasure,
-    legend: Sequence[tuple[str, Any]],
-) -> _Frame:
-    gutter = max(
-        measure.width(name, LABEL_SIZE, _name_weight(lane.depth)) + INDENT * min(lane.depth, 4)
-        for name, lane in zip(names, view.lanes, strict=True)
+def _frame(view: Lanes, ink: _Ink, legend: Sequence[tuple[str, Any]]) -> _Frame:
+    measure = ink.measure
+    firsts = _row_heads(view)
+    gutter = 12.0 + max(
+        measure.width(_gutter_name(lane, ink), LABEL_SIZE, _name_weight(lane.depth))
+        + INDENT * min(lane.depth, 4)
+        for lane in firsts
     )
-    gutter += 12.0
-    plot = min(PLOT_WIDTH, MAX_WIDTH - gutter)
-    per_day = plot / max((view.end - view.start).days, 1)
-    titles = _titles(view, measure, per_day)
+    per_day = PLOT_WIDTH / max((view.end - view.start).days, 1)
+    titles = _titles(view, measure, per_day, MAX_WIDTH - 2 * MARGIN - gutter - PLOT_WIDTH)
     title_rows = max(titles.rows, default=-1) + 1
-    width = MARGIN * 2 + gutter + plot + _right_room(view, titles, measure, per_day)
-    entry = max(measure.width(label, LABEL_SIZE) for label, _ in legend) + 4.5 * LABEL_SIZE
-    columns = max(1, int((width - 2 * MARGIN) // entry))
+    width = MARGIN * 2 + gutter + PLOT_WIDTH + _right_room(view, titles, measure, per_day)
+    lines = _subtitle(view, ink, len(titles.shown))
+    heading = TITLE_SIZE * 1.5 + SUB_SIZE * 1.5 * len(lines) + 6
+    width = max(width, 2 * MARGIN + max(measure.width(line, SUB_SIZE) for line in lines) + 8)
+    columns = _legend_columns([label for label, _ in legend], width - 2 * MARGIN, measure)
     legend_height = -(-len(legend) // columns) * LABEL_SIZE * 1.7 + 10
-    heading = 13.0 * 1.5 + 9.5 * 1.5 * 2 + 6
-    lanes_height = len(view.lanes) * ROW + title_rows * TITLE_ROW + 4
-    key_width = max((measure.width(line, LABEL_SIZE) for line in titles.key), default=0) + 24
-    key_columns = max(1, int((width - 2 * MARGIN) // key_width))
-    key_height = -(-len(titles.key) // key_columns) * TITLE_ROW + 6 if titles.key else 0.0
-    height = 2 * MARGIN + heading + legend_height + lanes_height + AXIS_ROOM + key_height
+    lanes_height = view.rows * ROW + title_rows * TITLE_ROW + 4
+    note = _note(view, ink, width - 2 * MARGIN)
+    height = 2 * MARGIN + heading + legend_height + lanes_height + AXIS_ROOM
+    height += len(note) * TITLE_ROW + (6.0 if note else 0.0)
     return _Frame(
         gutter,
-        plot,
+        PLOT_WIDTH,
         per_day,
         titles,
         title_rows,
-        key_columns,
-        key_height,
         heading,
         legend_height,
         columns,
+        note,
         width,
         height,
     )
+
+
+def _note(view: Lanes, ink: _Ink, width: float) -> tuple[str, ...]:
+    """The footnote naming the units left out, in lines that fit ``width`` points."""
+    if not view.left_out:
+        return ()
+    names = word("list_separator", ink.lang).join(ink.name(n) for n in view.left_out)
+    text = word("not_shown", ink.lang, names=names)
+    return tuple(wrap_to_width(text, width, ink.measure, LABEL_SIZE))
+
+
+def _legend_columns(labels: Sequence[str], width: float, measure: TextMeasure) -> int:
+    """The most columns the legend fits in ``width`` points, filled column by column as
+    matplotlib fills them, each as wide as its widest entry."""
+    widths = [measure.width(label, LABEL_SIZE) + 4.6 * LABEL_SIZE for label in labels]
+    for rows in range(1, len(labels) + 1):
+        columns = [widths[i : i + rows] for i in range(0, len(widths), rows)]
+        if sum(max(column) for column in columns) <= width * 0.95:
+            return len(columns)
+    return 1
+
+
+def _row_heads(view: Lanes) -> list[Lane]:
+    """The first lane of each row: the one named before the row."""
+    heads: dict[int, Lane] = {}
+    for lane in view.lanes:
+        heads.setdefault(lane.row, lane)
+    return list(heads.values())
 
 
 def _right_room(view: Lanes, titles: _Titles, measure: TextMeasure, per_day: float) -> float:
     """Room past the end of the period for the titles that reach past it, and for labels."""
     ends = [
         (t.date - view.start).days * per_day + measure.width(text, LABEL_SIZE)
-        for t, text in zip(view.titles, titles.texts, strict=True)
+        for t, text in zip(titles.shown, titles.texts, strict=True)
     ]
     past = max(ends, default=0.0) - (view.end - view.start).days * per_day
     return max(LABEL_ROOM, past + 8.0)
@@ -277,94 +367,153 @@ def _right_room(view: Lanes, titles: _Titles, measure: TextMeasure, per_day: flo
 
 def _axes_box(frame: _Frame) -> tuple[float, float, float, float]:
     lanes_height = (
-        frame.height - 2 * MARGIN - frame.heading - frame.legend - AXIS_ROOM - frame.key_height
+        frame.height - 2 * MARGIN - frame.heading - frame.legend - AXIS_ROOM - frame.note_height
     )
     return (
         (MARGIN + frame.gutter) / frame.width,
-        (MARGIN + AXIS_ROOM + frame.key_height) / frame.height,
+        (MARGIN + AXIS_ROOM + frame.note_height) / frame.height,
         (frame.width - 2 * MARGIN - frame.gutter) / frame.width,
         lanes_height / frame.height,
     )
 
 
-def _set_axes(ax: Axes, view: Lanes, frame: _Frame) -> None:
-    import matplotlib.dates as mdates
+def _set_axes(chart: Timeline, frame: _Frame, ink: _Ink) -> None:
     from matplotlib.ticker import FixedLocator
 
+    ax, view = chart.ax, chart.lanes
     right_days = (frame.width - 2 * MARGIN - frame.gutter) / frame.per_day
     top = -(frame.title_rows * TITLE_ROW + 4) / ROW
     ax.set_xlim(_num(view.start), _num(view.start) + right_days)
-    ax.set_ylim(len(view.lanes), top)
-    locator = mdates.AutoDateLocator(minticks=4, maxticks=12)  # type: ignore[no-untyped-call]
-    ax.xaxis.set_major_locator(locator)
-    formatter = mdates.ConciseDateFormatter(locator)  # type: ignore[no-untyped-call]
-    ax.xaxis.set_major_formatter(formatter)
+    ax.set_ylim(view.rows, top)
+    _date_ticks(ax, view, ink.lang)
     ax.xaxis.set_minor_locator(FixedLocator([_num(d) for d in view.dates]))
-    ax.tick_params(axis="x", which="minor", length=5, color="#888888")
-    ax.tick_params(axis="x", which="major", labelsize=LABEL_SIZE, length=3)
+    ax.tick_params(axis="x", which="minor", length=5 * ink.scale, color="#888888")
+    ax.tick_params(axis="x", which="major", labelsize=LABEL_SIZE * ink.scale, length=3 * ink.scale)
+    if ink.measure.families:
+        ax.tick_params(axis="x", which="major", labelfontfamily=ink.measure.families)
     ax.set_yticks([])
     for side in ("left", "right", "top"):
         ax.spines[side].set_visible(False)
     ax.spines["bottom"].set_bounds(_num(view.start), _num(view.end))
+    ax.spines["bottom"].set_linewidth(0.8 * ink.scale)
     for day in view.dates:
-        ax.vlines(_num(max(day, view.start)), 0, len(view.lanes), color=RULE, lw=0.6, zorder=0.5)
+        ax.vlines(
+            _num(max(day, view.start)), 0, view.rows, color=RULE, lw=0.6 * ink.scale, zorder=0.5
+        )
+
+
+#: Concise date labels in Chinese: years, months and days with their characters.
+ZH_DATE_FORMATS = ["%Y年", "%-m月", "%-d日", "%H:%M", "%H:%M", "%S.%f"]
+ZH_OFFSET_FORMATS = ["", "%Y年", "%Y年%-m月", "%Y年%-m月%-d日", "%Y年%-m月%-d日", "%Y年%-m月%-d日"]
+
+
+def _date_ticks(ax: Axes, view: Lanes, lang: str) -> None:
+    """Date ticks within the period only: the axis runs on past its end to leave room for
+    labels, but no date past the data is written on it."""
+    import matplotlib.dates as mdates
+    from matplotlib.ticker import FixedLocator
+
+    auto = mdates.AutoDateLocator(minticks=4, maxticks=12)  # type: ignore[no-untyped-call]
+    first, last = _num(view.start), _num(view.end)
+    span = (dt.datetime.combine(view.start, dt.time()), dt.datetime.combine(view.end, dt.time()))
+    found = auto.tick_values(*span)  # type: ignore[no-untyped-call]
+    ticks = [float(t) for t in found if first - 1e-9 <= t <= last + 1e-9]
+    locator = FixedLocator(ticks)
+    ax.xaxis.set_major_locator(locator)
+    zh = lang == "zh"
+    formatter = mdates.ConciseDateFormatter(  # type: ignore[no-untyped-call]
+        auto,
+        formats=ZH_DATE_FORMATS if zh else None,
+        zero_formats=ZH_DATE_FORMATS if zh else None,
+        offset_formats=ZH_OFFSET_FORMATS if zh else None,
+    )
+    ax.xaxis.set_major_formatter(formatter)
 
 
 # Drawing ----------------------------------------------------------------------------------------
 
 
-def _draw_bars(chart: Timeline, colours: dict[str, str], per_day: float) -> None:
+def _bar_boxes(
+    lanes: Sequence[Lane], standing: str, colours: dict[str, str], per_day: float
+) -> tuple[list[Any], list[Any], list[str]]:
+    boxes, faces, edges = [], [], []
+    light = STANDING_STYLE[standing][0]
+    for lane in lanes:
+        for s in lane.segments:
+            if s.standing != standing:
+                continue
+            x0 = _num(s.start)
+            x1 = max(_num(s.end), x0 + 4.0 / per_day)
+            y0, y1 = lane.row + (1 - BAR / ROW) / 2, lane.row + (1 + BAR / ROW) / 2
+            boxes.append([(x0, y0), (x1, y0), (x1, y1), (x0, y1)])
+            faces.append(lighten(colours[s.kind], light))
+            edges.append(colours[s.kind])
+    return boxes, faces, edges
+
+
+def _draw_bars(chart: Timeline, colours: dict[str, str]) -> None:
     from matplotlib.collections import LineCollection, PolyCollection
 
-    lanes = chart.lanes.lanes
-    for standing, (light, style, width) in STANDING_STYLE.items():
-        boxes, faces, edges = [], [], []
-        for lane in lanes:
-            for s in lane.segments:
-                if s.standing != standing:
-                    continue
-                x0, x1 = _num(s.start), max(_num(s.end), _num(s.start) + 4.0 / per_day)
-                y0, y1 = lane.index + (1 - BAR / ROW) / 2, lane.index + (1 + BAR / ROW) / 2
-                boxes.append([(x0, y0), (x1, y0), (x1, y1), (x0, y1)])
-                faces.append(lighten(colours[s.kind], light))
-                edges.append(colours[s.kind])
+    lanes, scale = chart.lanes.lanes, chart.scale
+    per_day = _per_day(chart)
+    for standing, (_, style, width) in STANDING_STYLE.items():
+        boxes, faces, edges = _bar_boxes(lanes, standing, colours, per_day)
         if boxes:
             bars = PolyCollection(
-                boxes, facecolors=faces, edgecolors=edges, linewidths=width, linestyles=style
+                boxes,
+                facecolors=faces,
+                edgecolors=edges,
+                linewidths=width * scale,
+                linestyles=style,
             )
             bars.set_zorder(2)
             chart.ax.add_collection(bars, autolim=False)
             chart.bars.append(bars)
     plans = [
-        [(_num(s.start), lane.index + 0.07), (_num(s.end), lane.index + 0.07)]
+        [(_num(s.start), lane.row + 0.07), (_num(s.end), lane.row + 0.07)]
         for lane in lanes
         for s in lane.segments
         if s.pending
     ]
     if plans:
-        strip = LineCollection(plans, colors=INK, linewidths=1.6, linestyles=(0, (1.0, 1.6)))
+        strip = LineCollection(
+            plans, colors=INK, linewidths=1.6 * scale, linestyles=(0, (1.0, 1.6))
+        )
         strip.set_zorder(2.5)
         chart.ax.add_collection(strip, autolim=False)
         chart.bars.append(strip)
 
 
+def _per_day(chart: Timeline) -> float:
+    """Points per day on the date axis, at full scale."""
+    view = chart.lanes
+    return PLOT_WIDTH / max((view.end - view.start).days, 1)
+
+
 def _draw_links(chart: Timeline) -> None:
     from matplotlib.collections import LineCollection
 
+    rows = [lane.row for lane in chart.lanes.lanes]
     for kind, (colour, _) in LINK_STYLE.items():
         lines = [
-            [(_num(link.date), link.from_lane + 0.5), (_num(link.date), link.to_lane + 0.5)]
+            [
+                (_num(link.date), rows[link.from_lane] + 0.5),
+                (_num(link.date), rows[link.to_lane] + 0.5),
+            ]
             for link in chart.lanes.links
             if link.kind == kind
         ]
         if lines:
-            drawn = LineCollection(lines, colors=colour, linewidths=1.1, alpha=0.8, zorder=3)
+            drawn = LineCollection(
+                lines, colors=colour, linewidths=1.1 * chart.scale, alpha=0.8, zorder=3
+            )
             chart.ax.add_collection(drawn, autolim=False)
             chart.links.append(drawn)
 
 
-def _draw_marks(chart: Timeline, measure: TextMeasure, frame: _Frame) -> None:
+def _draw_marks(chart: Timeline, ink: _Ink, frame: _Frame) -> None:
     view = chart.lanes
+    rows = [lane.row for lane in view.lanes]
     for kind in MARKED:
         marks = [m for m in view.marks if m.kind == kind]
         if marks:
@@ -372,45 +521,151 @@ def _draw_marks(chart: Timeline, measure: TextMeasure, frame: _Frame) -> None:
             chart.marks.append(
                 chart.ax.scatter(
                     [_num(m.date) for m in marks],
-                    [m.lane + 0.5 for m in marks],
+                    [rows[m.lane] + 0.5 for m in marks],
                     marker=marker,
-                    s=34,
+                    s=34 * chart.scale**2,
                     c=colour,
                     edgecolors="white",
-                    linewidths=0.6,
+                    linewidths=0.6 * chart.scale,
                     zorder=4,
                 )
             )
-    places = place_event_labels(view, measure, frame.per_day)
-    font = measure.font(LABEL_SIZE)
+    texts = [[mark_phrase(p, ink.lang, ink.chinese) for p in m.phrases] for m in view.marks]
+    named = _names_on_bars(view, ink, frame.per_day)
+    taken = {index: [(name.left, name.right)] for index, name in named.items()}
+    places = place_event_labels(view, texts, ink.measure, frame.per_day, taken)
     for mark, (side, text) in zip(view.marks, places, strict=True):
-        if side == 0:
-            continue
-        x = _num(mark.date) + side * LABEL_OFFSET / frame.per_day
-        chart.labels.append(
-            chart.ax.text(
-                x,
-                mark.lane + 0.5,
-                text,
-                ha="left" if side > 0 else "right",
-                va="center_baseline",
-                fontproperties=font,
-                color=SOFT,
-                parse_math=False,
-                zorder=5,
-                gid="event",
-            )
+        if side != 0:
+            x = _num(mark.date) + side * LABEL_OFFSET / frame.per_day
+            chart.labels.append(_lane_text(chart, x, rows[mark.lane], text, ink, side))
+
+
+def _lane_text(chart: Timeline, x: float, row: int, text: str, ink: _Ink, side: int) -> Text:
+    return chart.ax.text(
+        x,
+        row + 0.5,
+        text,
+        ha="left" if side > 0 else "right",
+        va="center_baseline",
+        fontproperties=ink.font(LABEL_SIZE),
+        color=SOFT,
+        parse_math=False,
+        zorder=5,
+        gid="event",
+    )
+
+
+def mark_phrase(phrase: Phrase, lang: str = "en", chinese: bool = False) -> str:
+    """How one event's phrase on a lane reads in ``lang`` (unit names in Chinese if
+    ``chinese``, where known).
+
+    >>> from orgmodel.lanes import Name
+    >>> mark_phrase(Phrase("moved_under", (Name("Taobao", "淘宝"),)), "zh", True)
+    '调入淘宝'
+    """
+
+    def names(units: Sequence[Name]) -> str:
+        if len(units) > 2:
+            return word("n_units", lang, count=len(units))
+        return word("and", lang).join(
+            short_label(n.zh if chinese and n.zh else n.en) for n in units
         )
 
+    what = phrase.word
+    if phrase.key in ("status", "spun_off_as"):
+        status = word(f"{what}_status", lang)
+        return status if phrase.key == "status" else word("spun_off_as", lang, what=status)
+    if phrase.key == "plan":
+        return word(str(what), lang)
+    if phrase.key == "kind":
+        return kind_word(str(what), lang)
+    if phrase.key in ("removed_how", "removed_into"):
+        if what == "absorbed" and phrase.key == "removed_into":
+            return word("absorbed_into", lang, name=names(phrase.names))
+        how = word("spun_off_how" if what == "spun_off" else str(what), lang)
+        return (
+            how
+            if phrase.key == "removed_how"
+            else word("removed_into", lang, how=how, name=names(phrase.names))
+        )
+    if phrase.key in ("renamed_to", "moved_under"):
+        return word(phrase.key, lang, name=names(phrase.names))
+    if phrase.key in ("merged_from", "split_into"):
+        return word(phrase.key, lang, names=names(phrase.names))
+    return word(phrase.key, lang)
 
-def place_event_labels(view: Lanes, measure: TextMeasure, per_day: float) -> list[tuple[int, str]]:
+
+class _OnBar(NamedTuple):
+    """A name written on its bar: where it starts, in days from the period's start, its text
+    (cut if a mark or the next unit on the row comes first) and where it ends."""
+
+    left: float
+    text: str
+    right: float
+
+
+def _names_on_bars(view: Lanes, ink: _Ink, per_day: float) -> dict[int, _OnBar]:
+    """The names written at the start of their bars (all but the first on each row), by lane
+    index: each runs up to the first mark, link or next unit on its row at most."""
+    heads = {lane.index for lane in _row_heads(view)}
+    blocked = _obstacles(view, per_day)
+    for lane in view.lanes:
+        if lane.index not in heads:
+            blocked.setdefault(lane.row, []).append((float((lane.start - view.start).days),) * 2)
+    placed: dict[int, _OnBar] = {}
+    for lane in view.lanes:
+        if lane.index in heads:
+            continue
+        left = (lane.start - view.start).days + _name_offset(view, lane) / per_day
+        ahead = [a for a, _ in blocked.get(lane.row, []) if a > left]
+        right = min(ahead, default=float((view.end - view.start).days) + LABEL_ROOM / per_day)
+        room = (right - left) * per_day - 3.0
+        text = _cut(ink.name((lane.name, lane.name_zh)), room, ink.measure, "bold")
+        width = ink.measure.width(text, LABEL_SIZE, "bold") / per_day
+        placed[lane.index] = _OnBar(left, text, left + width)
+    return placed
+
+
+def _name_offset(view: Lanes, lane: Lane) -> float:
+    """How far past its bar's start a name written on the bar begins, in points: past a mark
+    or a link there."""
+    rows = [ln.row for ln in view.lanes]
+    marked = any(rows[m.lane] == lane.row and m.date == lane.start for m in view.marks)
+    linked = any(
+        link.date == lane.start and lane.row in (rows[link.from_lane], rows[link.to_lane])
+        for link in view.links
+    )
+    return LABEL_OFFSET if marked or linked else 3.0
+
+
+def _cut(text: str, width: float, measure: TextMeasure, weight: str = "normal") -> str:
+    """``text``, or as much of it as fits in ``width`` points followed by an ellipsis (at least
+    its first few characters)."""
+    if measure.width(text, LABEL_SIZE, weight) <= width:
+        return text
+    keep = len(text)
+    while keep > 4 and measure.width(text[:keep].rstrip() + "\u2026", LABEL_SIZE, weight) > width:
+        keep -= 1
+    return text[:keep].rstrip() + "\u2026"
+
+
+def place_event_labels(
+    view: Lanes,
+    texts: Sequence[Sequence[str]],
+    measure: TextMeasure,
+    per_day: float,
+    taken: dict[int, list[tuple[float, float]]] | None = None,
+) -> list[tuple[int, str]]:
     """For each mark, where its label goes (1 right of the mark, -1 left of it, 0 left out) and
-    its text: the whole label, or where that has no room, its first part.
+    its text: its phrases (``texts``) joined, or where that has no room, its first phrase.
 
-    A label may not cover a mark, a link through its lane, another label, or leave the axis.
-    Marks are served most telling kind first.
+    A label may not cover a mark, a link through its row, a name, another label, or leave the
+    axis. Marks are served most telling kind first.
     """
-    taken = _obstacles(view, per_day)
+    rows = [lane.row for lane in view.lanes]
+    spans_by_row = _obstacles(view, per_day)
+    for lane, found in (taken or {}).items():
+        spans_by_row.setdefault(rows[lane], []).extend(found)
     gap = 3.0 / per_day
     limit = float((view.end - view.start).days) + LABEL_ROOM / per_day
     places = [(0, "")] * len(view.marks)
@@ -418,9 +673,9 @@ def place_event_labels(view: Lanes, measure: TextMeasure, per_day: float) -> lis
     for i in order:
         mark = view.marks[i]
         x = float((mark.date - view.start).days)
-        spans = taken.setdefault(mark.lane, [])
-        whole = short_label(mark.label)
-        for text in dict.fromkeys([whole, short_label(mark.label.split("; ")[0])]):
+        spans = spans_by_row.setdefault(rows[mark.lane], [])
+        whole = short_label("; ".join(dict.fromkeys(texts[i])))
+        for text in dict.fromkeys([whole, short_label(texts[i][0])]):
             near = LABEL_OFFSET / per_day
             far = near + measure.width(text, LABEL_SIZE) / per_day
             for side, left, right in ((1, x + near, x + far), (-1, x - far, x - near)):
@@ -432,108 +687,142 @@ def place_event_labels(view: Lanes, measure: TextMeasure, per_day: float) -> lis
 
 
 def _obstacles(view: Lanes, per_day: float) -> dict[int, list[tuple[float, float]]]:
-    """What labels must keep clear of on each lane, in days from the start: marks and links."""
+    """What labels must keep clear of on each row, in days from the start: marks and links."""
     half, gap = 6.0 / per_day, 3.0 / per_day
+    rows = [lane.row for lane in view.lanes]
     taken: dict[int, list[tuple[float, float]]] = {}
     for mark in view.marks:
         x = float((mark.date - view.start).days)
-        taken.setdefault(mark.lane, []).append((x - half, x + half))
+        taken.setdefault(rows[mark.lane], []).append((x - half, x + half))
     for link in view.links:
         x = float((link.date - view.start).days)
-        low, high = sorted((link.from_lane, link.to_lane))
-        for lane in range(low, high + 1):
-            taken.setdefault(lane, []).append((x - gap, x + gap))
+        low, high = sorted((rows[link.from_lane], rows[link.to_lane]))
+        for row in range(low, high + 1):
+            taken.setdefault(row, []).append((x - gap, x + gap))
     return taken
 
 
-def _draw_names(chart: Timeline, names: Sequence[str], measure: TextMeasure, frame: _Frame) -> None:
+def _draw_names(chart: Timeline, ink: _Ink, frame: _Frame) -> None:
+    """Each row's first name in the column on the left; the later ones at their bars' start."""
     from matplotlib.transforms import ScaledTranslation, blended_transform_factory
 
-    ax = chart.ax
+    ax, view = chart.ax, chart.lanes
     base = blended_transform_factory(ax.transAxes, ax.transData)
-    for lane, name in zip(chart.lanes.lanes, names, strict=True):
-        shift = (-frame.gutter + INDENT * min(lane.depth, 4)) / 72
-        offset = ScaledTranslation(shift, 0, chart.figure.dpi_scale_trans)
+    on_bars = _names_on_bars(view, ink, frame.per_day)
+    for lane in view.lanes:
+        font = ink.font(LABEL_SIZE, "bold")
+        if lane.index not in on_bars:
+            name = _gutter_name(lane, ink)
+            shift = (-frame.gutter + INDENT * min(lane.depth, 4)) * ink.scale / 72
+            offset = ScaledTranslation(shift, 0, chart.figure.dpi_scale_trans)
+            where: dict[str, Any] = {"transform": base + offset}
+            x, gid = 0.0, "lane"
+            font = ink.font(LABEL_SIZE, _name_weight(lane.depth))
+        else:
+            name = on_bars[lane.index].text
+            x = _num(view.start) + on_bars[lane.index].left
+            where, gid = {}, "name"
         chart.labels.append(
             ax.text(
-                0,
-                lane.index + 0.5,
+                x,
+                _y(lane),
                 name,
-                transform=base + offset,
                 ha="left",
                 va="center_baseline",
-                fontproperties=measure.font(LABEL_SIZE, _name_weight(lane.depth)),
+                fontproperties=font,
                 color=INK,
                 parse_math=False,
-                gid="lane",
+                zorder=5,
+                gid=gid,
+                **where,
             )
         )
+
+
+#: The widest a name before its row gets, in points; a longer one is cut (its renames are
+#: marked on the row).
+GUTTER_NAME = 230.0
+
+
+def _gutter_name(lane: Lane, ink: _Ink) -> str:
+    width = GUTTER_NAME - INDENT * min(lane.depth, 4)
+    return _cut(ink.name((lane.name, lane.name_zh)), width, ink.measure, _name_weight(lane.depth))
 
 
 def _name_weight(depth: int) -> str:
     return "bold" if depth <= 1 else "normal"
 
 
-def _draw_titles(chart: Timeline, frame: _Frame, measure: TextMeasure) -> None:
+def _draw_titles(chart: Timeline, frame: _Frame, ink: _Ink) -> None:
     view, ax, titles = chart.lanes, chart.ax, frame.titles
-    font = measure.font(LABEL_SIZE, "bold" if titles.key else "normal")
-    for title, text, row in zip(view.titles, titles.texts, titles.rows, strict=True):
+    for title, text, row in zip(titles.shown, titles.texts, titles.rows, strict=True):
         x = _num(max(title.date, view.start))
         y = -(row * TITLE_ROW + 4) / ROW
-        ax.vlines(x, y - TITLE_ROW / ROW * 0.8, 0, color=RULE, lw=0.6, zorder=0.5)
+        ax.vlines(x, y - TITLE_ROW / ROW * 0.8, 0, color=RULE, lw=0.6 * ink.scale, zorder=0.5)
         chart.titles.append(
-            ax.text(x, y, text, va="bottom", fontproperties=font, color=INK, parse_math=False)
-        )
-    column = (frame.width - 2 * MARGIN) / frame.key_columns
-    rows = -(-len(titles.key) // frame.key_columns)
-    for index, line in enumerate(titles.key):
-        left = MARGIN + column * (index // rows)
-        top = MARGIN + frame.key_height - 4 - TITLE_ROW * (index % rows)
-        chart.titles.append(
-            chart.figure.text(
-                left / frame.width,
-                top / frame.height,
-                line,
-                va="top",
-                fontproperties=measure.font(LABEL_SIZE),
+            ax.text(
+                x,
+                y,
+                text,
+                va="bottom",
+                fontproperties=ink.font(LABEL_SIZE),
                 color=INK,
                 parse_math=False,
             )
         )
 
 
-def _title(view: Lanes, organisation: str | None) -> str:
-    story = next((lane.name for lane in view.lanes if lane.unit == view.unit), None)
-    what = f"the story of {story}" if story else "units over time"
-    return f"{organisation or 'Organisation'}: {what}"
+def _draw_note(chart: Timeline, frame: _Frame, ink: _Ink) -> None:
+    for index, line in enumerate(frame.note):
+        top = MARGIN + frame.note_height - TITLE_ROW * index
+        chart.titles.append(
+            chart.figure.text(
+                MARGIN / frame.width,
+                top / frame.height,
+                line,
+                va="top",
+                fontproperties=ink.font(LABEL_SIZE),
+                color=SOFT,
+                parse_math=False,
+            )
+        )
+
+
+def _title(view: Lanes, organisation: str, ink: _Ink) -> str:
+    story = next((lane for lane in view.lanes if lane.unit == view.unit), None)
+    if story is not None:
+        return word(
+            "story_of", ink.lang, org=organisation, name=ink.name((story.name, story.name_zh))
+        )
+    return word("units_over_time", ink.lang, org=organisation)
 
 
 def _draw_heading(
     chart: Timeline,
     title: str,
-    measure: TextMeasure,
+    ink: _Ink,
     legend: Sequence[tuple[str, Any]],
     frame: _Frame,
 ) -> None:
-    lines = [title, *_subtitle(chart.lanes)]
+    lines = [title, *_subtitle(chart.lanes, ink, len(frame.titles.shown))]
     handles, labels = [h for _, h in legend], [label for label, _ in legend]
     if not chart.own_figure:
-        chart.heading.append(chart.ax.set_title("\n".join(lines), loc="left", fontsize=9.5))
+        font = ink.font(SUB_SIZE)
+        chart.heading.append(chart.ax.set_title("\n".join(lines), loc="left", fontproperties=font))
         chart.legend = chart.ax.legend(
-            handles, labels, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False
+            handles, labels, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, prop=font
         )
         return
     y = 1 - MARGIN / frame.height
     for index, line in enumerate(lines):
-        size = 13.0 if index == 0 else 9.5
-        weight = "bold" if index == 0 else "normal"
+        size = TITLE_SIZE if index == 0 else SUB_SIZE
         chart.heading.append(
             chart.figure.text(
                 MARGIN / frame.width,
                 y,
                 line,
                 va="top",
-                fontproperties=measure.font(size, weight),
+                fontproperties=ink.font(size, "bold" if index == 0 else "normal"),
                 color=INK,
                 parse_math=False,
             )
@@ -546,41 +835,51 @@ def _draw_heading(
         bbox_to_anchor=(MARGIN / frame.width, 1 - (MARGIN + frame.heading) / frame.height),
         ncol=frame.legend_columns,
         frameon=False,
-        prop=measure.font(LABEL_SIZE),
+        prop=ink.font(LABEL_SIZE),
         borderpad=0.0,
         borderaxespad=0.0,
         handlelength=2.4,
     )
 
 
-def _subtitle(view: Lanes) -> list[str]:
-    count = len(view.dates)
-    used = (
-        f"Snapshots {view.dates[0]} to {view.dates[-1]} ({count}); bars {view.start} to {view.end}"
+def _subtitle(view: Lanes, ink: _Ink, titles: int) -> list[str]:
+    lang, sep = ink.lang, word("separator", ink.lang)
+    used = word(
+        "snapshots_bars",
+        lang,
+        a=view.dates[0],
+        b=view.dates[-1],
+        count=len(view.dates),
+        start=view.start,
+        end=view.end,
     )
+    if titles < len(view.dates):
+        used += sep + word("titles_of", lang, count=titles, total=len(view.dates))
     if view.unit is not None:
-        shown = f"{view.unit}: the units its changes involved, and their parents"
-    else:
-        levels = f"{view.depth} level{'s' if view.depth != 1 else ''} below the top"
-        shown = f"{len(view.lanes)} units, down to {levels}"
-        if view.left_out:
-            shown += (
-                f"; {view.left_out} with the fewest changes and sub-units left out "
-                f"(--depth {view.depth} shows them)"
-            )
-    if len(view.titles) < len(view.dates):
-        shown += f"; titles of the {len(view.titles)} snapshots with most changes"
-    return [used, shown]
+        story = next(lane for lane in view.lanes if lane.unit == view.unit)
+        return [used, word("story_units", lang, unit=ink.name((story.name, story.name_zh)))]
+    depth = view.depth or 0
+    levels = word("levels" if depth != 1 else "level", lang, count=depth)
+    shown = word("units_down_to", lang, count=len(view.lanes), levels=levels)
+    if view.left_out:
+        shown += sep + word("left_out", lang, count=len(view.left_out), depth=depth)
+    elif view.deeper:
+        shown += sep + word("deeper_units", lang, count=view.deeper, depth=depth + 1)
+    lines = [used, shown]
+    if view.rows < len(view.lanes):
+        lines.append(word("on_rows", lang))
+    return lines
 
 
-def _legend_entries(view: Lanes, colours: dict[str, str]) -> list[tuple[str, Any]]:
+def _legend_entries(view: Lanes, colours: dict[str, str], ink: _Ink) -> list[tuple[str, Any]]:
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
+    lang, scale = ink.lang, ink.scale
     segments = [s for lane in view.lanes for s in lane.segments]
     kinds = {s.kind for s in segments}
     entries: list[tuple[str, Any]] = [
-        (kind.replace("_", " "), Patch(facecolor=lighten(colour, 0.62), edgecolor=colour))
+        (kind_word(kind, lang), Patch(facecolor=lighten(colour, 0.62), edgecolor=colour))
         for kind, colour in colours.items()
         if kind in kinds
     ]
@@ -588,18 +887,18 @@ def _legend_entries(view: Lanes, colours: dict[str, str]) -> list[tuple[str, Any
     for standing, (light, style, width) in STANDING_STYLE.items():
         if standing in standings:
             patch = Patch(
-                facecolor=lighten("#777777", light), edgecolor="#555555", lw=width, ls=style
+                facecolor=lighten("#777777", light), edgecolor="#555555", lw=width * scale, ls=style
             )
-            entries.append((STANDING_LEGEND[standing], patch))
+            entries.append((word(STANDING_WORDS[standing], lang), patch))
     if any(s.pending for s in segments):
-        line = Line2D([], [], color=INK, lw=1.6, ls=(0, (1.0, 1.6)))
-        entries.append((PLAN_LEGEND, line))
-    for kind, (colour, label) in LINK_STYLE.items():
+        line = Line2D([], [], color=INK, lw=1.6 * scale, ls=(0, (1.0, 1.6)))
+        entries.append((word("plan_bar", lang), line))
+    for kind, (colour, key) in LINK_STYLE.items():
         if any(link.kind == kind for link in view.links):
-            entries.append((label, Line2D([], [], color=colour, lw=1.4)))
+            entries.append((word(key, lang), Line2D([], [], color=colour, lw=1.4 * scale)))
     for kind in MARKED:
         if any(mark.kind == kind for mark in view.marks):
             colour, marker = CHANGE_STYLE.get(kind, ("#4d4d4d", "o"))
-            label = CHANGE_LABELS.get(kind, kind.replace("_", " ")).split(" (")[0]
+            label = word(kind, lang).split(" (")[0]
             entries.append((label, Line2D([], [], marker=marker, color=colour, ls="none")))
     return entries
