@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import re
 
 import matplotlib
 
@@ -230,3 +231,27 @@ def test_flow_command_refuses_a_level_below_one(capsys, tmp_path) -> None:
     code, _, err = run(capsys, "flow", "-o", str(tmp_path / "f.png"), "--level", "0")
     assert code == 2 and "--level" in err and len(err.splitlines()) == 1
     assert not (tmp_path / "f.png").exists()
+
+
+def test_chinese_flow_chart_has_no_english_words() -> None:
+    history = orgmodel.load_history()
+    chart = draw_flow_chart(history, lang="zh")
+    # Snapshot titles and the names of units with no Chinese name are data, as the files give
+    # them; dates are dates. Every other word is Chinese.
+    data = {c.title for c in chart.flows.columns}
+    data |= {b.name for c in chart.flows.columns for b in c.blocks if not b.name_zh}
+    texts = [t.get_text().replace("\n", " ") for t in [*chart.headings, *chart.labels]]
+    english = [t for t in texts if re.search("[a-z]{3,}", t) and t not in data]
+    assert not english, english
+
+
+def test_a_flow_chart_is_scaled_to_a_width() -> None:
+    history = orgmodel.load_history()
+    full = draw_flow_chart(history)
+    chart = draw_flow_chart(history, width=9.0)
+    assert chart.figure.get_size_inches()[0] == pytest.approx(9.0)
+    assert chart.scale == pytest.approx(9.0 / full.figure.get_size_inches()[0])
+    assert chart.figure.get_size_inches()[1] == pytest.approx(
+        full.figure.get_size_inches()[1] * chart.scale
+    )
+    assert all(t.get_fontsize() == pytest.approx(FONT_SIZE * chart.scale) for t in chart.labels)

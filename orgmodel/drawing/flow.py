@@ -21,7 +21,9 @@ from orgmodel.drawing._style import (
     text_families,
     wrap_to_width,
 )
+from orgmodel.drawing._words import word
 from orgmodel.drawing.orgchart import FONT_SIZE
+from orgmodel.drawing.timeline import organisation_name
 from orgmodel.flows import Block, Flows, Ribbon, flows
 from orgmodel.layout import short_label
 
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
     from matplotlib.artist import Artist
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+    from matplotlib.font_manager import FontProperties
     from matplotlib.text import Text
 
     from orgmodel.history import History
@@ -44,6 +47,8 @@ BLOCK, SPACE, GAP = 120.0, 46.0, 6.0
 UNIT_MIN, UNIT_MAX = 12.0, 16.0
 MARGIN = 20.0
 OTHERS = "#9a9a9a"
+#: Title and subtitle sizes, in points.
+TITLE_SIZE, SUB_SIZE = 13.0, 9.5
 
 
 @dataclass
@@ -58,16 +63,21 @@ class FlowChart:
     labels: list[Text] = field(default_factory=list)
     headings: list[Text] = field(default_factory=list)
     own_figure: bool = True
+    scale: float = 1.0
 
 
 class _Geometry(NamedTuple):
-    """Where things go, in points with y growing downwards from the top of the columns."""
+    """Where things go, in points at full scale, with y growing downwards from the top of the
+    columns; ``width`` and ``full`` are the whole figure's."""
 
     unit: float
     tops: tuple[tuple[float, ...], ...]  # top of each block, per column
     lines: tuple[tuple[tuple[str, ...], ...], ...]  # each block's label lines, per column
     height: float
     header: float
+    heading: tuple[str, ...]
+    width: float
+    full: float
 
 
 def draw_flow_chart(
@@ -79,6 +89,7 @@ def draw_flow_chart(
     min_size: int = 2,
     lang: str = "en",
     title: str | None = None,
+    width: float | None = None,
 ) -> FlowChart:
     """Draw how the units of ``history`` flow between the blocks of one level over time.
 
@@ -90,9 +101,11 @@ def draw_flow_chart(
     dates, level, min_size
         As for :func:`orgmodel.flows.flows`.
     lang : {"en", "zh"}
-        Unit names in English, or in Chinese where known.
+        Every word in English, or in Chinese (unit names too, where known).
     title : str, optional
         The picture's title, instead of the history's.
+    width : float, optional
+        The width of a new figure, in inches; everything in it is scaled to fit.
 
     Returns
     -------
@@ -106,39 +119,55 @@ def draw_flow_chart(
     >>> len(chart.flows.columns), len(chart.blocks) == blocks
     (8, True)
     """
-    import matplotlib.pyplot as plt
-
     view = flows(history, dates=dates, level=level, min_size=min_size)
     every = [b.name for c in view.columns for b in c.blocks]
     families, chinese = text_families(lang, every)
-    measure = TextMeasure(families)
-    geometry = _geometry(view, measure, chinese)
-    width = 2 * MARGIN + len(view.columns) * BLOCK + (len(view.columns) - 1) * SPACE
-    top_room = 2 * MARGIN + 13.0 * 1.5 + 9.5 * 1.5 * 2
-    height = top_room + geometry.header + geometry.height + MARGIN
-    own = ax is None
-    if ax is None:
-        figure = plt.figure(figsize=(width / 72, height / 72))
-        tall = (geometry.height + geometry.header) / height
-        box = (MARGIN / width, MARGIN / height, 1 - 2 * MARGIN / width, tall)
-        ax = figure.add_axes(box)
-    else:
-        figure = ax.get_figure()  # type: ignore[assignment]
-    chart = FlowChart(figure=figure, ax=ax, flows=view, own_figure=own)
-    ax.set_xlim(0, width - 2 * MARGIN)
-    ax.set_ylim(geometry.height, 0)
-    ax.set_axis_off()
+    ink = _Ink(TextMeasure(families), "zh" if chinese else "en", chinese, 1.0)
+    geometry = _geometry(view, ink)
+    chart = _open(view, ax, geometry, width)
+    ink = ink._replace(scale=chart.scale)
     colours = _colours(view)
     _draw_ribbons(chart, geometry, colours)
-    _draw_blocks(chart, geometry, colours, measure)
-    _draw_headers(chart, geometry, measure)
-    _draw_heading(
-        chart,
-        title or f"{history.title or 'Organisation'}: where the units went",
-        measure,
-        width,
-        height,
-    )
+    _draw_blocks(chart, geometry, colours, ink)
+    _draw_headers(chart, geometry, ink)
+    heading = title or word("where_units_went", ink.lang, org=organisation_name(history, ink.lang))
+    _draw_heading(chart, heading, ink, geometry)
+    return chart
+
+
+class _Ink(NamedTuple):
+    """What the drawing steps share: text measure, words' language, Chinese names, scale."""
+
+    measure: TextMeasure
+    lang: str
+    chinese: bool
+    scale: float
+
+    def font(self, size: float, weight: str = "normal") -> FontProperties:
+        return self.measure.font(size * self.scale, weight)
+
+
+def _open(view: Flows, ax: Axes | None, geometry: _Geometry, width: float | None) -> FlowChart:
+    """A figure sized to the chart (scaled to ``width`` inches if given), or the axes given."""
+    import matplotlib.pyplot as plt
+
+    if ax is not None:
+        figure = ax.get_figure()
+        chart = FlowChart(figure=figure, ax=ax, flows=view, own_figure=False)  # type: ignore[arg-type]
+    else:
+        scale = width * 72 / geometry.width if width is not None else 1.0
+        figure = plt.figure(figsize=(geometry.width * scale / 72, geometry.full / 72 * scale))
+        tall = (geometry.height + geometry.header) / geometry.full
+        box = (
+            MARGIN / geometry.width,
+            MARGIN / geometry.full,
+            1 - 2 * MARGIN / geometry.width,
+            tall,
+        )
+        chart = FlowChart(figure=figure, ax=figure.add_axes(box), flows=view, scale=scale)
+    chart.ax.set_xlim(0, geometry.width - 2 * MARGIN)
+    chart.ax.set_ylim(geometry.height, -geometry.header)
+    chart.ax.set_axis_off()
     return chart
 
 
@@ -146,13 +175,16 @@ def _x(column: int) -> float:
     return column * (BLOCK + SPACE)
 
 
-def _label(block: Block, chinese: bool) -> str:
-    return short_label(block.name_zh if chinese and block.name_zh else block.name)
+def _label(block: Block, ink: _Ink) -> str:
+    if block.unit is None:
+        return word("other_units" if block.size != 1 else "other_unit", ink.lang, count=block.size)
+    return short_label(block.name_zh if ink.chinese and block.name_zh else block.name)
 
 
-def _geometry(view: Flows, measure: TextMeasure, chinese: bool) -> _Geometry:
+def _geometry(view: Flows, ink: _Ink) -> _Geometry:
+    measure = ink.measure
     lines = tuple(
-        tuple(_label_lines(_label(b, chinese), b.size, measure) for b in column.blocks)
+        tuple(_label_lines(_label(b, ink), b.size, measure) for b in column.blocks)
         for column in view.columns
     )
     need = [
@@ -173,7 +205,11 @@ def _geometry(view: Flows, measure: TextMeasure, chinese: bool) -> _Geometry:
     )
     titles = [wrap_to_width(c.title, BLOCK + SPACE - 10, measure, LABEL_SIZE) for c in view.columns]
     header = (1 + max((len(t) for t in titles), default=0)) * LINE + 8
-    return _Geometry(unit, tuple(tops), lines, height, header)
+    width = 2 * MARGIN + len(view.columns) * BLOCK + (len(view.columns) - 1) * SPACE
+    heading = tuple(_heading_lines(view, ink, width - 2 * MARGIN))
+    top_room = 2 * MARGIN + TITLE_SIZE * 1.5 + SUB_SIZE * 1.5 * (len(heading) - 1)
+    full = top_room + header + height + MARGIN
+    return _Geometry(unit, tuple(tops), lines, height, header, heading, width, full)
 
 
 def _label_lines(text: str, size: int, measure: TextMeasure) -> tuple[str, ...]:
@@ -197,41 +233,46 @@ def _colours(view: Flows) -> dict[str | None, str]:
 
 
 def _draw_blocks(
-    chart: FlowChart, geometry: _Geometry, colours: dict[str | None, str], measure: TextMeasure
+    chart: FlowChart, geometry: _Geometry, colours: dict[str | None, str], ink: _Ink
 ) -> None:
     from matplotlib.patches import Rectangle
 
-    font = measure.font(LABEL_SIZE)
     for c, column in enumerate(chart.flows.columns):
         for b, block in enumerate(column.blocks):
             top, tall = geometry.tops[c][b], block.size * geometry.unit
             colour = colours[block.unit]
             patch = Rectangle(
-                (_x(c), top), BLOCK, tall, facecolor=lighten(colour, 0.55), edgecolor=colour
+                (_x(c), top),
+                BLOCK,
+                tall,
+                facecolor=lighten(colour, 0.55),
+                edgecolor=colour,
+                linewidth=chart.scale,
             )
             patch.set_zorder(2)
             chart.ax.add_patch(patch)
             chart.blocks.append(patch)
             lines = geometry.lines[c][b]
-            if len(lines) * LINE > tall + 1:
-                continue  # no room: the block is too small for its name
-            wide = max(measure.width(line, LABEL_SIZE) for line in lines) > BLOCK - 8
-            ground = {"facecolor": "white", "alpha": 0.85, "pad": 1.0, "linewidth": 0}
-            chart.labels.append(
-                chart.ax.text(
-                    _x(c) + 4,
-                    top + tall / 2,
-                    "\n".join(lines),
-                    va="center",
-                    ha="left",
-                    linespacing=1.1,
-                    fontproperties=font,
-                    color=INK,
-                    parse_math=False,
-                    zorder=3,
-                    bbox=ground if wide else None,
-                )
-            )
+            if len(lines) * LINE <= tall + 1:  # else no room: the block is too small for its name
+                chart.labels.append(_block_label(chart, _x(c), top + tall / 2, lines, ink))
+
+
+def _block_label(chart: FlowChart, x: float, y: float, lines: Sequence[str], ink: _Ink) -> Text:
+    wide = max(ink.measure.width(line, LABEL_SIZE) for line in lines) > BLOCK - 8
+    ground = {"facecolor": "white", "alpha": 0.85, "pad": 1.0 * chart.scale, "linewidth": 0}
+    return chart.ax.text(
+        x + 4,
+        y,
+        "\n".join(lines),
+        va="center",
+        ha="left",
+        linespacing=1.1,
+        fontproperties=ink.font(LABEL_SIZE),
+        color=INK,
+        parse_math=False,
+        zorder=3,
+        bbox=ground if wide else None,
+    )
 
 
 def _ends(
@@ -294,63 +335,63 @@ def _draw_ribbons(chart: FlowChart, geometry: _Geometry, colours: dict[str | Non
         chart.ribbons.append(patch)
 
 
-def _draw_headers(chart: FlowChart, geometry: _Geometry, measure: TextMeasure) -> None:
+def _draw_headers(chart: FlowChart, geometry: _Geometry, ink: _Ink) -> None:
     for c, column in enumerate(chart.flows.columns):
-        title = wrap_to_width(column.title, BLOCK + SPACE - 10, measure, LABEL_SIZE)
+        title = wrap_to_width(column.title, BLOCK + SPACE - 10, ink.measure, LABEL_SIZE)
         y = -geometry.header + 4
-        chart.headings.append(
-            chart.ax.text(
-                _x(c),
-                y,
-                column.date.isoformat(),
-                va="top",
-                fontproperties=measure.font(LABEL_SIZE, "bold"),
-                color=INK,
-                parse_math=False,
+        for text, weight, down in (
+            (column.date.isoformat(), "bold", 0.0),
+            ("\n".join(title), "normal", LINE),
+        ):
+            chart.headings.append(
+                chart.ax.text(
+                    _x(c),
+                    y + down,
+                    text,
+                    va="top",
+                    linespacing=1.1,
+                    fontproperties=ink.font(LABEL_SIZE, weight),
+                    color=INK,
+                    parse_math=False,
+                )
             )
-        )
-        chart.headings.append(
-            chart.ax.text(
-                _x(c),
-                y + LINE,
-                "\n".join(title),
-                va="top",
-                linespacing=1.1,
-                fontproperties=measure.font(LABEL_SIZE),
-                color=INK,
-                parse_math=False,
-            )
-        )
-    chart.ax.set_ylim(geometry.height, -geometry.header)
 
 
-def _draw_heading(
-    chart: FlowChart, title: str, measure: TextMeasure, width: float, height: float
-) -> None:
-    view = chart.flows
-    under = "directly under the top" if view.level == 1 else f"{view.level} levels below the top"
-    lines = [
-        title,
-        f"Blocks: the units {under} on each date, each as tall as the units it holds (itself "
-        "included); ribbons: the units that pass from one block to the next (strong where they "
-        "change block).",
-        f"On each date, units holding fewer than {view.min_size} are pooled as 'other units'; "
-        f"snapshots of {view.columns[0].date} to {view.columns[-1].date}, "
-        f"{len(view.columns)} of them.",
-    ]
+def _heading_lines(view: Flows, ink: _Ink, width: float) -> list[str]:
+    """The lines under the title that say what the chart shows, wrapped to ``width`` points."""
+    lang = ink.lang
+    under = word("directly_under" if view.level == 1 else "levels_under", lang, count=view.level)
+    pooled = word(
+        "flow_pooled",
+        lang,
+        size=view.min_size,
+        a=view.columns[0].date,
+        b=view.columns[-1].date,
+        count=len(view.columns),
+    )
+    lines = [""]  # the title's place
+    for text in (word("flow_blocks", lang, under=under), pooled):
+        lines.extend(wrap_to_width(text, width, ink.measure, SUB_SIZE))
+    return lines
+
+
+def _draw_heading(chart: FlowChart, title: str, ink: _Ink, geometry: _Geometry) -> None:
+    lines = [title, *geometry.heading[1:]]
     if not chart.own_figure:
-        chart.headings.append(chart.ax.set_title("\n".join(lines), loc="left", fontsize=9.5))
+        font = ink.font(SUB_SIZE)
+        chart.headings.append(chart.ax.set_title("\n".join(lines), loc="left", fontproperties=font))
         return
+    width, height = geometry.width, geometry.full
     y = 1 - MARGIN / height
     for index, line in enumerate(lines):
-        size = 13.0 if index == 0 else 9.5
+        size = TITLE_SIZE if index == 0 else SUB_SIZE
         chart.headings.append(
             chart.figure.text(
                 MARGIN / width,
                 y,
                 line,
                 va="top",
-                fontproperties=measure.font(size, "bold" if index == 0 else "normal"),
+                fontproperties=ink.font(size, "bold" if index == 0 else "normal"),
                 color=INK,
                 parse_math=False,
             )
