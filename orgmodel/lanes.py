@@ -248,27 +248,21 @@ def timeline_lanes(
     ----------
     history : History
     start, end : date or str, optional
-        The period; by default all of it, ending at the last snapshot. With ``unit``, the default
-        is the period of the unit's story: from the snapshot before its first change to the one
-        after its last.
+        The period; by default all of it, or with ``unit`` the unit's story: from the snapshot
+        before its first change to the one after its last.
     unit : str, optional
-        Show this unit, the units its changes involved (those it came from, went into or split
-        from) and their parents; ``depth`` then counts levels below the unit (default 0).
+        Show this unit, the units its changes involved and their parents; ``depth`` then counts
+        levels below the unit (default 0).
     depth : int, optional
         Show units at most this many levels below the top. By default, the deepest level whose
-        lanes fit in ``budget`` rows; if even the first level does not, its units in order of
-        the changes that touched them and the units they held, each as long as its lane fits
-        (``left_out`` names those not shown).
+        lanes fit in ``budget`` rows, or the first level's units that fit, in order of what
+        they have to tell (``left_out`` names the others).
     max_titles : int
-        Give the titles of at most this many snapshots, in order of rank, for a renderer to
-        keep as many as it has room for: if more have one, first those of the snapshots that
-        open the lasting periods of the structure at the depth shown (as a flow chart's
-        columns); then, and in a unit's story, those on whose dates the most marks fall.
+        At most this many snapshot titles, ranked: the openings of the lasting periods at the
+        depth shown first (:mod:`orgmodel.periods`), then the dates with most marks.
     room : callable, optional
-        The share of the period a lane's name needs (a renderer knows its text). Given it, the
-        lanes of units under one parent that have no lanes under them share a row when their
-        lives follow one another, with room for the later unit's name at the start of its bar;
-        without it, and in a unit's story, each lane has a row of its own.
+        The share of the period a lane's name needs. Given it, units under one parent whose
+        lives follow one another may share a row (see :func:`_packed`); not in a unit's story.
 
     Examples
     --------
@@ -282,14 +276,8 @@ def timeline_lanes(
         history.check_unit(unit)
     window = _window(history, start, end, unit)
     events = _events(history, window)
-    left_out: tuple[str, ...] = ()
     layout = _Layout(window, room if unit is None else None, _related(events), {})
-    if unit is not None:
-        lanes = _build(layout, _focus(history, window, unit, depth or 0))
-    elif depth is not None:
-        lanes = _build(layout, _by_depth(window.snapshots, depth))
-    else:
-        depth, lanes, left_out = _choose(events, layout, budget)
+    depth, lanes, left_out = _shown(history, events, layout, unit, depth, budget)
     index = {lane.unit: lane.index for lane in lanes}
     marks = _marks(events, index, [lane.row for lane in lanes], window)
     return Lanes(
@@ -305,6 +293,23 @@ def timeline_lanes(
         left_out=tuple(_name_of(window, uid) for uid in left_out),
         deeper=0 if unit is not None or depth is None else _deeper(window, depth),
     )
+
+
+def _shown(
+    history: History,
+    events: Sequence[Any],
+    layout: _Layout,
+    unit: str | None,
+    depth: int | None,
+    budget: int,
+) -> tuple[int | None, tuple[Lane, ...], tuple[str, ...]]:
+    """The depth shown, the lanes, and the units left out."""
+    window = layout.window
+    if unit is not None:
+        return depth, _build(layout, _focus(history, window, unit, depth or 0)), ()
+    if depth is not None:
+        return depth, _build(layout, _by_depth(window.snapshots, depth)), ()
+    return _choose(events, layout, budget)
 
 
 # The period ----------------------------------------------------------------------------------

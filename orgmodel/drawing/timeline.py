@@ -103,11 +103,13 @@ class Timeline:
 
 
 class _Titles(NamedTuple):
-    """The titles that stand at their dates (in date order), their texts and their rows."""
+    """The titles that stand at their dates (in date order), their texts, their rows, and
+    which end at their date rather than start there."""
 
     shown: tuple[Any, ...]
     texts: tuple[str, ...]
     rows: tuple[int, ...]
+    ends: tuple[bool, ...]
 
 
 class _Frame(NamedTuple):
@@ -145,6 +147,11 @@ class _Ink(NamedTuple):
     def name(self, name: Name | tuple[str, str | None]) -> str:
         en, zh = name
         return short_label(zh if self.chinese and zh else en)
+
+    def room(self, lane: Lane) -> float:
+        """The share of the date axis a lane's name needs, written at the start of its bar."""
+        text = self.name((lane.name, lane.name_zh))
+        return (self.measure.width(text, LABEL_SIZE, "bold") + LABEL_OFFSET + 8) / PLOT_WIDTH
 
 
 def draw_timeline(
@@ -188,14 +195,8 @@ def draw_timeline(
     ('aicheng', True)
     """
     families, chinese = text_families(lang, [history.title or ""])
-    measure = TextMeasure(families)
-    ink = _Ink(measure, "zh" if chinese else "en", chinese, 1.0)
-
-    def room(lane: Lane) -> float:  # the share of the date axis a name needs on its bar
-        text = ink.name((lane.name, lane.name_zh))
-        return (measure.width(text, LABEL_SIZE, "bold") + LABEL_OFFSET + 8) / PLOT_WIDTH
-
-    view = timeline_lanes(history, start=start, end=end, unit=unit, depth=depth, room=room)
+    ink = _Ink(TextMeasure(families), "zh" if chinese else "en", chinese, 1.0)
+    view = timeline_lanes(history, start=start, end=end, unit=unit, depth=depth, room=ink.room)
     colours = kind_colours(history.kinds, (s.kind for ln in view.lanes for s in ln.segments))
     legend = _legend_entries(view, colours, ink)
     frame = _frame(view, ink, legend)
@@ -253,42 +254,69 @@ def _y(lane: Lane) -> float:
 # Sizes ------------------------------------------------------------------------------------------
 
 
-def stack_titles(xs: Sequence[float], widths: Sequence[float], gap: float) -> list[int]:
-    """The row (0 just above the lanes) of texts that start at ``xs``, so that none covers
-    another or the line that joins a higher one down to its ``x``.
+def stack_titles(
+    xs: Sequence[float],
+    widths: Sequence[float],
+    gap: float,
+    ends: Sequence[bool] | None = None,
+) -> list[int]:
+    """The row (0 just above the lanes) of texts whose lines stand at ``xs`` (in order), each
+    starting at its line, or ending at it where ``ends`` says so, so that none covers another
+    or the line that joins a higher one down to its ``x``.
 
-    Each text goes one row above the highest of the later texts whose lines it would cover.
+    Each text goes one row above the highest of the later texts it would reach. (A text that
+    ends at its line must not reach back over an earlier line: see :func:`_titles`.)
 
     >>> stack_titles([0, 5, 30], [10, 10, 10], gap=1)
     [1, 0, 0]
+    >>> stack_titles([0, 30], [10, 15], gap=1, ends=[False, True])
+    [0, 0]
     """
+    lefts = [
+        x - (w if ends and ends[i] else 0.0)
+        for i, (x, w) in enumerate(zip(xs, widths, strict=True))
+    ]
     rows = [0] * len(xs)
     for t in reversed(range(len(xs))):
-        right = xs[t] + widths[t] + gap
-        covered = [rows[u] for u in range(t + 1, len(xs)) if xs[u] <= right]
+        right = lefts[t] + widths[t] + gap
+        covered = [rows[u] for u in range(t + 1, len(xs)) if lefts[u] <= right]
         rows[t] = max(covered, default=-1) + 1
     return rows
 
 
+class _Placed(NamedTuple):
+    """A title that stands at its date: its line's place in days, its width, and whether it
+    ends at its line (when there is no room for it to the right)."""
+
+    title: Any
+    x: float
+    width: float
+    ends: bool
+
+
 def _titles(view: Lanes, measure: TextMeasure, per_day: float, room: float) -> _Titles:
     """The titles, taken in their order of rank, that stand at their dates in at most
-    :data:`MAX_TITLE_ROWS` rows and end within ``room`` points right of the period."""
-    kept: list[Any] = []
+    :data:`MAX_TITLE_ROWS` rows: each starting at its date, or, if it would run more than
+    ``room`` points past the period, ending there, where that reaches back over no other
+    title's line."""
+    kept: list[_Placed] = []
     rows: list[int] = []
     limit = (view.end - view.start).days + room / per_day
     for candidate in view.titles:
-        reach = (candidate.date - view.start).days + measure.width(
-            f" {candidate.title}", LABEL_SIZE
-        ) / per_day
-        if reach > limit:
-            continue  # it would run past the room kept for labels
-        trial = sorted([*kept, candidate], key=lambda t: t.date)
-        xs = [float(max((t.date - view.start).days, 0)) for t in trial]
-        widths = [measure.width(f" {t.title}", LABEL_SIZE) / per_day for t in trial]
-        stacked = stack_titles(xs, widths, 6.0 / per_day)
+        x = float(max((candidate.date - view.start).days, 0))
+        width = measure.width(f" {candidate.title} ", LABEL_SIZE) / per_day
+        placed = _Placed(candidate, x, width, x + width > limit)
+        trial = sorted([*kept, placed], key=lambda p: p.x)
+        if any(p.ends and any(p.x - p.width <= q.x < p.x for q in trial) for p in trial):
+            continue  # a title ending at its line would cover another's line
+        if any(p.ends and p.x - p.width < 0 for p in trial):
+            continue
+        xs, widths = [p.x for p in trial], [p.width for p in trial]
+        stacked = stack_titles(xs, widths, 6.0 / per_day, [p.ends for p in trial])
         if max(stacked) < MAX_TITLE_ROWS:
             kept, rows = trial, stacked
-    return _Titles(tuple(kept), tuple(f" {t.title}" for t in kept), tuple(rows))
+    texts = tuple(f" {p.title.title} " if p.ends else f" {p.title.title}" for p in kept)
+    return _Titles(tuple(p.title for p in kept), texts, tuple(rows), tuple(p.ends for p in kept))
 
 
 def _frame(view: Lanes, ink: _Ink, legend: Sequence[tuple[str, Any]]) -> _Frame:
@@ -358,8 +386,8 @@ def _row_heads(view: Lanes) -> list[Lane]:
 def _right_room(view: Lanes, titles: _Titles, measure: TextMeasure, per_day: float) -> float:
     """Room past the end of the period for the titles that reach past it, and for labels."""
     ends = [
-        (t.date - view.start).days * per_day + measure.width(text, LABEL_SIZE)
-        for t, text in zip(titles.shown, titles.texts, strict=True)
+        (t.date - view.start).days * per_day + (0 if left else measure.width(text, LABEL_SIZE))
+        for t, text, left in zip(titles.shown, titles.texts, titles.ends, strict=True)
     ]
     past = max(ends, default=0.0) - (view.end - view.start).days * per_day
     return max(LABEL_ROOM, past + 8.0)
@@ -391,6 +419,7 @@ def _set_axes(chart: Timeline, frame: _Frame, ink: _Ink) -> None:
     ax.tick_params(axis="x", which="major", labelsize=LABEL_SIZE * ink.scale, length=3 * ink.scale)
     if ink.measure.families:
         ax.tick_params(axis="x", which="major", labelfontfamily=ink.measure.families)
+    ax.xaxis.get_offset_text().set_fontproperties(ink.font(LABEL_SIZE))
     ax.set_yticks([])
     for side in ("left", "right", "top"):
         ax.spines[side].set_visible(False)
@@ -755,7 +784,8 @@ def _name_weight(depth: int) -> str:
 
 def _draw_titles(chart: Timeline, frame: _Frame, ink: _Ink) -> None:
     view, ax, titles = chart.lanes, chart.ax, frame.titles
-    for title, text, row in zip(titles.shown, titles.texts, titles.rows, strict=True):
+    placed = zip(titles.shown, titles.texts, titles.rows, titles.ends, strict=True)
+    for title, text, row, ends in placed:
         x = _num(max(title.date, view.start))
         y = -(row * TITLE_ROW + 4) / ROW
         ax.vlines(x, y - TITLE_ROW / ROW * 0.8, 0, color=RULE, lw=0.6 * ink.scale, zorder=0.5)
@@ -765,6 +795,7 @@ def _draw_titles(chart: Timeline, frame: _Frame, ink: _Ink) -> None:
                 y,
                 text,
                 va="bottom",
+                ha="right" if ends else "left",
                 fontproperties=ink.font(LABEL_SIZE),
                 color=INK,
                 parse_math=False,
