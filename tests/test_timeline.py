@@ -159,3 +159,20 @@ def test_timeline_into_given_axes(example: orgmodel.History) -> None:
     timeline = draw_timeline(example, ax=ax)
     assert timeline.figure is figure and not timeline.own_figure
     assert len(timeline.lanes.lanes) > 3
+
+
+@pytest.mark.parametrize("command", ["timeline", "flow"])
+def test_width_and_dpi_set_the_picture_size(capsys, tmp_path, command) -> None:
+    from PIL import Image
+
+    from .conftest import EXAMPLE
+    from .test_cli import run
+
+    target = tmp_path / "picture.png"
+    extra = ["--width", "1200", "--dpi", "150", "--lang", "zh", "--title", "My group"]
+    code, _, err = run(capsys, command, "-o", str(target), "--data", EXAMPLE, *extra)
+    assert code == 0, err
+    assert abs(Image.open(target).size[0] - 1200) <= 1
+    code, _, err = run(capsys, command, "-o", str(target), "--data", EXAMPLE, "--width", "9ft")
+    assert code == 2 and err.startswith("orgmodel: --width: '9ft' is not a width")
+    assert len(err.splitlines()) == 1
