@@ -168,6 +168,9 @@ class Phrase(NamedTuple):
     key: str
     names: tuple[Name, ...] = ()
     word: str | None = None
+    #: The unit the event is about, where one mark tells of several units' events (a unit
+    #: that ends on the day the next on its row begins), so that each phrase says whose it is.
+    subject: Name | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -687,6 +690,9 @@ def _marks(
             continue
         mark = Mark(event.kind, event.date, index[uid], (_phrase(event, names),), uid)
         key = (rows[mark.lane], mark.date)
+        if key in found and found[key].unit != uid:  # two units' events: say whose each is
+            found[key] = _about(found[key], names)
+            mark = _about(mark, names)
         found[key] = _combine(found[key], mark) if key in found else mark
     return tuple(sorted(found.values(), key=lambda m: (m.date, m.lane)))
 
@@ -697,6 +703,12 @@ def _marked_unit(event: Any) -> str:
     if event.kind == "merged":
         return str(event.successor)
     return str(event.units[0])
+
+
+def _about(mark: Mark, names: Mapping[str, Name]) -> Mark:
+    subject = names.get(mark.unit, Name(mark.unit))
+    phrases = tuple(p._replace(subject=p.subject or subject) for p in mark.phrases)
+    return replace(mark, phrases=phrases)
 
 
 def _combine(old: Mark, new: Mark) -> Mark:

@@ -135,6 +135,7 @@ WORDS: Mapping[str, Mapping[str, str]] = {
     "removed_into": {"en": "{how} into {name}", "zh": "{how}，归入{name}"},
     "absorbed_into": {"en": "absorbed into {name}", "zh": "并入{name}"},
     "and": {"en": " and ", "zh": "、"},
+    "of_unit": {"en": "{name}: {text}", "zh": "{name}：{text}"},
     "active_status": {"en": "in line", "zh": "回到集团内部"},
     "standalone_status": {"en": "stand-alone company", "zh": "独立运营公司"},
     "listed_status": {"en": "listed company", "zh": "上市公司"},

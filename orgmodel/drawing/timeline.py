@@ -586,12 +586,23 @@ def _lane_text(chart: Timeline, x: float, row: int, text: str, ink: _Ink, side: 
 
 def mark_phrase(phrase: Phrase, lang: str = "en", chinese: bool = False) -> str:
     """How one event's phrase on a lane reads in ``lang`` (unit names in Chinese if
-    ``chinese``, where known).
+    ``chinese``, where known), led by the unit it is about if the phrase names one.
 
     >>> from orgmodel.lanes import Name
     >>> mark_phrase(Phrase("moved_under", (Name("Taobao", "淘宝"),)), "zh", True)
     '调入淘宝'
+    >>> mark_phrase(Phrase("left_group", subject=Name("Sun Art")))
+    'Sun Art: left the group'
     """
+    text = _phrase_text(phrase, lang, chinese)
+    if phrase.subject is None:
+        return text
+    subject = phrase.subject
+    name = short_label(subject.zh if chinese and subject.zh else subject.en)
+    return word("of_unit", lang, name=name, text=text)
+
+
+def _phrase_text(phrase: Phrase, lang: str, chinese: bool) -> str:
 
     def names(units: Sequence[Name]) -> str:
         if len(units) > 2:
