@@ -15,7 +15,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from orgmodel.model import KIND_WORDS_ZH, PLAN_WORDS, PLAN_WORDS_ZH, PLANS
+from orgmodel.model import (
+    KIND_WORDS_ZH,
+    PLAN_WORDS,
+    PLAN_WORDS_ZH,
+    PLANS,
+    STATUS_WORDS,
+    STATUS_WORDS_ZH,
+)
 
 __all__ = ["LANGUAGES", "WORDS", "kind_word", "word"]
 
@@ -136,10 +143,11 @@ WORDS: Mapping[str, Mapping[str, str]] = {
     "absorbed_into": {"en": "absorbed into {name}", "zh": "并入{name}"},
     "and": {"en": " and ", "zh": "、"},
     "of_unit": {"en": "{name}: {text}", "zh": "{name}：{text}"},
-    "active_status": {"en": "in line", "zh": "回到集团内部"},
-    "standalone_status": {"en": "stand-alone company", "zh": "独立运营公司"},
-    "listed_status": {"en": "listed company", "zh": "上市公司"},
-    "affiliate_status": {"en": "affiliate outside the group", "zh": "集团外关联公司"},
+    # What a unit became, as the model words its statuses.
+    **{
+        f"{status}_status": {"en": STATUS_WORDS[status], "zh": STATUS_WORDS_ZH[status]}
+        for status in STATUS_WORDS
+    },
     "dissolved": {"en": "dissolved", "zh": "撤销"},
     "divested": {"en": "divested", "zh": "出售"},
     "absorbed": {"en": "absorbed", "zh": "并入"},
