@@ -69,7 +69,7 @@ LABELS: Final[dict[str, dict[Lang, str]]] = {
     "date": {"en": "Date", "zh": "日期"},
     "previous": {"en": "Previous snapshot", "zh": "上一个快照"},
     "next": {"en": "Next snapshot", "zh": "下一个快照"},
-    "in_force_until": {"en": "in force until", "zh": "有效至"},
+    "in_force_until": {"en": "in force through", "zh": "有效至"},
     "latest": {"en": "the latest snapshot", "zh": "最新快照"},
     "units": {"en": "units", "zh": "个单位"},
     "tree": {"en": "Structure", "zh": "组织结构"},
@@ -169,7 +169,7 @@ def page_data(history: History, *, lang: str = "en") -> dict[str, Any]:
 
     Keys: ``version``, ``lang``, ``title``, ``labels`` (the page's words), ``kinds`` (colour
     and description of each kind), ``words`` (statuses, plans and confidences in ``lang``),
-    ``dates``, ``snapshots`` (date, title, summary, the end of its span, its units as indices
+    ``dates``, ``snapshots`` (date, title, summary, its last day in force, its units as indices
     into ``records``), ``records`` (each distinct unit record once, with the name to show),
     ``sources``, ``events`` (kind, title, one-line description, dates, units), ``steps`` (for
     each snapshot the indices of its step's events and the kind each unit of its tree is marked
@@ -303,7 +303,10 @@ def _record(unit: Unit, lang: Lang) -> dict[str, Any]:
 def _snapshots(history: History, trees: Sequence[list[int]]) -> list[dict[str, Any]]:
     out = []
     for index, snapshot in enumerate(history.snapshots):
-        until = history.dates[index + 1].isoformat() if index + 1 < len(history.dates) else None
+        # The last day in force: a snapshot holds until the day before the next one's date.
+        until = None
+        if index + 1 < len(history.dates):
+            until = (history.dates[index + 1] - dt.timedelta(days=1)).isoformat()
         out.append(
             {
                 "date": snapshot.date.isoformat(),

@@ -201,3 +201,12 @@ def test_cli_refuses_a_name_that_is_no_page(
     assert err.startswith(f"orgmodel: {kept}: a page is written as .html")
     assert err.count("\n") == 1
     assert kept.read_text(encoding="utf-8") == "mine"
+
+
+def test_each_snapshot_says_its_last_day_in_force(bundled: orgmodel.History, doc: dict) -> None:
+    # In force from its date until the day before the next snapshot's: at() agrees on both days.
+    for index, shown in enumerate(doc["snapshots"][:-1]):
+        last = dt.date.fromisoformat(shown["until"])
+        assert bundled.at(last).date == bundled.dates[index]
+        assert bundled.at(last + dt.timedelta(days=1)).date == bundled.dates[index + 1]
+    assert doc["snapshots"][-1]["until"] is None
