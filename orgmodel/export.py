@@ -470,7 +470,8 @@ def _mermaid_label(text: str) -> str:
 
 
 def generate_mermaid(snapshot: Snapshot, kinds: Iterable[str] | None = None) -> str:
-    """A Mermaid flowchart. Node ids are n0, n1, ... so any unit id is safe; labels are quoted.
+    """A Mermaid flowchart, left to right where the tree is much wider than deep (as DOT's).
+    Node ids are n0, n1, ... so any unit id is safe; labels are quoted.
     Each kind is a class filled with the org chart's colour for it; a stand-alone unit's border
     is dashed, an outside one's dotted, a listed one's thick, as on the org chart."""
     colours = _colours(snapshot, kinds)
@@ -478,7 +479,9 @@ def generate_mermaid(snapshot: Snapshot, kinds: Iterable[str] | None = None) -> 
     # a comment, on one line, without the ``%`` of a directive Mermaid would obey
     title = " ".join((snapshot.title or "").replace("%", " ").split())
     heading = f"{title}, " if title else ""
-    lines = ["flowchart TD", f"    %% {heading}snapshot of {snapshot.date.isoformat()}"]
+    # top-down as an org chart reads, unless the tree is so wide that it would be a strip
+    direction = "LR" if _direction(snapshot) == "LR" else "TD"
+    lines = [f"flowchart {direction}", f"    %% {heading}snapshot of {snapshot.date.isoformat()}"]
     for unit in snapshot.units.values():
         lines.append(f'    {ids[unit.id]}["{_mermaid_label(unit.name)}"]')
     for unit in snapshot.units.values():

@@ -370,6 +370,16 @@ def test_mermaid_cli_renders_every_label_as_written(history, tmp_path):
             assert ("listed" in classes) == (unit.status == "listed"), (unit.id, classes)
             assert any(c.startswith("kind") for c in classes), (unit.id, classes)
     assert not (tmp_path / f"out-{len(parts) + 1}.svg").exists()
+    # the whole trees read as pictures, not as a strip (wide ones are drawn left to right)
+    for number in (1, 2, 3, 4, 6):
+        width, height = _svg_size(tmp_path / f"out-{number}.svg")
+        assert max(width / height, height / width) < 4, (number, width, height)
+
+
+def _svg_size(svg: Path) -> tuple[float, float]:
+    box = etree.parse(str(svg), etree.XMLParser(huge_tree=True)).getroot().get("viewBox")
+    _, _, width, height = (float(v) for v in box.split())
+    return width, height
 
 
 def _png_size(png: bytes) -> tuple[int, int]:
