@@ -267,7 +267,7 @@ AllOption = Annotated[
         "line in text and Markdown.",
     ),
 ]
-_FOLD_HINT = "--kind updated or --all lists them"
+_FOLD_HINTS = {"en": "--kind updated or --all lists them", "zh": "--kind updated 或 --all 可列出"}
 ThresholdOption = Annotated[
     float | None,
     typer.Option(
@@ -288,6 +288,15 @@ LangOption = Annotated[
     typer.Option(
         "--lang",
         help="Names in English (en), or in Chinese where known (zh).",
+        metavar="LANG",
+        autocompletion=_choices(LANGS),
+    ),
+]
+ReportLangOption = Annotated[
+    str,
+    typer.Option(
+        "--lang",
+        help="Write the report in English (en) or Chinese (zh), with Chinese names where known.",
         metavar="LANG",
         autocompletion=_choices(LANGS),
     ),
@@ -486,6 +495,7 @@ def diff(
     exclude_kind: ExcludeKindOption = None,
     everything: AllOption = False,
     threshold: ThresholdOption = None,
+    lang: ReportLangOption = "en",
     exit_code: ExitCodeOption = False,
 ) -> None:
     """What changed between the structures in force on dates A and B.
@@ -495,17 +505,19 @@ def diff(
       orgmodel diff 2023-01-01 2025-12-31
       orgmodel diff 2023 2025 --steps --unit aicheng
       orgmodel diff 2023-03 2023-12 --kind spun_off --format markdown -o changes.md
+      orgmodel diff 2023-03 2023-12 --lang zh
     """
     from orgmodel.compare import DEFAULT_THRESHOLD, choose
     from orgmodel.report import chosen_report, history_names, quiet_fold
 
-    history = _history(data)
+    history, language = _history(data), _check(lang, LANGS, "language")
     limit = DEFAULT_THRESHOLD if threshold is None else threshold
     chosen = choose(
         history, a, b, steps=steps, unit=unit, kinds=kind, exclude=exclude_kind, threshold=limit
     )
-    fold = quiet_fold(kind, everything=everything, hint=_FOLD_HINT)
-    _emit(chosen_report(chosen, history_names(history), fmt, fold=fold), output, history)
+    fold = quiet_fold(kind, everything=everything, hint=_FOLD_HINTS[language])
+    names = history_names(history, language)
+    _emit(chosen_report(chosen, names, fmt, fold=fold, lang=language), output, history)
     if exit_code and chosen.events:
         raise typer.Exit(1)
 
@@ -522,6 +534,7 @@ def log(
     threshold: ThresholdOption = None,
     fmt: ReportFormatOption = "text",
     output: ReportOutput = None,
+    lang: ReportLangOption = "en",
     exit_code: ExitCodeOption = False,
 ) -> None:
     """Every change, step by step, from date A to date B (the whole history by default).
@@ -531,17 +544,19 @@ def log(
       orgmodel log
       orgmodel log 2025-06 2026 --kind merged --kind added
       orgmodel log --unit aicheng --format json -o aicheng.json
+      orgmodel log 2023 2024 --lang zh
     """
     from orgmodel.compare import DEFAULT_THRESHOLD, choose
     from orgmodel.report import chosen_report, history_names, quiet_fold
 
-    history = _history(data)
+    history, language = _history(data), _check(lang, LANGS, "language")
     limit = DEFAULT_THRESHOLD if threshold is None else threshold
     chosen = choose(
         history, a, b, steps=True, unit=unit, kinds=kind, exclude=exclude_kind, threshold=limit
     )
-    fold = quiet_fold(kind, everything=everything, hint=_FOLD_HINT)
-    _emit(chosen_report(chosen, history_names(history), fmt, fold=fold), output, history)
+    fold = quiet_fold(kind, everything=everything, hint=_FOLD_HINTS[language])
+    names = history_names(history, language)
+    _emit(chosen_report(chosen, names, fmt, fold=fold, lang=language), output, history)
     if exit_code and chosen.events:
         raise typer.Exit(1)
 
@@ -558,6 +573,7 @@ def lineage(
     threshold: ThresholdOption = None,
     fmt: ReportFormatOption = "text",
     output: ReportOutput = None,
+    lang: ReportLangOption = "en",
 ) -> None:
     """The life of one unit, and of the units it came from or went into, in time order.
 
@@ -565,19 +581,21 @@ def lineage(
     Examples:
       orgmodel lineage chengdun
       orgmodel lineage aicheng --format markdown -o aicheng.md
+      orgmodel lineage aicheng --lang zh
     """
     from orgmodel.report import history_names, lineage_report
 
-    history = _history(data)
+    history, language = _history(data), _check(lang, LANGS, "language")
     events = history.lineage(unit, threshold=threshold)
     text = lineage_report(
         unit,
         events,
-        history_names(history),
+        history_names(history, language),
         fmt,
         a_date=history.dates[0],
         b_date=history.dates[-1],
         present=history.presence(unit),
+        lang=language,
     )
     _emit(text, output, history)
 

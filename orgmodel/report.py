@@ -43,7 +43,7 @@ from itertools import groupby
 from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple
 
 from orgmodel.errors import OutputError
-from orgmodel.events import KINDS, TITLES, Event, Updated
+from orgmodel.events import CLASSES, KINDS, TITLES, Event, Updated
 from orgmodel.markup import escape_markdown
 from orgmodel.model import LANGS, Lang
 
@@ -79,11 +79,67 @@ Names = Callable[[str, dt.date], str | None]
 #: The heading of each kind's group (from the event classes).
 KIND_TITLES: Final[dict[str, str]] = TITLES
 
+#: The words of a report around its events, in each language a report is written in.
+_WORDS: Final[dict[str, dict[str, str]]] = {
+    "en": {
+        "used": "Snapshots used: {a} -> {b}",
+        "change": "{n} change",
+        "changes": "{n} changes",
+        "none": "No changes.",
+        "in_step": "{total} in {n} step",
+        "in_steps": "{total} in {n} steps",
+        "step": "{day} (since {since})",
+        "heading": "Changes {a} -> {b}",
+        "lineage": "Lineage of {unit}",
+        "present_once": "In 1 snapshot, of {a}",
+        "present": "In {n} snapshots, from {a} to {b}",
+        "unit": "{n} unit",
+        "units": "{n} units",
+        "of": "{fields} of ",
+        "folded": "{what}{units} (not listed{hint})",
+        "hint": "; {hint}",
+        "comma": ", ",
+    },
+    "zh": {
+        "used": "所用快照：{a} -> {b}",
+        "change": "{n} 项变化",
+        "changes": "{n} 项变化",
+        "none": "没有变化。",
+        "in_step": "{total}，共 {n} 步",
+        "in_steps": "{total}，共 {n} 步",
+        "step": "{day}（自 {since} 起）",
+        "heading": "变化 {a} -> {b}",
+        "lineage": "{unit} 的沿革",
+        "present_once": "见于 1 个快照：{a}",
+        "present": "见于 {n} 个快照：{a} 至 {b}",
+        "unit": "{n} 个单位",
+        "units": "{n} 个单位",
+        "of": "{fields}：",
+        "folded": "{what}{units}（未列出{hint}）",
+        "hint": "；{hint}",
+        "comma": "、",
+    },
+}
 
-def history_names(history: History) -> Names:
+
+def _words(lang: str) -> dict[str, str]:
+    found = _WORDS.get(lang)
+    if found is None:
+        raise OutputError(f"unknown language '{lang}'; use one of {', '.join(_WORDS)}")
+    return found
+
+
+def _titles(lang: str) -> dict[str, str]:
+    """The heading of each kind's group in ``lang``."""
+    if _words(lang) is _WORDS["zh"]:
+        return {kind: cls.title_zh for kind, cls in CLASSES.items()}
+    return KIND_TITLES
+
+
+def history_names(history: History, lang: str = "en") -> Names:
     """A names resolver over a history: a unit's name in the snapshot in force on the date,
     or, when the unit is not in it, in the latest earlier snapshot that has it (else the
-    earliest later one).
+    earliest later one). With ``lang="zh"``, the Chinese name where the unit has one.
 
     >>> import datetime as dt
     >>> from orgmodel.history import History
@@ -95,17 +151,18 @@ def history_names(history: History) -> Names:
     >>> [names(uid, dt.date(year, 6, 1)) for uid, year in [("g", 2021), ("g", 2022), ("x", 2022)]]
     ['Old', 'New', None]
     """
-    return snapshot_names(*history.snapshots)
+    return snapshot_names(*history.snapshots, lang=lang)
 
 
-def snapshot_names(*snapshots: Snapshot) -> Names:
+def snapshot_names(*snapshots: Snapshot, lang: str = "en") -> Names:
     """A names resolver over some snapshots (see :func:`history_names`)."""
+    chinese = _words(lang) is _WORDS["zh"]
     timeline: dict[str, tuple[list[dt.date], list[str]]] = {}
     for snapshot in sorted(snapshots, key=lambda s: s.date):
         for unit in snapshot.units.values():
             days, names = timeline.setdefault(unit.id, ([], []))
             days.append(snapshot.date)
-            names.append(unit.name)
+            names.append((unit.name_zh or unit.name) if chinese else unit.name)
 
     def name(unit_id: str, date: dt.date) -> str | None:
         found = timeline.get(unit_id)
@@ -183,8 +240,8 @@ def check_lang(lang: str) -> Lang:
     raise OutputError(f"unknown language '{lang}'; use one of {', '.join(LANGS)}")
 
 
-def _count(n: int) -> str:
-    return f"{n} change" if n == 1 else f"{n} changes"
+def _count(n: int, lang: str = "en") -> str:
+    return _words(lang)["change" if n == 1 else "changes"].format(n=n)
 
 
 def _by_kind(events: Sequence[Event]) -> list[tuple[str, list[Event]]]:
@@ -222,43 +279,53 @@ def quiet_fold(asked: Iterable[str] | None, *, everything: bool = False, hint: s
     return Fold(QUIET_KINDS - set(asked or ()), hint)
 
 
-def _folded(group: Sequence[Event], fold: Fold) -> str:
+def _folded(group: Sequence[Event], fold: Fold, lang: str = "en") -> str:
     """One line for a folded group: how many units, and which fields changed."""
+    say = _words(lang)
     units = len({e.units[0] for e in group})
     fields: dict[str, None] = {}
     for event in group:
         if isinstance(event, Updated):
             fields.update(dict.fromkeys(f.replace("_", " ") for f in event.fields))
-    what = f"{', '.join(fields)} of " if fields else ""
-    unit_word = "unit" if units == 1 else "units"
-    hint = f"; {fold.hint}" if fold.hint else ""
-    return f"{what}{units} {unit_word} (not listed{hint})"
+    what = say["of"].format(fields=say["comma"].join(fields)) if fields else ""
+    counted = say["unit" if units == 1 else "units"].format(n=units)
+    hint = say["hint"].format(hint=fold.hint) if fold.hint else ""
+    return say["folded"].format(what=what, units=counted, hint=hint)
 
 
 def _text_groups(
-    events: Sequence[Event], names: Names | None, indent: str, fold: Fold = NO_FOLD
+    events: Sequence[Event],
+    names: Names | None,
+    indent: str,
+    fold: Fold = NO_FOLD,
+    lang: str = "en",
 ) -> list[str]:
     lines: list[str] = []
+    titles = _titles(lang)
     for kind, group in _by_kind(events):
         lines.append("")
         if kind in fold.kinds:
-            lines.append(f"{indent}{KIND_TITLES[kind]} ({len(group)}): {_folded(group, fold)}")
+            lines.append(f"{indent}{titles[kind]} ({len(group)}): {_folded(group, fold, lang)}")
             continue
-        lines.append(f"{indent}{KIND_TITLES[kind]} ({len(group)})")
+        lines.append(f"{indent}{titles[kind]} ({len(group)})")
         lines.extend(f"{indent}  - {describe(e, names)}" for e in group)
     return lines
 
 
 def _markdown_groups(
-    events: Sequence[Event], names: Names | None, level: str, fold: Fold = NO_FOLD
+    events: Sequence[Event],
+    names: Names | None,
+    level: str,
+    fold: Fold = NO_FOLD,
+    lang: str = "en",
 ) -> list[str]:
     lines: list[str] = []
+    titles = _titles(lang)
     for kind, group in _by_kind(events):
+        lines += ["", f"{level} {titles[kind]} ({len(group)})", ""]
         if kind in fold.kinds:
-            lines += ["", f"{level} {KIND_TITLES[kind]} ({len(group)})", ""]
-            lines.append(_folded(group, fold))
+            lines.append(_folded(group, fold, lang))
             continue
-        lines += ["", f"{level} {KIND_TITLES[kind]} ({len(group)})", ""]
         lines.extend(f"- {describe(e, names, markdown=True)}" for e in group)
     return lines
 
@@ -269,26 +336,33 @@ def _json(payload: dict[str, Any], events: Sequence[Event]) -> str:
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
 
 
-def _used(a: dt.date, b: dt.date) -> str:
-    return f"Snapshots used: {a.isoformat()} -> {b.isoformat()}"
+def _used(a: dt.date, b: dt.date, lang: str = "en") -> str:
+    return _words(lang)["used"].format(a=a.isoformat(), b=b.isoformat())
 
 
 def diff_report(
-    diff: Diff, names: Names | None = None, fmt: str = "text", *, fold: Fold = NO_FOLD
+    diff: Diff,
+    names: Names | None = None,
+    fmt: str = "text",
+    *,
+    fold: Fold = NO_FOLD,
+    lang: str = "en",
 ) -> str:
-    """The net change of a diff, with the snapshot dates it used (see the module docstring).
-    The kinds in ``fold`` are summed up in one line each (text and Markdown; JSON lists all)."""
-    style = _check(fmt)
+    """The net change of a diff, with the snapshot dates it used (see the module docstring),
+    in ``lang`` (``en`` or ``zh``; JSON is the same in both). The kinds in ``fold`` are summed
+    up in one line each (text and Markdown; JSON lists all)."""
+    style, say = _check(fmt), _words(lang)
     events = diff.events
+    a, b = diff.a.isoformat(), diff.b.isoformat()
     if style == "json":
-        return _json({"a": diff.a.isoformat(), "b": diff.b.isoformat()}, events)
+        return _json({"a": a, "b": b}, events)
     if style == "markdown":
-        lines = [f"# Changes {diff.a.isoformat()} -> {diff.b.isoformat()}", ""]
-        lines += [_used(diff.a, diff.b), "", _count(len(events))]
-        lines += _markdown_groups(events, names, "##", fold)
+        lines = [f"# {say['heading'].format(a=a, b=b)}", ""]
+        lines += [_used(diff.a, diff.b, lang), "", _count(len(events), lang)]
+        lines += _markdown_groups(events, names, "##", fold, lang)
         return "\n".join(lines) + "\n"
-    lines = [_used(diff.a, diff.b), _count(len(events)) if events else "No changes."]
-    lines += _text_groups(events, names, "", fold)
+    lines = [_used(diff.a, diff.b, lang), _count(len(events), lang) if events else say["none"]]
+    lines += _text_groups(events, names, "", fold, lang)
     return "\n".join(lines)
 
 
@@ -300,9 +374,10 @@ def changes_report(
     fmt: str = "text",
     *,
     fold: Fold = NO_FOLD,
+    lang: str = "en",
 ) -> str:
     """Every step's events, grouped by date then by kind, under the snapshot dates used; the
-    kinds in ``fold`` summed up in one line each (text and Markdown).
+    kinds in ``fold`` summed up in one line each (text and Markdown); in ``lang``.
 
     >>> import datetime as dt
     >>> from orgmodel.events import PlanChanged
@@ -317,24 +392,25 @@ def changes_report(
       Plans announced or changed (1)
         - m: IPO planned -> IPO cancelled
     """
-    style = _check(fmt)
+    style, say = _check(fmt), _words(lang)
     if style == "json":
         return _json({"a": a_date.isoformat(), "b": b_date.isoformat()}, events)
     steps = [(day, list(group)) for day, group in groupby(events, key=lambda e: e.date)]
-    plural = "step" if len(steps) == 1 else "steps"
-    total = f"{_count(len(events))} in {len(steps)} {plural}" if events else "No changes."
+    plural = "in_step" if len(steps) == 1 else "in_steps"
+    total = say[plural].format(total=_count(len(events), lang), n=len(steps))
+    total = total if events else say["none"]
     if style == "markdown":
-        lines = [f"# Changes {a_date.isoformat()} -> {b_date.isoformat()}", ""]
-        lines += [_used(a_date, b_date), "", total]
+        heading = say["heading"].format(a=a_date.isoformat(), b=b_date.isoformat())
+        lines = [f"# {heading}", "", _used(a_date, b_date, lang), "", total]
         for day, group in steps:
-            lines += ["", f"## {day.isoformat()} (since {group[0].since.isoformat()})"]
-            lines += _markdown_groups(group, names, "###", fold)
+            step = say["step"].format(day=day.isoformat(), since=group[0].since.isoformat())
+            lines += ["", f"## {step}", *_markdown_groups(group, names, "###", fold, lang)]
         return "\n".join(lines) + "\n"
-    lines = [_used(a_date, b_date), total]
+    lines = [_used(a_date, b_date, lang), total]
     for day, group in steps:
-        heading = f"{day.isoformat()} (since {group[0].since.isoformat()}): {_count(len(group))}"
-        lines += ["", heading]
-        lines += _text_groups(group, names, "  ", fold)
+        step = say["step"].format(day=day.isoformat(), since=group[0].since.isoformat())
+        lines += ["", f"{step}: {_count(len(group), lang)}"]
+        lines += _text_groups(group, names, "  ", fold, lang)
     return "\n".join(lines)
 
 
@@ -347,14 +423,16 @@ def lineage_report(
     a_date: dt.date | None = None,
     b_date: dt.date | None = None,
     present: Sequence[dt.date] = (),
+    lang: str = "en",
 ) -> str:
-    """A unit's life (:func:`orgmodel.lineage.lineage`) in time order, one line per event.
+    """A unit's life (:func:`orgmodel.lineage.lineage`) in time order, one line per event, in
+    ``lang``.
 
     ``a_date`` and ``b_date`` are the first and last snapshot dates looked at; they default to
     the dates the events span. ``present`` (:meth:`History.presence`) are the dates of the
     snapshots that hold the unit: the report says how many, and from when to when.
     """
-    style = _check(fmt)
+    style, say = _check(fmt), _words(lang)
     first = a_date or (events[0].since if events else None)
     last = b_date or (events[-1].date if events else None)
     if style == "json":
@@ -362,43 +440,53 @@ def lineage_report(
         seen = {"present_in": [day.isoformat() for day in present]} if present else {}
         return _json({"unit": unit_id, **dates, **seen}, events)
     markdown = style == "markdown"
-    title = _Writer(names, markdown).unit(unit_id, last or dt.date.max)
-    used = [_used(first, last)] if first and last else []
+    title = say["lineage"].format(unit=_Writer(names, markdown).unit(unit_id, last or dt.date.max))
+    used = [_used(first, last, lang)] if first and last else []
     if present:
-        used += ["", _presence(present) + "."] if markdown else [_presence(present)]
-    lines = [f"# Lineage of {title}", "", *used] if markdown else [f"Lineage of {title}", *used]
+        stop = "." if lang == "en" else "。"
+        used += ["", _presence(present, lang) + stop] if markdown else [_presence(present, lang)]
+    lines = [f"# {title}", "", *used] if markdown else [title, *used]
     if not events:
-        lines.append("No changes.")
-    lines += _lineage_lines(events, names, markdown)
+        lines.append(say["none"])
+    lines += _lineage_lines(events, names, markdown, lang)
     return "\n".join(lines) + ("\n" if markdown else "")
 
 
-def _presence(present: Sequence[dt.date]) -> str:
-    count = f"{len(present)} snapshot" + ("s" if len(present) != 1 else "")
+def _presence(present: Sequence[dt.date], lang: str = "en") -> str:
+    say = _words(lang)
+    first, last = present[0].isoformat(), present[-1].isoformat()
     if len(present) == 1:
-        return f"In {count}, of {present[0].isoformat()}"
-    return f"In {count}, from {present[0].isoformat()} to {present[-1].isoformat()}"
+        return say["present_once"].format(a=first)
+    return say["present"].format(n=len(present), a=first, b=last)
 
 
-def _lineage_lines(events: Sequence[Event], names: Names | None, markdown: bool) -> list[str]:
+def _lineage_lines(
+    events: Sequence[Event], names: Names | None, markdown: bool, lang: str = "en"
+) -> list[str]:
     """Each date of a unit's life, then its events, one line each."""
+    titles, colon = _titles(lang), ": " if lang == "en" else "："
     lines: list[str] = []
     for day, group in groupby(events, key=lambda e: e.date):
         lines += ["", f"## {day.isoformat()}" if markdown else day.isoformat()]
         if markdown:
             lines.append("")
         for event in group:
-            text = f"{KIND_TITLES[event.kind]}: {describe(event, names, markdown=markdown)}"
+            text = f"{titles[event.kind]}{colon}{describe(event, names, markdown=markdown)}"
             lines.append(f"- {text}" if markdown else f"  - {text}")
     return lines
 
 
 def chosen_report(
-    chosen: Chosen, names: Names | None = None, fmt: str = "text", *, fold: Fold = NO_FOLD
+    chosen: Chosen,
+    names: Names | None = None,
+    fmt: str = "text",
+    *,
+    fold: Fold = NO_FOLD,
+    lang: str = "en",
 ) -> str:
     """The events :func:`orgmodel.compare.choose` picked, as :func:`diff_report` gives a net
     change and :func:`changes_report` the steps."""
     if chosen.net is not None:
         kept = chosen.net.model_copy(update={"events": chosen.events})
-        return diff_report(kept, names, fmt, fold=fold)
-    return changes_report(chosen.events, chosen.a, chosen.b, names, fmt, fold=fold)
+        return diff_report(kept, names, fmt, fold=fold, lang=lang)
+    return changes_report(chosen.events, chosen.a, chosen.b, names, fmt, fold=fold, lang=lang)
