@@ -370,7 +370,10 @@ def _json_default(value: Any) -> Any:
 
 
 def _dot_quote(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    # Graphviz expands HTML entities in labels (a name's "&amp;" would show as "&"), so "&" is
+    # written as one; backslashes and quotes are escaped, a line break is Graphviz's \n.
+    escaped = text.replace("&", "&amp;").replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + escaped.replace("\n", "\\n") + '"'
 
 
 #: How a unit's standing shows in DOT and Mermaid, as on the org chart: a stand-alone company

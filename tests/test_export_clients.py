@@ -401,6 +401,29 @@ def test_dot_of_every_bundled_snapshot_renders_readably(history):
         assert max(width / height, height / width) < 2.5, (snapshot.date, width, height)
 
 
+@needs_dot
+def test_graphviz_shows_every_name_as_written(history):
+    """Graphviz's own SVG of the DOT: each node's first line is the unit's name, exactly
+    (Graphviz expands entities and backslash escapes in labels; the export must not let it)."""
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    for snapshot in [
+        history.at("2023-05-18"),
+        select(history.at("2023-05-18"), lang="zh"),
+        hostile_snapshot(),
+    ]:
+        svg = subprocess.run(
+            ["dot", "-Tsvg"], input=generate_dot(snapshot).encode(), capture_output=True, check=True
+        ).stdout
+        shown = {
+            group.findtext("s:title", namespaces=ns): group.findtext("s:text", namespaces=ns)
+            for group in etree.fromstring(svg).iterfind(".//s:g[@class='node']", ns)
+        }
+        # SVG keeps a run of spaces as no-break spaces
+        assert {uid: text.replace("\xa0", " ") for uid, text in shown.items()} == {
+            uid: unit.name for uid, unit in snapshot.units.items()
+        }
+
+
 class _NoTimestamps(yaml.SafeLoader):
     """YAML as a YAML language server checks it against a schema: dates stay text."""
 
