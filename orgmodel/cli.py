@@ -31,6 +31,7 @@ from orgmodel import __version__
 from orgmodel._gc import paused
 from orgmodel.errors import DataError, OrgModelError, OutputError
 from orgmodel.history import History
+from orgmodel.model import LANGS
 
 __all__ = ["app", "main"]
 
@@ -169,7 +170,6 @@ def _schemas() -> tuple[str, ...]:
 
 
 REPORT_FORMATS = ("text", "json", "markdown")
-LANGS = ("en", "zh")
 
 DataOption = Annotated[
     Path | None,

@@ -79,6 +79,7 @@ __all__ = [
     "check_kinds",
     "event_sort_key",
     "events_json_schema",
+    "field_word",
     "parse_event",
 ]
 
@@ -171,6 +172,15 @@ _FIELD_ZH: Final[dict[str, str]] = {
     "note": "备注",
 }
 _LIST_ZH: Final = "、"
+
+
+def field_word(field: str, lang: Lang = "en") -> str:
+    """A unit's field as an ``updated`` event names it, in ``lang``.
+
+    >>> field_word("field_confidence"), field_word("field_confidence", "zh")
+    ('field confidence', '单项可信度')
+    """
+    return _FIELD_ZH.get(field, _words(field)) if lang == "zh" else _words(field)
 
 
 def _say(lang: Lang, en: str, zh: str) -> str:
@@ -695,8 +705,8 @@ class Updated(_Event):
         unit = w.unit(self.unit, self.date)
         return _say(
             lang,
-            f"{unit}: {', '.join(_words(f) for f in self.fields)}",
-            f"{unit}：{_LIST_ZH.join(_FIELD_ZH.get(f, _words(f)) for f in self.fields)}",
+            f"{unit}: {', '.join(field_word(f) for f in self.fields)}",
+            f"{unit}：{_LIST_ZH.join(field_word(f, 'zh') for f in self.fields)}",
         )
 
     def apply(self, edit: Edit) -> None:

@@ -43,7 +43,7 @@ from itertools import groupby
 from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple
 
 from orgmodel.errors import OutputError
-from orgmodel.events import CLASSES, KINDS, TITLES, Event, Updated
+from orgmodel.events import CLASSES, KINDS, TITLES, Event, Updated, field_word
 from orgmodel.markup import escape_markdown
 from orgmodel.model import LANGS, Lang
 
@@ -80,7 +80,7 @@ Names = Callable[[str, dt.date], str | None]
 KIND_TITLES: Final[dict[str, str]] = TITLES
 
 #: The words of a report around its events, in each language a report is written in.
-_WORDS: Final[dict[str, dict[str, str]]] = {
+_WORDS: Final[dict[Lang, dict[str, str]]] = {
     "en": {
         "used": "Snapshots used: {a} -> {b}",
         "change": "{n} change",
@@ -99,6 +99,8 @@ _WORDS: Final[dict[str, dict[str, str]]] = {
         "folded": "{what}{units} (not listed{hint})",
         "hint": "; {hint}",
         "comma": ", ",
+        "colon": ": ",
+        "stop": ".",
     },
     "zh": {
         "used": "所用快照：{a} -> {b}",
@@ -118,20 +120,19 @@ _WORDS: Final[dict[str, dict[str, str]]] = {
         "folded": "{what}{units}（未列出{hint}）",
         "hint": "；{hint}",
         "comma": "、",
+        "colon": "：",
+        "stop": "。",
     },
 }
 
 
 def _words(lang: str) -> dict[str, str]:
-    found = _WORDS.get(lang)
-    if found is None:
-        raise OutputError(f"unknown language '{lang}'; use one of {', '.join(_WORDS)}")
-    return found
+    return _WORDS[check_lang(lang)]
 
 
 def _titles(lang: str) -> dict[str, str]:
     """The heading of each kind's group in ``lang``."""
-    if _words(lang) is _WORDS["zh"]:
+    if check_lang(lang) == "zh":
         return {kind: cls.title_zh for kind, cls in CLASSES.items()}
     return KIND_TITLES
 
@@ -156,7 +157,7 @@ def history_names(history: History, lang: str = "en") -> Names:
 
 def snapshot_names(*snapshots: Snapshot, lang: str = "en") -> Names:
     """A names resolver over some snapshots (see :func:`history_names`)."""
-    chinese = _words(lang) is _WORDS["zh"]
+    chinese = check_lang(lang) == "zh"
     timeline: dict[str, tuple[list[dt.date], list[str]]] = {}
     for snapshot in sorted(snapshots, key=lambda s: s.date):
         for unit in snapshot.units.values():
@@ -286,7 +287,7 @@ def _folded(group: Sequence[Event], fold: Fold, lang: str = "en") -> str:
     fields: dict[str, None] = {}
     for event in group:
         if isinstance(event, Updated):
-            fields.update(dict.fromkeys(f.replace("_", " ") for f in event.fields))
+            fields.update(dict.fromkeys(field_word(f, check_lang(lang)) for f in event.fields))
     what = say["of"].format(fields=say["comma"].join(fields)) if fields else ""
     counted = say["unit" if units == 1 else "units"].format(n=units)
     hint = say["hint"].format(hint=fold.hint) if fold.hint else ""
@@ -301,14 +302,15 @@ def _text_groups(
     lang: str = "en",
 ) -> list[str]:
     lines: list[str] = []
-    titles = _titles(lang)
+    titles, say = _titles(lang), _words(lang)
     for kind, group in _by_kind(events):
         lines.append("")
         if kind in fold.kinds:
-            lines.append(f"{indent}{titles[kind]} ({len(group)}): {_folded(group, fold, lang)}")
+            folded = f"{titles[kind]} ({len(group)}){say['colon']}{_folded(group, fold, lang)}"
+            lines.append(indent + folded)
             continue
         lines.append(f"{indent}{titles[kind]} ({len(group)})")
-        lines.extend(f"{indent}  - {describe(e, names)}" for e in group)
+        lines.extend(f"{indent}  - {describe(e, names, lang=lang)}" for e in group)
     return lines
 
 
@@ -326,7 +328,7 @@ def _markdown_groups(
         if kind in fold.kinds:
             lines.append(_folded(group, fold, lang))
             continue
-        lines.extend(f"- {describe(e, names, markdown=True)}" for e in group)
+        lines.extend(f"- {describe(e, names, markdown=True, lang=lang)}" for e in group)
     return lines
 
 
@@ -440,10 +442,11 @@ def lineage_report(
         seen = {"present_in": [day.isoformat() for day in present]} if present else {}
         return _json({"unit": unit_id, **dates, **seen}, events)
     markdown = style == "markdown"
-    title = say["lineage"].format(unit=_Writer(names, markdown).unit(unit_id, last or dt.date.max))
+    named = _Writer(names, markdown, check_lang(lang)).unit(unit_id, last or dt.date.max)
+    title = say["lineage"].format(unit=named)
     used = [_used(first, last, lang)] if first and last else []
     if present:
-        stop = "." if lang == "en" else "。"
+        stop = say["stop"]
         used += ["", _presence(present, lang) + stop] if markdown else [_presence(present, lang)]
     lines = [f"# {title}", "", *used] if markdown else [title, *used]
     if not events:
@@ -464,14 +467,15 @@ def _lineage_lines(
     events: Sequence[Event], names: Names | None, markdown: bool, lang: str = "en"
 ) -> list[str]:
     """Each date of a unit's life, then its events, one line each."""
-    titles, colon = _titles(lang), ": " if lang == "en" else "："
+    titles, colon = _titles(lang), _words(lang)["colon"]
     lines: list[str] = []
     for day, group in groupby(events, key=lambda e: e.date):
         lines += ["", f"## {day.isoformat()}" if markdown else day.isoformat()]
         if markdown:
             lines.append("")
         for event in group:
-            text = f"{titles[event.kind]}{colon}{describe(event, names, markdown=markdown)}"
+            line = describe(event, names, markdown=markdown, lang=lang)
+            text = f"{titles[event.kind]}{colon}{line}"
             lines.append(f"- {text}" if markdown else f"  - {text}")
     return lines
 

@@ -517,3 +517,54 @@ def test_exclude_kind_leaves_out_that_kind_only(capsys) -> None:
     kinds = [e["kind"] for e in json.loads(everything)["events"]]
     assert [e["kind"] for e in json.loads(fewer)["events"]] == [k for k in kinds if k != "moved"]
     assert "moved" in kinds
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["diff", "2021", "2023"],
+        ["diff", "2021", "2023", "--steps", "--format", "markdown", "--kind", "moved"],
+        ["log", "--unit", "search"],
+        ["lineage", "streaming", "--format", "markdown"],
+    ],
+)
+def test_reports_in_chinese_are_the_library_reports(capsys, args):
+    """--lang zh prints what the library writes in Chinese: the same command without it,
+    with every line but the data said in Chinese."""
+    import orgmodel
+    from orgmodel.compare import choose
+    from orgmodel.report import chosen_report, history_names, lineage_report, quiet_fold
+
+    code, out, err = run(capsys, *args, "--data", EXAMPLE, "--lang", "zh")
+    assert (code, err) == (0, "")
+    history = orgmodel.load_history(EXAMPLE)
+    names = history_names(history, "zh")
+    fmt = "markdown" if "markdown" in args else "text"
+    if args[0] == "lineage":
+        expected = lineage_report(
+            "streaming",
+            history.lineage("streaming"),
+            names,
+            fmt,
+            a_date=history.dates[0],
+            b_date=history.dates[-1],
+            present=history.presence("streaming"),
+            lang="zh",
+        )
+    else:
+        dates = [a for a in args[1:3] if a.isdigit()]
+        steps = args[0] == "log" or "--steps" in args
+        kinds = ["moved"] if "moved" in args else None
+        unit = "search" if "search" in args else None
+        chosen = choose(history, *dates, steps=steps, unit=unit, kinds=kinds)
+        fold = quiet_fold(kinds, hint="--kind updated 或 --all 可列出")
+        expected = chosen_report(chosen, names, fmt, fold=fold, lang="zh")
+    assert out == expected.rstrip("\n") + "\n"
+    english = run(capsys, *args, "--data", EXAMPLE)[1]
+    assert out != english and len(out.splitlines()) == len(english.splitlines())
+
+
+def test_unknown_report_language(capsys):
+    code, out, err = run(capsys, "diff", "2021", "2023", "--data", EXAMPLE, "--lang", "fr")
+    assert (code, out) == (2, "")
+    assert err == "orgmodel: unknown language 'fr'; use one of en, zh\n"

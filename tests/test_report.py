@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -290,3 +291,89 @@ def test_markdown_reports_escape_names():
     b = orgmodel.Snapshot(dt.date(2021, 1, 1), [g, odd])
     text = diff_report(orgmodel.diff(a, b), snapshot_names(a, b), "markdown")
     assert r"- \*\*Bold\*\* \<b\>x\</b\> \_a\_ \`c\` (`x`) under G (`g`)" in text
+
+
+NET_2021_2023_ZH = """\
+所用快照：2021-01-01 -> 2023-06-30
+8 项变化
+
+撤销 (1)
+  - Search Co [search-co]（原属 示例集团 [group]）：并入 Shared Platform [platform]
+
+调整隶属 (1)
+  - Research Lab [lab]：由 Shared Platform [platform] 调至 Commerce & Retail Group [commerce] 之下
+
+回归 (2)
+  - Mall Retail [mall] 回归集团，隶属 Commerce & Retail Group [commerce]（体系内；\
+自 2021-01-01 起离开）
+  - Search [search] 回到 Shared Platform [platform] 之下（原属 Search Co [search-co]）；\
+自 2021-01-01 起离开
+
+计划变动 (1)
+  - Media Group [media]：计划上市 -> 上市取消
+
+记录更新 (3)：来源、可信度、沿革：3 个单位（未列出；--all 可列出）"""
+
+LINEAGE_STREAMING_ZH_MARKDOWN = """\
+# Streaming (`streaming`) 的沿革
+
+所用快照：2020-01-01 -> 2021-01-01
+
+见于 3 个快照：2021-01-01 至 2023-06-30。
+
+## 2021-01-01
+
+- 新增：Streaming (`streaming`)，隶属 Media Group (`media`)
+- 撤销：Video (`video`)（原属 Media Group (`media`)）：并入 Streaming (`streaming`)
+- 撤销：Music (`music`)（原属 Media Group (`media`)）：并入 Streaming (`streaming`)
+- 合并：Video (`video`)、Music (`music`) 合并为 Streaming (`streaming`)（据所载沿革）
+"""
+
+
+def test_diff_report_in_chinese(example: orgmodel.History) -> None:
+    from orgmodel.report import quiet_fold
+
+    names = history_names(example, "zh")
+    fold = quiet_fold(None, hint="--all 可列出")
+    assert (
+        diff_report(example.diff("2021", "2023"), names, lang="zh", fold=fold) == NET_2021_2023_ZH
+    )
+
+
+def test_lineage_report_in_chinese(example: orgmodel.History) -> None:
+    events, names = example.lineage("streaming"), history_names(example, "zh")
+    report = lineage_report(
+        "streaming", events, names, "markdown", present=example.presence("streaming"), lang="zh"
+    )
+    assert report == LINEAGE_STREAMING_ZH_MARKDOWN
+
+
+def test_chinese_names_where_known(example: orgmodel.History) -> None:
+    day = example.dates[-1]
+    assert history_names(example, "zh")("group", day) == example.at(day).units["group"].name_zh
+    assert history_names(example, "zh")("lab", day) == example.at(day).units["lab"].name
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_chinese_reports_say_only_the_data_in_english(fmt: str) -> None:
+    """Every line of a Chinese report of the whole bundled history but the events' own lines
+    (names, ids and notes are data) is Chinese; the events are the English report's, each
+    said as the event says itself in Chinese."""
+    history = orgmodel.load_history()
+    events = history.changes()
+    names = history_names(history, "zh")
+    args = (events, history.dates[0], history.dates[-1], names, fmt)
+    report = changes_report(*args, lang="zh")
+    bullet = "- " if fmt == "markdown" else "    - "
+    said = [line[len(bullet) :] for line in report.splitlines() if line.startswith(bullet)]
+    assert said == [describe(e, names, markdown=fmt == "markdown", lang="zh") for e in events]
+    for line in report.splitlines():
+        if not line.startswith(bullet):
+            assert not re.search("[A-Za-z]", line), line
+    english = changes_report(*args)
+    assert len(english.splitlines()) == len(report.splitlines())
+
+
+def test_unknown_language_is_refused(example: orgmodel.History) -> None:
+    with pytest.raises(OutputError, match="unknown language 'fr'; use one of en, zh"):
+        diff_report(example.diff("2021", "2023"), lang="fr")
