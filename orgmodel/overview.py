@@ -218,8 +218,13 @@ def format_structure(
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     tree = format_tree(snapshot, root=root, depth=depth, lang=lang, show_ids=show_ids)
     heading = f"{history.title} — " if history.title else ""
-    span = f"in force until {until.isoformat()}" if until else "the latest snapshot"
-    head = f"{heading}snapshot of {snapshot.date.isoformat()} ({span})"
+    day = snapshot.date.isoformat()
+    if lang == "zh":
+        span = f"有效至 {until.isoformat()} 之前" if until else "最新快照"
+        head = f"{heading}{day} 的快照（{span}）"
+    else:
+        span = f"in force until {until.isoformat()}" if until else "the latest snapshot"
+        head = f"{heading}snapshot of {day} ({span})"
     if style == "markdown":
         return (
             f"# {escape_markdown(head)}\n\n{escape_markdown(snapshot.title)}\n\n```\n{tree}\n```\n"

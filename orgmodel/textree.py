@@ -25,10 +25,26 @@ Group  holding, listed
 from __future__ import annotations
 
 from orgmodel.finding import unknown_unit
-from orgmodel.model import PLAN_WORDS, Unit
+from orgmodel.model import KIND_WORDS_ZH, PLAN_WORDS, PLAN_WORDS_ZH, STATUS_WORDS_ZH, Unit
 from orgmodel.snapshot import Snapshot
 
-__all__ = ["format_tree", "unit_label"]
+__all__ = ["format_tree", "unit_facts", "unit_label"]
+
+
+def unit_facts(unit: Unit, lang: str = "en") -> str:
+    """A unit's kind, and its status and plan where they say more than 'active': the codes in
+    English (``business_group, standalone``), the words in Chinese (``事业群，独立运营公司``).
+
+    >>> unit = Unit(id="x", name="X", kind="company", status="listed", plan="ipo_planned")
+    >>> unit_facts(unit), unit_facts(unit, "zh")
+    ('company, listed, IPO planned', '公司，上市公司，计划上市')
+    """
+    if lang == "zh":
+        facts = [KIND_WORDS_ZH.get(unit.kind, unit.kind)]
+        facts += [STATUS_WORDS_ZH[unit.status]] if unit.status != "active" else []
+        return "，".join(facts + ([PLAN_WORDS_ZH[unit.plan]] if unit.plan else []))
+    facts = [unit.kind] + ([unit.status] if unit.status != "active" else [])
+    return ", ".join(facts + ([PLAN_WORDS[unit.plan]] if unit.plan else []))
 
 
 def unit_label(unit: Unit, lang: str = "en") -> str:
@@ -53,11 +69,8 @@ def format_tree(
     lines: list[str] = []
 
     def describe(unit: Unit) -> str:
-        facts = unit.kind if unit.status == "active" else f"{unit.kind}, {unit.status}"
-        if unit.plan is not None:
-            facts += f", {PLAN_WORDS[unit.plan]}"
         ident = f"({unit.id}) " if show_ids else ""
-        return f"{unit_label(unit, lang)}  {ident}{facts}"
+        return f"{unit_label(unit, lang)}  {ident}{unit_facts(unit, lang)}"
 
     def expand(uid: str, level: int) -> tuple[str, ...]:
         kids = snapshot.children(uid)
@@ -65,7 +78,8 @@ def format_tree(
 
     def folded(uid: str, level: int) -> str:
         if snapshot.children(uid) and not expand(uid, level):
-            return f"  [{sum(1 for _ in snapshot.descendants(uid))} below]"
+            below = sum(1 for _ in snapshot.descendants(uid))
+            return f"  [下辖 {below} 个单位]" if lang == "zh" else f"  [{below} below]"
         return ""
 
     lines.append(describe(snapshot.units[start]) + folded(start, 0))

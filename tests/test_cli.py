@@ -113,7 +113,9 @@ def test_show_says_which_snapshot_it_used(capsys):
 def test_show_chinese_names(capsys):
     code, out, _ = run(capsys, "show", "2020", "--data", EXAMPLE, "--lang", "zh", "--depth", "0")
     assert code == 0
-    assert out.splitlines()[-1] == "示例集团  (group) holding, listed  [11 below]"
+    lines = out.splitlines()
+    assert lines[0] == "Example Group — 2020-01-01 的快照（有效至 2021-01-01 之前）"
+    assert lines[-1] == "示例集团  (group) 控股公司，上市公司  [下辖 11 个单位]"
 
 
 def test_validate_ok(capsys):
