@@ -24,7 +24,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from orgmodel.errors import DataError, Problem
-from orgmodel.model import SnapshotFile
+from orgmodel.model import SnapshotFile, quick_validator
 
 __all__ = ["JSON_SUFFIX", "parse_json", "validated_snapshot"]
 
@@ -35,7 +35,8 @@ def validated_snapshot(text: bytes) -> SnapshotFile | None:
     """The snapshot file ``text`` holds, validated; None when it is not valid (then
     :func:`parse_json` and the usual checks say why, and where)."""
     try:
-        return SnapshotFile.model_validate_json(text)
+        snapshot: SnapshotFile = quick_validator(SnapshotFile).validate_json(text)
+        return snapshot
     except (ValidationError, ValueError):
         return None
 

@@ -46,7 +46,7 @@ from orgmodel.errors import DataError, Problem
 from orgmodel.history import History
 from orgmodel.jsonfiles import JSON_SUFFIX, parse_json, validated_snapshot
 from orgmodel.longtable import TABLE_SUFFIXES, read_table_history
-from orgmodel.model import Bibliography, SnapshotFile, Unit
+from orgmodel.model import Bibliography, SnapshotFile, Unit, quick_validator
 from orgmodel.progress import track
 from orgmodel.snapshot import Snapshot, structure_problems
 
@@ -195,7 +195,8 @@ def _from_cache(model: type[_Model], entry: Path | None) -> _Model | None:
     if not hmac.compare_digest(seal, _seal(entry, data)):
         return None  # not what the cache wrote: read the file itself
     try:
-        return model.model_validate_json(data)
+        cached: _Model = quick_validator(model).validate_json(data)
+        return cached
     except ValueError:
         return None  # a damaged entry: read the file itself
 
@@ -493,6 +494,11 @@ def _validate(
     if not isinstance(data, dict):
         what = "empty" if data is None else f"a {type(data).__name__}"
         return None, [Problem(path, 1, f"is {what}; it must be a mapping of keys to values")]
+    try:
+        # The quick validator accepts what the model does; only the model says why it refuses.
+        return quick_validator(model).validate_python(data), []
+    except ValidationError:
+        pass
     try:
         return model.model_validate(data), []
     except ValidationError as exc:
