@@ -46,21 +46,21 @@ import csv
 import datetime as dt
 import difflib
 import hashlib
+import itertools
 import math
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 
 from orgmodel.errors import DataError, Problem
 from orgmodel.history import History
-from orgmodel.model import Bibliography, SnapshotFile, Source, Unit
-from orgmodel.progress import track
-from orgmodel.snapshot import Snapshot, structure_problems
+from orgmodel.model import Bibliography, SnapshotFile, Source, Unit, quick_validator
+from orgmodel.progress import task, track
+from orgmodel.snapshot import Snapshot, structure_problems, written_parents_first
 
 __all__ = [
     "COLUMNS",
@@ -105,7 +105,6 @@ TABLE_SUFFIXES = (*TEXT_SUFFIXES, ".parquet", ".pq", ".xlsx", ".xlsm")
 DEFAULT_KIND = "unit"
 _FILE_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})$")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 is 1900-01-01, counting Lotus's 29 February
-_UNITS = TypeAdapter(list[Unit])
 
 
 @dataclass(frozen=True)
@@ -119,20 +118,21 @@ class Table:
 
 
 class _Raw(NamedTuple):
-    """A table as read: its header and its rows, each with its spreadsheet row number."""
+    """A table as read: its header, the spreadsheet number of each row that is not blank, and
+    its cells column by column (``columns[i][j]`` is the cell of header ``i`` in row ``j``)."""
 
     header: list[str]
-    rows: Iterable[tuple[int, Sequence[Any]]]
-    size: int | None = None  # how many rows, at most, where known
+    numbers: list[int]
+    columns: list[list[Any]]
 
 
-class _Row(NamedTuple):
-    """One row turned into the fields of a unit, with where it came from."""
-
-    path: Path
-    number: int
-    date: dt.date
-    data: dict[str, Any]
+def _by_column(header: list[str], rows: Sequence[tuple[int, Sequence[Any]]]) -> _Raw:
+    """Rows turned into columns, a short row's missing cells being empty."""
+    numbers = [number for number, _ in rows]
+    columns = [list(column) for column in itertools.zip_longest(*(v for _, v in rows))]
+    columns = columns[: len(header)]
+    columns += [[None] * len(rows) for _ in range(len(header) - len(columns))]
+    return _Raw(header, numbers, columns)
 
 
 def _fail(path: Path, message: str) -> DataError:
@@ -158,13 +158,9 @@ def _read_text(path: Path) -> _Raw:
     header = next(reader, None)
     if header is None:
         raise _fail(path, "is empty; give a table with a header row (date, id, name, parent)")
-
-    def rows() -> Iterator[tuple[int, Sequence[Any]]]:
-        for number, values in enumerate(reader, 2):
-            if any(v.strip() for v in values):
-                yield number, values
-
-    return _Raw(header, rows(), text.count("\n"))
+    lines = track(reader, f"Reading {path.name}", text.count("\n"))
+    rows = [(n, values) for n, values in enumerate(lines, 2) if "".join(values).strip()]
+    return _by_column(header, rows)
 
 
 def _read_parquet(path: Path) -> _Raw:
@@ -177,8 +173,8 @@ def _read_parquet(path: Path) -> _Raw:
     except (OSError, ValueError) as exc:
         raise _fail(path, f"cannot be read as Parquet ({exc})") from None
     header = list(columns)
-    values = list(zip(*columns.values(), strict=True)) if columns else []
-    return _Raw(header, zip(range(2, len(values) + 2), values, strict=True), len(values))
+    size = len(next(iter(columns.values()), []))
+    return _Raw(header, list(range(2, size + 2)), list(columns.values()))
 
 
 def _read_excel(path: Path) -> _Raw:
@@ -200,7 +196,7 @@ def _read_excel(path: Path) -> _Raw:
     if not rows or rows[0][0] != 1:
         raise _fail(path, "the first sheet has no header row; put the headers in row 1")
     header = ["" if v is None else str(v) for v in rows[0][1]]
-    return _Raw(header, rows[1:], len(rows) - 1)
+    return _by_column(header, rows[1:])
 
 
 def _read_raw(path: Path) -> _Raw:
@@ -384,80 +380,148 @@ class _Sources:
 
 
 _SPECIAL = frozenset({"date", "leaders", "lineage", "source"})
+_CHUNK = 10_000  # rows between two steps of the progress bar
 
 
-def _unit_data(
-    values: Sequence[Any],
-    plain: Sequence[tuple[str, int]],
-    special: Sequence[tuple[str, int]],
-    cite: Callable[[str], str],
-) -> dict[str, Any] | str:
-    """The fields of one unit from a row's cells, or the message for what is wrong."""
-    size = len(values)
-    data: dict[str, Any] = {"kind": DEFAULT_KIND}
-    for name, index in plain:
-        if index < size and (text := _text(values[index])) is not None:
-            data[name] = text
-    for name, index in special:
-        text = _text(values[index]) if index < size else None
+def _clean(column: list[Any]) -> list[str | None]:
+    """A column's cells as text (see :func:`_text`), in one pass for a column of text."""
+    if set(map(type, column)) <= {str}:
+        return [value.strip() or None for value in column]
+    return list(map(_text, column))
+
+
+def _row_dates(
+    path: Path, raw: _Raw, at: int | None, file_date: dt.date | None
+) -> tuple[list[dt.date | None], list[Problem]]:
+    """The date of every row, each distinct cell read once; and the rows whose date is bad."""
+    if at is None:
+        return [file_date] * len(raw.numbers), []
+    cells = raw.columns[at]
+    parsed = {cell: parse_cell_date("" if cell is None else cell) for cell in set(cells)}
+    dates = list(map(parsed.__getitem__, cells))
+    problems = [
+        Problem(
+            path,
+            None,
+            f"date '{'' if cell is None else str(cell).strip()}' cannot be read; write "
+            "YYYY-MM-DD (an Excel date cell or serial number also works)",
+            row=number,
+        )
+        for number, cell, date in zip(raw.numbers, cells, dates, strict=True)
+        if date is None
+    ]
+    return dates, problems
+
+
+def _special(
+    name: str, cells: list[str | None], cite: Callable[[str, int], list[str]]
+) -> tuple[list[Any], dict[int, str]]:
+    """A column of leaders, lineage or sources as unit fields; and the rows it cannot read."""
+    values: list[Any] = [None] * len(cells)
+    bad: dict[int, str] = {}
+    for index, text in enumerate(cells):
         if text is None:
             continue
         if name == "leaders":
             leaders = _leaders(text)
             if isinstance(leaders, str):
-                return leaders
-            data["leaders"] = leaders
+                bad[index] = leaders
+            else:
+                values[index] = leaders
         elif name == "lineage":
-            data["lineage"] = _split(text)
+            values[index] = _split(text)
         else:
-            data["sources"] = [cite(part) for part in _split(text)]
-    return data
+            values[index] = cite(text, index)
+    return values, bad
+
+
+@dataclass
+class _Rows:
+    """Rows of one or more files, in parallel lists: each row's file, spreadsheet number, date
+    and the fields of its unit."""
+
+    paths: list[Path] = field(default_factory=list)
+    numbers: list[int] = field(default_factory=list)
+    dates: list[dt.date] = field(default_factory=list)
+    data: list[dict[str, Any]] = field(default_factory=list)
+
+    def extend(self, other: _Rows) -> None:
+        self.paths += other.paths
+        self.numbers += other.numbers
+        self.dates += other.dates
+        self.data += other.data
 
 
 def _file_rows(
     path: Path, column_map: Mapping[str, str], sources: _Sources
-) -> tuple[list[_Row], list[str], list[Problem]]:
+) -> tuple[_Rows, list[str], list[Problem]]:
     """The rows of one file, its ignored columns, and the problems of rows that cannot be read."""
     stem = _FILE_DATE.match(path.stem)
-    file_date = parse_cell_date(stem.group(1)) if stem else None
     raw = _read_raw(path)
-    columns, ignored = _columns(raw.header, column_map, path, file_date is not None)
+    columns, ignored = _columns(raw.header, column_map, path, stem is not None)
     key = sources.for_file(path)
-    plain = [(n, i) for n, i in columns.items() if n not in _SPECIAL]
-    special = [(n, i) for n, i in columns.items() if n in _SPECIAL and n != "date"]
-    rows: list[_Row] = []
-    problems: list[Problem] = []
-    date_at = columns.get("date")
-    dates: dict[Any, dt.date | None] = {}  # a table repeats each date in many rows
-    for number, values in track(raw.rows, f"Reading {path.name}", raw.size):
-        cell = values[date_at] if date_at is not None and date_at < len(values) else None
-        if date_at is None:
-            date = file_date
-        elif cell in dates:
-            date = dates[cell]
-        else:
-            date = dates[cell] = parse_cell_date(cell if cell is not None else "")
+    file_date = parse_cell_date(stem.group(1)) if stem else None
+    dates, problems = _row_dates(path, raw, columns.get("date"), file_date)
+
+    def cite(text: str, index: int) -> list[str]:
+        date = dates[index]
         if date is None:
-            shown = "" if cell is None else str(cell).strip()
-            problems.append(
-                Problem(
-                    path,
-                    None,
-                    f"date '{shown}' cannot be read; write YYYY-MM-DD "
-                    "(an Excel date cell or serial number also works)",
-                    row=number,
-                )
-            )
-            continue
-        data = _unit_data(values, plain, special, partial(sources.for_cell, path=path, date=date))
-        if isinstance(data, str):
-            problems.append(Problem(path, None, data, row=number))
-            continue
-        data["sources"] = [key, *data["sources"]] if "sources" in data else [key]
-        rows.append(_Row(path, number, date, data))
-    if not rows and not problems:
+            return [key]  # the row is left out, its date being bad
+        return [key, *(sources.for_cell(part, path, date) for part in _split(text))]
+
+    plain = [(n, _clean(raw.columns[i])) for n, i in columns.items() if n not in _SPECIAL]
+    special: list[tuple[str, list[Any]]] = []
+    bad: dict[int, str] = {}
+    for name, at in columns.items():
+        if name in _SPECIAL and name != "date":
+            values, wrong = _special(name, _clean(raw.columns[at]), cite)
+            special.append(("sources" if name == "source" else name, values))
+            bad.update(wrong)
+    problems += [Problem(path, None, bad[i], row=raw.numbers[i]) for i in sorted(bad)]
+    rows = _rows_of(path, raw.numbers, dates, plain, special, bad, [key])
+    if not rows.numbers and not problems:
         problems.append(Problem(path, None, "has a header but no rows; add a row for each unit"))
     return rows, ignored, problems
+
+
+def _rows_of(
+    path: Path,
+    numbers: list[int],
+    dates: list[dt.date | None],
+    plain: list[tuple[str, list[str | None]]],
+    special: list[tuple[str, list[Any]]],
+    bad: Mapping[int, str],
+    file_sources: list[str],
+) -> _Rows:
+    """The unit fields of each good row (a row with a bad date or cell is left out)."""
+    columns: list[tuple[str, list[Any]]] = [("kind", [DEFAULT_KIND] * len(numbers))]
+    columns += [*plain, *special]
+    if not any(name == "sources" for name, _ in special):
+        columns.append(("sources", [file_sources] * len(numbers)))
+    names = [name for name, _ in columns]
+    # A row without a source cell cites the file alone.
+    cells = [
+        [file_sources if v is None else v for v in column] if name == "sources" else column
+        for name, column in columns
+    ]
+    data: list[dict[str, Any]] = []
+    with task(f"Reading the rows of {path.name}", len(numbers)) as advance:
+        for start in range(0, len(numbers), _CHUNK):
+            chunk = zip(*(column[start : start + _CHUNK] for column in cells), strict=True)
+            data += [
+                {k: v for k, v in zip(names, values, strict=True) if v is not None}
+                for values in chunk
+            ]
+            advance(_CHUNK)
+    keep = [i for i, date in enumerate(dates) if date is not None and i not in bad]
+    if len(keep) == len(numbers):
+        return _Rows([path] * len(numbers), numbers, dates, data)  # type: ignore[arg-type]
+    return _Rows(
+        [path] * len(keep),
+        [numbers[i] for i in keep],
+        [dates[i] for i in keep],  # type: ignore[misc]
+        [data[i] for i in keep],
+    )
 
 
 def _field_message(error: Any) -> str:
@@ -486,59 +550,75 @@ def _field_message(error: Any) -> str:
     return f"{name}: {str(error['msg']).removeprefix('Value error, ')}"
 
 
-def _units(rows: list[_Row]) -> tuple[list[Unit | None], list[Problem]]:
+def _units(rows: _Rows) -> tuple[list[Unit | None], list[Problem]]:
     """Every row as a unit (None where it breaks the format), validated in one call when all
     are good, row by row to find the bad ones when not."""
     try:
-        return list(_UNITS.validate_python([r.data for r in rows])), []
+        return list(quick_validator(list[Unit]).validate_python(rows.data)), []
     except ValidationError:
         pass
     units: list[Unit | None] = []
     problems: list[Problem] = []
-    for row in rows:
+    for path, number, data in zip(rows.paths, rows.numbers, rows.data, strict=True):
         try:
-            units.append(Unit.model_validate(row.data))
+            units.append(Unit.model_validate(data))
         except ValidationError as exc:
             units.append(None)
             for error in exc.errors():
-                problems.append(Problem(row.path, None, _field_message(error), row=row.number))
+                problems.append(Problem(path, None, _field_message(error), row=number))
     return units, problems
 
 
-def _by_date(rows: list[_Row], units: list[Unit | None]) -> dict[dt.date, list[tuple[_Row, Unit]]]:
-    dates: dict[dt.date, list[tuple[_Row, Unit]]] = {}
-    for row, unit in zip(rows, units, strict=True):
+class _Member(NamedTuple):
+    """A unit of one date, with the row it came from."""
+
+    path: Path
+    number: int
+    unit: Unit
+
+
+def _by_date(rows: _Rows, units: list[Unit | None]) -> dict[dt.date, list[_Member]]:
+    if len(set(rows.dates)) == 1 and None not in units:
+        members = list(map(_Member, rows.paths, rows.numbers, units))  # type: ignore[arg-type]
+        return {rows.dates[0]: members}
+    dates: dict[dt.date, list[_Member]] = {}
+    for path, number, date, unit in zip(rows.paths, rows.numbers, rows.dates, units, strict=True):
         if unit is not None:
-            dates.setdefault(row.date, []).append((row, unit))
+            dates.setdefault(date, []).append(_Member(path, number, unit))
     return dict(sorted(dates.items()))
 
 
-def _date_problems(date: dt.date, members: list[tuple[_Row, Unit]]) -> list[Problem]:
-    """Duplicate ids, missing parents, roots and cycles among the units of one date."""
+def _duplicates(date: dt.date, members: list[_Member]) -> tuple[list[Problem], list[_Member]]:
+    """The rows that repeat a unit of the date, and the members without them."""
+    if len({m.unit.id for m in members}) == len(members):
+        return [], members
     problems: list[Problem] = []
-    first: dict[str, _Row] = {}
-    kept: list[tuple[_Row, Unit]] = []
-    for row, unit in members:
-        seen = first.get(unit.id)
-        if seen is not None:
-            where = f"row {seen.number}" + ("" if seen.path == row.path else f" of {seen.path}")
+    first: dict[str, _Member] = {}
+    for member in members:
+        seen = first.setdefault(member.unit.id, member)
+        if seen is not member:
+            where = f"row {seen.number}" + ("" if seen.path == member.path else f" of {seen.path}")
             problems.append(
                 Problem(
-                    row.path,
+                    member.path,
                     None,
-                    f"'{unit.id}' appears twice on {date} (first at {where}); "
+                    f"'{member.unit.id}' appears twice on {date} (first at {where}); "
                     "keep one row per unit per date",
-                    row=row.number,
+                    row=member.number,
                 )
             )
-        else:
-            first[unit.id] = row
-            kept.append((row, unit))
-    ids = list(first)
-    for index, _, uid, message in structure_problems([u for _, u in kept]):
-        row = kept[index][0]
+    return problems, list(first.values())
+
+
+def _date_problems(date: dt.date, members: list[_Member]) -> list[Problem]:
+    """Duplicate ids, missing parents, roots and cycles among the units of one date."""
+    problems, kept = _duplicates(date, members)
+    ids: list[str] | None = None
+    for index, _, uid, message in structure_problems([m.unit for m in kept]):
+        member = kept[index]
         if "does not exist" in message:
-            parent = kept[index][1].parent
+            ids = ids if ids is not None else [m.unit.id for m in kept]
+            parent = member.unit.parent
             close = difflib.get_close_matches(parent or "", ids, n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             message = (
@@ -549,12 +629,14 @@ def _date_problems(date: dt.date, members: list[tuple[_Row, Unit]]) -> list[Prob
             message = f"'{uid}' on {date}: {message}"
         else:
             message = f"on {date}: {message}"
-        problems.append(Problem(row.path, None, message, row=row.number))
+        problems.append(Problem(member.path, None, message, row=member.number))
     return problems
 
 
 def _parents_first(units: list[Unit]) -> list[Unit]:
     """The units in row order, but each after its parent (the order snapshot files keep)."""
+    if written_parents_first(units):
+        return units
     children: dict[str | None, list[Unit]] = {}
     for unit in units:
         children.setdefault(unit.parent, []).append(unit)
@@ -567,22 +649,22 @@ def _parents_first(units: list[Unit]) -> list[Unit]:
     return ordered
 
 
-def _lineage_problems(dates: Mapping[dt.date, list[tuple[_Row, Unit]]]) -> list[Problem]:
+def _lineage_problems(dates: Mapping[dt.date, list[_Member]]) -> list[Problem]:
     problems: list[Problem] = []
     seen: set[str] = set()
     for members in dates.values():
-        seen.update(u.id for _, u in members)
-        for row, unit in members:
+        seen.update(m.unit.id for m in members)
+        for path, number, unit in (m for m in members if m.unit.lineage):
             for pred in unit.lineage:
                 if pred == unit.id or pred not in seen:
                     why = "the unit itself" if pred == unit.id else "in no row up to this date"
                     problems.append(
                         Problem(
-                            row.path,
+                            path,
                             None,
                             f"lineage of '{unit.id}' names '{pred}', which is {why}; "
                             "fix the lineage",
-                            row=row.number,
+                            row=number,
                         )
                     )
     return problems
@@ -605,7 +687,7 @@ def _read_table(
     files: list[Path], column_map: Mapping[str, str] | None, title: str | None
 ) -> Table:
     sources = _Sources()
-    rows: list[_Row] = []
+    rows = _Rows()
     ignored: list[str] = []
     problems: list[Problem] = []
     for path in files:
@@ -632,7 +714,7 @@ def _read_table(
         SnapshotFile.model_construct(
             date=date,
             title=f"{name} on {date.isoformat()}",
-            units=tuple(_parents_first([u for _, u in members])),
+            units=tuple(_parents_first([m.unit for m in members])),
         )
         for date, members in dates.items()
     ]

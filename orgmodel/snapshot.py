@@ -37,6 +37,7 @@ __all__ = [
     "step_between",
     "structure_problems",
     "walk",
+    "written_parents_first",
 ]
 
 _unit_id = operator.attrgetter("id")
@@ -405,6 +406,11 @@ def structure_problems(units: Sequence[Unit]) -> list[StructureProblem]:
         *_root_problems(ids, parents),
         *_cycles(parent_of, first),
     ]
+
+
+def written_parents_first(units: Sequence[Unit]) -> bool:
+    """Whether the units are one tree with each parent listed before its children."""
+    return _plainly_a_tree(list(map(_unit_id, units)), list(map(_unit_parent, units)))
 
 
 def _plainly_a_tree(ids: list[str], parents: list[str | None]) -> bool:
