@@ -2,23 +2,48 @@
 
 A synthetic group of one snapshot is written three ways: as a JSON snapshot file (the YAML
 schema in JSON), as a Parquet long table and as a CSV long table. Each is loaded with
-``orgmodel.load_history`` (parse, validate every unit, check the structure, build the history)
-and timed next to the parser alone reading the same file into Python values: ``orjson.loads``
-for JSON, ``pyarrow`` reading the table and turning it into Python rows for Parquet and CSV.
-The columnar read alone (no Python values) is shown too, as the lowest floor there is. Every
-case is timed with the collector paused (orgmodel's readers pause it themselves; the parsers
-alone would otherwise pay for collections that the readers skip).
+``orgmodel.load_history``, which is everything done before the user holds a
+:class:`~orgmodel.History`: read the bytes, parse, validate every unit against the format,
+check each snapshot's structure (duplicate ids, missing parents, cycles, one root), check the
+files against each other (sources, kinds, lineage, removals), and build the snapshots and the
+history. Graphs are not built: ``History.graph(date)`` makes one when asked.
+
+It is timed next to the parser alone reading the same file into Python values:
+``orjson.loads`` for JSON, ``pyarrow`` reading the table and turning it into Python rows for
+Parquet and CSV. The columnar read alone (no Python values) is shown too, as the lowest floor
+there is. Every case is timed with the collector paused, as ``orgmodel``'s command line runs.
+The cases of one size take turns, round after round, so that a busy spell of a shared machine
+falls on all of them; the median of the rounds is kept.
+
+``python -m benchmarks.formats --rounds 5`` prints the ratios, with the load average, and the
+stages of a JSON load at 100,000 units.
 """
 
 from __future__ import annotations
 
+import argparse
+import gc
 import json
+import os
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from benchmarks import synthetic
 
-__all__ = ["write_json_folder", "write_tables"]
+__all__ = ["Measured", "json_stages", "measure", "write_json_folder", "write_tables"]
+
+#: The load of each format, and the parser alone it is held against.
+RATIOS = {
+    "JSON": ("JSON: load_history", "JSON: orjson.loads"),
+    "Parquet": ("Parquet: load_history", "Parquet: pyarrow read + to_pylist"),
+    "CSV": ("CSV: load_history", "CSV: pyarrow read + to_pylist"),
+}
+
+Measured = dict[str, float]
 
 
 def _units(units: int) -> tuple[Any, list[Any]]:
@@ -69,3 +94,113 @@ def write_tables(units: int, folder: Path) -> tuple[Path, Path]:
     pq.write_table(table, parquet)
     pcsv.write_csv(table, csv)
     return parquet, csv
+
+
+def _cases(json_folder: Path, parquet: Path, csv: Path) -> dict[str, Callable[[], object]]:
+    import orjson
+    import pyarrow.csv as pcsv
+    import pyarrow.parquet as pq
+
+    from orgmodel.reading import load_history
+
+    file = next(json_folder.glob("*.json"))
+    return {
+        "JSON: orjson.loads": lambda: orjson.loads(file.read_bytes()),
+        "JSON: load_history": lambda: load_history(json_folder),
+        "Parquet: pyarrow read": lambda: pq.read_table(parquet),
+        "Parquet: pyarrow read + to_pylist": lambda: pq.read_table(parquet).to_pylist(),
+        "Parquet: load_history": lambda: load_history(parquet),
+        "CSV: pyarrow read + to_pylist": lambda: pcsv.read_csv(csv).to_pylist(),
+        "CSV: load_history": lambda: load_history(csv),
+    }
+
+
+def _timed(fn: Callable[[], object]) -> float:
+    gc.collect()
+    gc.disable()
+    try:
+        start = time.perf_counter()
+        fn()
+        return time.perf_counter() - start
+    finally:
+        gc.enable()
+
+
+def measure(units: int, workdir: Path, rounds: int) -> Measured:
+    """Median microseconds per unit of every case at one size, the cases taking turns."""
+    folder = write_json_folder(units, workdir / f"json-{units}")
+    parquet, csv = write_tables(units, workdir / f"table-{units}")
+    cases = _cases(folder, parquet, csv)
+    for fn in cases.values():
+        fn()  # warm: imports, the validators built on first use, the file in the page cache
+    times: dict[str, list[float]] = {name: [] for name in cases}
+    for _ in range(rounds):
+        for name, fn in cases.items():
+            times[name].append(_timed(fn))
+    return {name: statistics.median(t) / units * 1e6 for name, t in times.items()}
+
+
+def json_stages(units: int, workdir: Path, rounds: int) -> dict[str, float]:
+    """Where a JSON load's time goes: median milliseconds of each stage, run on its own."""
+    import orjson
+
+    from orgmodel import reading
+    from orgmodel.history import History
+    from orgmodel.model import SnapshotFile, quick_validator
+    from orgmodel.snapshot import structure_problems
+
+    folder = write_json_folder(units, workdir / f"stages-{units}")
+    file = next(folder.glob("*.json"))
+    text = file.read_bytes()
+    model = quick_validator(SnapshotFile).validate_json(text)
+    snapshot = reading._snapshot(model, file)
+    bibliography = reading.read_bibliography(folder / "sources.yaml")
+    stages: dict[str, Callable[[], object]] = {
+        "read the bytes": file.read_bytes,
+        "orjson.loads (the floor)": lambda: orjson.loads(text),
+        "parse + validate (pydantic-core)": lambda: quick_validator(SnapshotFile).validate_json(
+            text
+        ),
+        "structure checks": lambda: structure_problems(model.units),
+        "checks of the file (structure, date, removals)": lambda: reading._file_findings(
+            model, file
+        ),
+        "checks across files": lambda: reading._cross_file_findings(
+            [snapshot], bibliography, folder / "sources.yaml"
+        ),
+        "Snapshot (units by id)": lambda: reading._snapshot(model, file),
+        "History": lambda: History([snapshot]),
+        "load_history, all of it": lambda: reading.load_history(folder),
+    }
+    times: dict[str, list[float]] = {name: [] for name in stages}
+    for _ in range(rounds):
+        for name, fn in stages.items():
+            times[name].append(_timed(fn))
+    return {name: statistics.median(t) * 1e3 for name, t in times.items()}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.formats", description=__doc__)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000, 1_000_000])
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        for units in args.sizes:
+            before = os.getloadavg()[0]
+            rounds = args.rounds if units < 1_000_000 else max(3, args.rounds // 2)
+            per_unit = measure(units, workdir, rounds)
+            after = os.getloadavg()[0]
+            ratios = ", ".join(
+                f"{label} {per_unit[ours] / per_unit[floor]:.2f}x"
+                f" ({per_unit[ours]:.2f} vs {per_unit[floor]:.2f} us/unit)"
+                for label, (ours, floor) in RATIOS.items()
+            )
+            print(f"{units:>9} units, load {before:.1f}-{after:.1f}: {ratios}", flush=True)
+        print("stages of a JSON load of 100,000 units, ms:")
+        for name, ms in json_stages(100_000, workdir, args.rounds).items():
+            print(f"  {name:50} {ms:8.1f}")
+
+
+if __name__ == "__main__":
+    main()

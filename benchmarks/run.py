@@ -277,47 +277,22 @@ def bench_load(ctx: Context) -> None:
 
 def bench_formats(ctx: Context) -> None:
     """Load + validate of JSON snapshot files and long tables against their parsers alone."""
-    import orjson
-    import pyarrow.csv as pcsv
-    import pyarrow.parquet as pq
-
-    from benchmarks.formats import write_json_folder, write_tables
-    from orgmodel.reading import load_history
+    from benchmarks.formats import RATIOS, measure
 
     sizes = [1000, 10000] if ctx.quick else [10000, 100000, 1000000]
     per_unit: dict[str, dict[int, float]] = {}
     for units in sizes:
-        repeat = max(1, min(7, 200_000 // units))
-        folder = write_json_folder(units, ctx.workdir / f"json-{units}")
-        file = next(folder.glob("*.json"))
-        parquet, csv = write_tables(units, ctx.workdir / f"table-{units}")
-        cases: dict[str, Callable[[], object]] = {
-            "JSON: orjson.loads": lambda file=file: orjson.loads(file.read_bytes()),
-            "JSON: load_history": lambda folder=folder: load_history(folder),
-            "Parquet: pyarrow read": lambda p=parquet: pq.read_table(p),
-            "Parquet: pyarrow read + to_pylist": lambda p=parquet: pq.read_table(p).to_pylist(),
-            "Parquet: load_history": lambda p=parquet: load_history(p),
-            "CSV: pyarrow read + to_pylist": lambda p=csv: pcsv.read_csv(p).to_pylist(),
-            "CSV: load_history": lambda p=csv: load_history(p),
-        }
-        for name, fn in cases.items():
-            value = median_time(fn, repeat, gc_off=True) / units * 1e6
+        rounds = max(3, min(7, 200_000 // units))
+        measured = measure(units, ctx.workdir, rounds)
+        for name, value in measured.items():
             per_unit.setdefault(name, {})[units] = value
             ctx.add("formats", f"{units} units, {name}", value, "us/unit")
-        ratios = {
-            "JSON load / orjson.loads": ("JSON: load_history", "JSON: orjson.loads"),
-            "Parquet load / pyarrow to_pylist": (
-                "Parquet: load_history",
-                "Parquet: pyarrow read + to_pylist",
-            ),
-            "CSV load / pyarrow to_pylist": ("CSV: load_history", "CSV: pyarrow read + to_pylist"),
-        }
-        for label, (ours, floor) in ratios.items():
-            ratio = per_unit[ours][units] / per_unit[floor][units]
+        for label, (ours, floor) in RATIOS.items():
+            ratio = measured[ours] / measured[floor]
             target = "<= 1.5" if units == 100000 else ""
             met = ratio <= 1.5 if units == 100000 else None
-            ctx.add("formats", f"{units} units, {label}", ratio, "x", target, met)
-    ctx.details["formats"] = {"per_unit_us": per_unit}
+            ctx.add("formats", f"{units} units, {label} load / parser", ratio, "x", target, met)
+    ctx.details["formats"] = {"per_unit_us": per_unit, "load_average": os.getloadavg()}
 
 
 def _diff_available() -> bool:

@@ -118,3 +118,15 @@ def test_the_format_benchmark_reads_the_same_group_three_ways(tmp_path: Path) ->
             (u.id, u.name, u.parent, u.kind, u.status) for u in snapshot
         ]
     assert len(snapshot) == 60
+
+
+def test_the_format_benchmark_measures_every_case_and_stage(tmp_path: Path) -> None:
+    pytest.importorskip("pyarrow")
+    pytest.importorskip("orjson")
+    from benchmarks.formats import RATIOS, json_stages, measure
+
+    measured = measure(200, tmp_path, rounds=1)
+    assert {name for pair in RATIOS.values() for name in pair} <= set(measured)
+    assert all(value > 0 for value in measured.values())
+    stages = json_stages(200, tmp_path, rounds=1)
+    assert "load_history, all of it" in stages and all(ms > 0 for ms in stages.values())
