@@ -59,6 +59,7 @@ ULTIMATE = "IS_ULTIMATELY_CONSOLIDATED_BY"
 _IGNORED_REGISTRATIONS = frozenset({"ANNULLED", "DUPLICATE"})
 _CJK = ("zh", "ja", "ko")
 _DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
+_UNIX_MS = re.compile(r"^\s*\d{12,13}\s*$")
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,10 @@ class _Entity(NamedTuple):
 
 
 def _day(text: Any) -> dt.date | None:
+    """A GLEIF date: ISO 8601 (``2018-01-01T00:00:00Z``), or Unix milliseconds as some older
+    Golden Copy CSV files give them (``1514764800000``), read as a day in UTC."""
+    if text and _UNIX_MS.match(str(text)):
+        return dt.datetime.fromtimestamp(int(str(text).strip()) / 1000, dt.UTC).date()
     match = _DATE.match(str(text)) if text else None
     if match is None:
         return None
@@ -213,49 +218,65 @@ def _api_entity(attributes: Mapping[str, Any]) -> dict[str, Any]:
         "names": names,
         "expired": expiration.get("date"),
         "reason": expiration.get("reason"),
-        "successors": [s.get("lei") for s in entity.get("successorEntities") or () if s.get("lei")],
+        "successors": _api_successors(entity),
     }
 
 
+def _api_successors(entity: Mapping[str, Any]) -> list[str]:
+    """The API names a successor as ``successorEntity`` (one) and ``successorEntities``."""
+    found = [entity.get("successorEntity") or {}, *(entity.get("successorEntities") or ())]
+    return list(dict.fromkeys(s["lei"] for s in found if isinstance(s, dict) and s.get("lei")))
+
+
 def _csv_records(text: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Golden Copy CSV files: relationship rows (``Relationship.*`` columns) or entity rows."""
+    """Golden Copy CSV files: relationship rows (``Relationship.*`` columns) or entity rows.
+
+    The column names are those of GLEIF's Golden Copy files (``rr.csv``: for instance
+    ``Relationship.Period.1.startDate``; ``lei2.csv``: ``Entity.LegalName.xmllang``), matched
+    without regard to case.
+    """
     relationships, entities = [], []
-    for row in csv.DictReader(io.StringIO(text)):
-        if "Relationship.StartNode.NodeID" in row:
-            found = {
-                "child": row.get("Relationship.StartNode.NodeID"),
-                "parent": row.get("Relationship.EndNode.NodeID"),
-                "type": row.get("Relationship.RelationshipType"),
-                "status": row.get("Relationship.RelationshipStatus"),
-                "registration": row.get("Registration.RegistrationStatus"),
-                "start": None,
-                "end": None,
-            }
-            for key, value in row.items():
-                match = re.fullmatch(r"Relationship\.Period(\d+)\.periodType", key or "")
-                if match and value == "RELATIONSHIP_PERIOD":
-                    n = match.group(1)
-                    found["start"] = row.get(f"Relationship.Period{n}.startDate")
-                    found["end"] = row.get(f"Relationship.Period{n}.endDate")
-            relationships.append(found)
-        elif "LEI" in row:
-            names = [(row.get("Entity.LegalName"), row.get("Entity.LegalName.xmlLang"), "LEGAL")]
-            for key, value in row.items():
-                match = re.fullmatch(
-                    r"Entity\.(Transliterated)?OtherEntityNames?\.(\w+)\.(\d+)", key or ""
-                )
-                if match and value:
-                    names.append((value, row.get(f"{key}.xmlLang"), row.get(f"{key}.type", "")))
-            entities.append(
-                {
-                    "lei": row.get("LEI"),
-                    "names": names,
-                    "expired": row.get("Entity.EntityExpirationDate"),
-                    "reason": row.get("Entity.EntityExpirationReason"),
-                    "successors": [v for k, v in row.items() if v and "SuccessorLEI" in (k or "")],
-                }
-            )
+    for original in csv.DictReader(io.StringIO(text)):
+        row = {(k or "").lower(): v for k, v in original.items()}
+        if "relationship.startnode.nodeid" in row:
+            relationships.append(_csv_relationship(row))
+        elif "lei" in row:
+            entities.append(_csv_entity(row))
     return relationships, entities
+
+
+def _csv_relationship(row: Mapping[str, Any]) -> dict[str, Any]:
+    found = {
+        "child": row.get("relationship.startnode.nodeid"),
+        "parent": row.get("relationship.endnode.nodeid"),
+        "type": row.get("relationship.relationshiptype"),
+        "status": row.get("relationship.relationshipstatus"),
+        "registration": row.get("registration.registrationstatus"),
+        "start": None,
+        "end": None,
+    }
+    for key, value in row.items():
+        match = re.fullmatch(r"relationship\.period\.(\d+)\.periodtype", key)
+        if match and value == "RELATIONSHIP_PERIOD":
+            n = match.group(1)
+            found["start"] = row.get(f"relationship.period.{n}.startdate")
+            found["end"] = row.get(f"relationship.period.{n}.enddate")
+    return found
+
+
+def _csv_entity(row: Mapping[str, Any]) -> dict[str, Any]:
+    names = [(row.get("entity.legalname"), row.get("entity.legalname.xmllang"), "LEGAL")]
+    for key, value in row.items():
+        match = re.fullmatch(r"entity\.(transliterated)?otherentitynames?\.(\w+)\.(\d+)", key)
+        if match and value:
+            names.append((value, row.get(f"{key}.xmllang"), row.get(f"{key}.type", "")))
+    return {
+        "lei": row.get("lei"),
+        "names": names,
+        "expired": row.get("entity.entityexpirationdate"),
+        "reason": row.get("entity.entityexpirationreason"),
+        "successors": [v for k, v in row.items() if v and "successorlei" in k],
+    }
 
 
 def _xml_records(text: bytes, path: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

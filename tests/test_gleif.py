@@ -212,3 +212,36 @@ def test_files_that_cannot_be_imported(tmp_path: Path, name: str, text: str, mes
     with pytest.raises(DataError) as caught:
         read_gleif_files([path], retrieved="2024-01-01")
     assert message in str(caught.value)
+
+
+def test_the_api_s_single_successor_is_read_as_well(tmp_path: Path) -> None:
+    data = json.loads((DATA / "group-api.json").read_text(encoding="utf-8"))
+    for item in data["data"]:
+        entity = item["attributes"].get("entity", {})
+        if entity.get("successorEntities"):
+            entity["successorEntities"] = []  # only successorEntity is left to name Retail
+    assert any(
+        (item["attributes"].get("entity", {}).get("successorEntity") or {}).get("lei")
+        for item in data["data"]
+    )
+    (tmp_path / "api.json").write_text(json.dumps(data), encoding="utf-8")
+    (group,) = read_gleif_files([tmp_path / "api.json"], retrieved="2024-03-01")
+    (gone,) = [s for s in group.snapshots if OLD in s.removed]
+    assert (gone.removed[OLD].how, gone.removed[OLD].into) == ("absorbed", RETAIL)
+
+
+@pytest.mark.parametrize(
+    ("cell", "day"),
+    [
+        ("2019-07-01T00:00:00Z", "2019-07-01"),
+        ("2019-07-01T00:00:00.000Z", "2019-07-01"),
+        ("1561939200000", "2019-07-01"),  # Unix milliseconds, as older Golden Copy files give
+        ("1561939199999", "2019-06-30"),
+    ],
+)
+def test_golden_copy_dates(cell: str, day: str) -> None:
+    rr = [
+        {"child": RETAIL, "parent": ROOT, "type": "IS_DIRECTLY_CONSOLIDATED_BY", "start": cell}
+    ]
+    (group,) = read_gleif(rr, {}, retrieved="2024-01-01")
+    assert [s.date.isoformat() for s in group.snapshots] == [day]
