@@ -12,7 +12,8 @@ and download the result as JSON (the SPARQL 1.1 query results format).
 ends (or a listing does): each unit sits under the parent whose link is in force that day, and
 cites its Wikidata item. How this reads the record, where the record is silent:
 
-- A link without a start time is taken to hold from the first date; one without an end time, to
+- A link without a start time (or with an unknown one) is taken to hold from the first date,
+  the unit's place marked ``unconfirmed`` and a note saying so; one without an end time, to
   hold still. Wikidata's query service gives year- or month-precise dates as their first day.
 - A unit with two parents in force at once (a joint venture) is put under the one whose link
   started last, with a note saying so; a unit whose parent is not in the group that day is left
@@ -265,7 +266,22 @@ def _unit(
         "lineage": _predecessors(qid, items, seen),
         "sources": [f"wikidata-{qid}"],
     }
+    if link is not None and link.period.start is None:
+        # Shown from the first date because Wikidata does not say since when: not a fact.
+        data["field_confidence"] = {"parent": "unconfirmed"}
     return Unit.model_validate({k: v for k, v in data.items() if v not in (None, [])})
+
+
+def _reading_notes(links: list[Link], first: dt.date) -> dict[str, str]:
+    """Notes on the links the result gives no start time: each is shown from the first date."""
+    notes: dict[str, str] = {}
+    for link in links:
+        if link.period.start is None:
+            notes[f"{link.child} start"] = (
+                f"{link.child}: its link to {link.parent} has no start time (or an unknown one) "
+                f"in Wikidata; it is shown from the first date, {first}, its place unconfirmed"
+            )
+    return notes
 
 
 def _removal(qid: str, day: dt.date, items: Mapping[str, _Item], present: set[str]) -> Removal:
@@ -344,6 +360,12 @@ def read_wikidata(
         lambda day: f"{name} on {day.isoformat()}",
         notes,
         order=lambda q: (items[q].name or q, q),
+    )
+    shown = set(built.cited)
+    notes.update(
+        (key, note)
+        for key, note in _reading_notes(links, days[0]).items()
+        if key.split()[0] in shown
     )
     modified = retrieved or dt.date.today().isoformat()
     bibliography = _bibliography(f"{name} (Wikidata)", built.cited, items, modified)

@@ -79,10 +79,14 @@ def test_the_fixture_imports_validates_and_gives_its_events(tmp_path: Path, caps
     )
     assert code == 0, err
     assert err.splitlines() == [
-        f"wrote {out}: 8 snapshots (2014-01-01 to 2021-04-01), 48 unit records"
+        "Q107: its link to Q100 has no start time (or an unknown one) in Wikidata; it is shown "
+        "from the first date, 2014-01-01, its place unconfirmed",
+        f"wrote {out}: 8 snapshots (2014-01-01 to 2021-04-01), 48 unit records",
     ]
     assert run(capsys, "validate", str(out))[0] == 0
     history = orgmodel.load_history(out)
+    undated = history.at("2014-01-01").units["q107"]
+    assert undated.field_confidence == {"parent": "unconfirmed"}
     assert events(history) == EVENTS
     removed = history.at("2020-07-01").removed["q103"]
     assert (removed.how, removed.sources) == ("divested", ("wikidata-Q103",))
