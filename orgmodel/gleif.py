@@ -399,7 +399,9 @@ def _links(
             )
             continue
         links.append(Link(child, parent, period, 0 if kind == DIRECT else 1))
-    return sorted(set(links)), problems
+    # A direct and an ultimate link of one pair often differ only in an open end date.
+    key = lambda link: (link.child, link.parent, link.period.sort_key(), link.rank)  # noqa: E731
+    return sorted(set(links), key=key), problems
 
 
 def _groups(links: list[Link]) -> dict[str, list[Link]]:

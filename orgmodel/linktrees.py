@@ -36,6 +36,10 @@ class Period(NamedTuple):
     start: dt.date | None
     end: dt.date | None
 
+    def sort_key(self) -> tuple[dt.date, dt.date]:
+        """A key that orders periods with an open start or end (None) among dated ones."""
+        return (self.start or dt.date.min, self.end or dt.date.max)
+
     def holds(self, day: dt.date) -> bool:
         return (self.start is None or self.start <= day) and (self.end is None or day < self.end)
 

@@ -240,8 +240,34 @@ def test_the_api_s_single_successor_is_read_as_well(tmp_path: Path) -> None:
     ],
 )
 def test_golden_copy_dates(cell: str, day: str) -> None:
-    rr = [
-        {"child": RETAIL, "parent": ROOT, "type": "IS_DIRECTLY_CONSOLIDATED_BY", "start": cell}
-    ]
+    rr = [{"child": RETAIL, "parent": ROOT, "type": "IS_DIRECTLY_CONSOLIDATED_BY", "start": cell}]
     (group,) = read_gleif(rr, {}, retrieved="2024-01-01")
     assert [s.date.isoformat() for s in group.snapshots] == [day]
+
+
+def test_a_second_group_whose_direct_and_ultimate_links_end_apart() -> None:
+    group, bank, leasing = "BEISPIELAG0000000017", "BEISPIELBANK00000022", "BEISPIELLEASING00031"
+
+    def rel(child: str, parent: str, kind: str, start: str, end: str | None = None) -> dict:
+        return {"child": child, "parent": parent, "type": kind, "start": start, "end": end,
+                "status": "INACTIVE" if end else "ACTIVE"}  # fmt: skip
+
+    direct, ultimate = "IS_DIRECTLY_CONSOLIDATED_BY", "IS_ULTIMATELY_CONSOLIDATED_BY"
+    rr = [
+        rel(RETAIL, ROOT, direct, "2018-01-01"),
+        rel(bank, group, direct, "2019-01-01"),
+        # The direct link ends, the ultimate one does not: the same pair, two periods.
+        rel(leasing, group, direct, "2019-01-01", "2022-03-31"),
+        rel(leasing, group, ultimate, "2019-01-01"),
+        rel(leasing, bank, direct, "2022-03-31"),
+    ]
+    first, second = read_gleif(rr, {}, retrieved="2024-06-01")
+    assert (first.root, second.root) == (group, ROOT.upper())
+    assert [
+        (s.date.isoformat(), [(u.id, u.parent) for u in s.units]) for s in first.snapshots
+    ] == [
+        ("2019-01-01", [(group.lower(), None), (bank.lower(), group.lower()),
+                        (leasing.lower(), group.lower())]),
+        ("2022-03-31", [(group.lower(), None), (bank.lower(), group.lower()),
+                        (leasing.lower(), bank.lower())]),
+    ]  # fmt: skip

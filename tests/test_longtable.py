@@ -335,3 +335,79 @@ def test_json_output(tmp_path: Path) -> None:
         "sources.yaml",
     ]
     assert list(orgmodel.load_history(tmp_path / "out")) == list(orgmodel.load_history(HISTORY))
+
+
+HR_MAP = [
+    "--map", "Org Unit ID=id", "--map", "Org Unit Name=name",
+    "--map", "Reports To (Unit ID)=parent", "--map", "Effective Date=date",
+    "--map", "Unit Type=kind", "--map", "Manager=leaders",
+]  # fmt: skip
+
+
+def test_an_hr_export_workbook_with_its_own_headers(tmp_path: Path, capsys) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Org Unit ID", "Org Unit Name", "Reports To (Unit ID)", "Effective Date",
+                  "Unit Type", "Manager", "Cost Centre"])  # fmt: skip
+    for row in [
+        (20110, "Payments Ops ", 20100, dt.datetime(2024, 1, 1), "team", "Ana Lima (Head)", "C9"),
+        (20100, "Finance", 20000, dt.datetime(2024, 1, 1), "function", None, "C1"),
+        (20000, "Acme Holdings", None, dt.datetime(2024, 1, 1), "holding", "J. Smith (CEO)", None),
+        (None, None, None, None, None, None, None),
+        (20200, "People", 20000, dt.datetime(2024, 1, 1), "function", None, None),
+        (20000, "Acme Holdings", None, dt.datetime(2024, 7, 1), "holding", None, None),
+        (20100, "Finance & Treasury", 20000, dt.datetime(2024, 7, 1), "function", None, None),
+        (20110, "Payments Ops", 20200, dt.datetime(2024, 7, 1), "team", "Ana Lima (Head)", None),
+        (20200, "People", 20000, 45474, "function", None, None),  # a serial: 2024-07-01
+    ]:
+        sheet.append(list(row))
+    book.save(tmp_path / "export.xlsx")
+    out = tmp_path / "out"
+    code, _, err = run(capsys, "import", "table", str(tmp_path / "export.xlsx"), "-o", str(out),
+                       *HR_MAP)  # fmt: skip
+    assert code == 0, err
+    assert "ignored columns (map them with --map to keep them): Cost Centre" in err
+    history = orgmodel.load_history(out)
+    first = history.at("2024-01-01")
+    assert list(first.units) == ["20000", "20100", "20110", "20200"]  # parents first
+    assert first.units["20110"].name == "Payments Ops"
+    assert [(leader.name, leader.role) for leader in first.units["20110"].leaders] == [
+        ("Ana Lima", "Head")
+    ]
+    assert events(history) == [
+        ("2024-07-01", "leader_changed", ("20000",)),
+        ("2024-07-01", "moved", ("20100", "20110", "20200")),
+        ("2024-07-01", "renamed", ("20100",)),
+    ]
+
+
+def test_bad_rows_of_a_semicolon_export_exit_2_with_the_row_and_the_fix(
+    tmp_path: Path, capsys
+) -> None:
+    table = tmp_path / "export.csv"
+    table.write_bytes(
+        "\ufeffOrg Unit ID;Org Unit Name;Reports To (Unit ID);Effective Date\r\n"
+        "20000;Acme;;2024-01-01\r\n"
+        "20100;Finance;20000;2024-01-01\r\n"
+        "20110;Payments;20999;2024-01-01\r\n"
+        "20100;Finance again;20000;2024-01-01\r\n"
+        "20300;Loop A;20301;2024-01-01\r\n"
+        "20301;Loop B;20300;2024-01-01\r\n"
+        "20400;Legal;20000;31/06/2024\r\n".encode()
+    )
+    out = tmp_path / "out"
+    code, _, err = run(capsys, "import", "table", str(table), "-o", str(out), *HR_MAP[:8])
+    assert code == 2
+    assert err.splitlines() == [
+        f"orgmodel: {table}: row 4: the parent of '20110', '20999', is not a unit on 2024-01-01; "
+        "fix the parent, or add a row for '20999' on 2024-01-01",
+        f"orgmodel: {table}: row 5: '20100' appears twice on 2024-01-01 (first at row 3); keep "
+        "one row per unit per date",
+        f"orgmodel: {table}: row 6: '20300' on 2024-01-01: parents form a cycle (20300 -> 20301 "
+        "-> 20300); a unit cannot sit below itself",
+        f"orgmodel: {table}: row 8: date '31/06/2024' cannot be read; write YYYY-MM-DD (an Excel "
+        "date cell or serial number also works)",
+        "orgmodel: 4 problems found",
+    ]
+    assert not out.exists()
