@@ -613,3 +613,36 @@ def test_a_unit_built_without_validation_still_gives_well_formed_svg(tmp_path: P
     target = save_figure(draw_org_chart(snapshot).figure, tmp_path / "odd.svg")
     texts = "".join(ElementTree.parse(target).getroot().itertext())
     assert "Bell\ufffd \ufffdLabs" in texts
+
+
+def test_each_step_panel_draws_its_labels_as_large_as_an_org_chart() -> None:
+    """A step with many changes gets the room it needs, not a share of the figure: every
+    panel's box labels are of the org chart's size, the panels follow the steps in reading
+    order, and no panel (with its title) overlaps another or leaves the figure."""
+    from orgmodel.drawing.orgchart import FONT_SIZE
+
+    history = orgmodel.load_history()
+    busiest = max(
+        range(1, len(history)),
+        key=lambda i: len(history.diff(history.dates[i - 1], history.dates[i]).events),
+    )
+    chain = list(history.snapshots[max(busiest - 2, 0) : busiest + 3])
+    diffs = [history.diff(a.date, b.date) for a, b in itertools.pairwise(chain)]
+    steps = draw_change_steps(chain, diffs)
+    assert len(steps.charts) == len(chain) - 1
+    figure = steps.figure
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    whole = figure.bbox
+    boxes = []
+    for chart in steps.charts:
+        sizes = [label.get_fontsize() for label in chart.labels.values()]
+        assert sizes and all(size == pytest.approx(FONT_SIZE) for size in sizes)
+        box = chart.ax.get_tightbbox(renderer)
+        assert box is not None
+        assert whole.x0 <= box.x0 and box.x1 <= whole.x1 + 1
+        assert whole.y0 <= box.y0 and box.y1 <= whole.y1 + 1
+        boxes.append(box)
+    for (i, a), (j, b) in itertools.combinations(enumerate(boxes), 2):
+        assert not a.overlaps(b), f"panels {i + 1} and {j + 1} overlap"
+        # Reading order: a later step is to the right on the same row, or on a row below.
+        assert b.y1 <= a.y1 + 1 and (b.x0 >= a.x1 or b.y1 <= a.y0 + 1)

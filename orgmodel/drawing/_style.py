@@ -331,6 +331,23 @@ class _Outline:
     bottom: float
 
 
+@dataclass(frozen=True, slots=True)
+class _LineInk:
+    """The glyphs of one line at 1 pt: the outlines of those that have ink, one after the
+    other (each from its own origin), with how many vertices each has; the advance of every
+    glyph and whether it has ink; the line's advance, and how far its ink reaches above and
+    below the baseline."""
+
+    vertices: Any
+    codes: Any
+    counts: Any
+    advances: tuple[float, ...]
+    drawn: tuple[bool, ...]
+    advance: float
+    top: float
+    bottom: float
+
+
 class TextMeasure:
     """Sizes of text in points, as matplotlib draws it, measured without drawing it.
 
@@ -355,6 +372,7 @@ class TextMeasure:
         self._advances: dict[tuple[str, str], float] = {}  # at 1 pt
         self._heights: dict[tuple[float, str], tuple[float, float]] = {}
         self._outlines: dict[str, _Outline | None] = {}  # of the normal weight, at 1 pt
+        self._lines: dict[str, _LineInk | None] = {}
         self._line_height: float | None = None
 
     def font(self, size: float, weight: str = "normal") -> FontProperties:
@@ -415,6 +433,32 @@ class TextMeasure:
                 )
             self._outlines[char] = found
         return self._outlines[char]
+
+    def line_ink(self, line: str) -> _LineInk | None:
+        """The outlines of the glyphs of ``line`` (see :class:`_LineInk`), or None when a
+        glyph has none."""
+        if line not in self._lines:
+            self._lines[line] = self._read_line_ink(line)
+        return self._lines[line]
+
+    def _read_line_ink(self, line: str) -> _LineInk | None:
+        import numpy as np
+
+        outlines = [self.outline(char) for char in line]
+        if any(outline is None for outline in outlines):
+            return None
+        glyphs = [outline for outline in outlines if outline is not None]
+        inked = [outline for outline in glyphs if len(outline.codes)]
+        return _LineInk(
+            np.concatenate([o.vertices for o in inked]) if inked else np.empty((0, 2)),
+            np.concatenate([o.codes for o in inked]) if inked else np.empty(0, dtype=np.uint8),
+            np.array([len(o.codes) for o in inked], dtype=int),
+            tuple(o.advance for o in glyphs),
+            tuple(bool(len(o.codes)) for o in glyphs),
+            sum(o.advance for o in glyphs),
+            max((o.top for o in glyphs), default=0.0),
+            max((o.bottom for o in glyphs), default=0.0),
+        )
 
     def line_height(self) -> float:
         """The ascent plus descent of the first face at 1 pt, from its tables, as matplotlib
@@ -493,12 +537,10 @@ def label_text(
 
 @functools.cache
 def _label_class() -> type[Text]:
-    import numpy as np
+    """The class of :func:`label_text`'s labels, made once matplotlib is imported."""
     from matplotlib.backends.backend_agg import RendererAgg
-    from matplotlib.colors import to_rgba
     from matplotlib.path import Path as MplPath
     from matplotlib.text import Text
-    from matplotlib.transforms import IdentityTransform
 
     class Label(Text):
         """A text whose glyphs the Agg renderer fills from cached outlines."""
@@ -515,74 +557,108 @@ def _label_class() -> type[Text]:
 
         def ink_path(self, renderer: Any) -> MplPath | None:
             """The outlines the label fills, in display pixels; None when matplotlib draws it."""
-            spacing = self.get_linespacing()
-            weight = self.get_fontweight()
-            if (
-                self.get_rotation() != 0
-                or self.get_usetex()
-                or self.get_bbox_patch() is not None
-                or self.get_path_effects()
-                or weight not in ("normal", 400)
-                or not isinstance(spacing, int | float)
-                or self.get_horizontalalignment() not in ("left", "center", "right")
-                or self.get_verticalalignment() not in ("top", "center", "bottom")
-            ):
-                return None
-            em = renderer.points_to_pixels(self.get_fontsize())
-            slot = spacing * self._measure.line_height() * em
-            lines = self.get_text().split("\n")
-            x0, y0 = self.get_transform().transform(self.get_unitless_position())
-            valign = self.get_verticalalignment()
-            top = y0 + {"top": 0.0, "center": 0.5, "bottom": 1.0}[valign] * len(lines) * slot
-            shift = {"left": 0.0, "center": 0.5, "right": 1.0}[self.get_horizontalalignment()]
-            vertices: list[Any] = []
-            codes: list[Any] = []
-            for index, line in enumerate(lines):
-                outlines = [self._measure.outline(char) for char in line]
-                if any(outline is None for outline in outlines):
-                    return None
-                drawn = [outline for outline in outlines if outline is not None]
-                width = sum(outline.advance for outline in drawn) * em
-                ascent = max((outline.top for outline in drawn), default=0.0) * em
-                descent = max((outline.bottom for outline in drawn), default=0.0) * em
-                # matplotlib centres each line's ink in its slot; whole pixels keep it crisp.
-                baseline = round(top - index * slot - (slot - ascent - descent) / 2 - ascent)
-                left = round(x0 - shift * width)
-                advance = 0.0
-                for outline in drawn:
-                    if len(outline.codes):
-                        vertices.append(outline.vertices * em + (left + advance, baseline))
-                        codes.append(outline.codes)
-                    advance += outline.advance * em
-            if not vertices:
-                return MplPath(np.empty((0, 2)), np.empty(0, dtype=np.uint8))
-            return MplPath(np.concatenate(vertices), np.concatenate(codes))
+            return _ink_path(self, self._measure, renderer) if _from_outlines(self) else None
 
         def draw(self, renderer: Any) -> None:
-            if not isinstance(renderer, RendererAgg) or not self.get_visible():
-                super().draw(renderer)
-                return
-            path = self.ink_path(renderer)
+            on_agg = isinstance(renderer, RendererAgg) and self.get_visible()
+            path = self.ink_path(renderer) if on_agg else None
             if path is None:
                 super().draw(renderer)
                 return
-            agg: Any = renderer  # its drawing methods are not typed
             if len(path):
-                gc = agg.new_gc()
-                gc.set_foreground(self.get_color())
-                gc.set_alpha(self.get_alpha())
-                gc.set_url(self.get_url())
-                gc.set_antialiased(self.get_antialiased())
-                gc.set_linewidth(0)
-                self._set_gc_clip(gc)  # type: ignore[attr-defined]
-                agg.open_group("text", self.get_gid())
-                face = to_rgba(self.get_color(), self.get_alpha())
-                agg.draw_path(gc, path, IdentityTransform(), face)
-                agg.close_group("text")
-                gc.restore()
+                _fill_ink(self, renderer, path)
             self.stale = False
 
     return Label
+
+
+def _from_outlines(text: Text) -> bool:
+    """Whether ``text`` can be drawn from outlines: unrotated, not framed, in the normal weight
+    and aligned as :func:`_ink_path` can align it."""
+    return (
+        text.get_rotation() == 0
+        and not text.get_usetex()
+        and text.get_bbox_patch() is None
+        and not text.get_path_effects()
+        and text.get_fontweight() in ("normal", 400)
+        and isinstance(text.get_linespacing(), int | float)
+        and text.get_horizontalalignment() in ("left", "center", "right")
+        and text.get_verticalalignment() in ("top", "center", "bottom")
+    )
+
+
+#: Where a line's ink starts, as a share of its width, for each horizontal alignment; and where
+#: a text's top is, as a share of its lines' height, for each vertical alignment.
+_SHIFT = {"left": 0.0, "center": 0.5, "right": 1.0}
+_DROP = {"top": 0.0, "center": 0.5, "bottom": 1.0}
+
+
+def _ink_path(text: Text, measure: TextMeasure, renderer: Any) -> Any:
+    """The outlines of ``text``'s glyphs in display pixels, laid out as matplotlib lays out
+    lines (see :func:`label_text`); None when a glyph has no outline."""
+    import numpy as np
+    from matplotlib.path import Path as MplPath
+
+    em = renderer.points_to_pixels(text.get_fontsize())
+    spacing: Any = text.get_linespacing()  # a number: see _from_outlines
+    slot = spacing * measure.line_height() * em
+    lines = text.get_text().split("\n")
+    x0, y0 = text.get_transform().transform(text.get_unitless_position())
+    top = y0 + _DROP[text.get_verticalalignment()] * len(lines) * slot
+    shift = _SHIFT[text.get_horizontalalignment()]
+    vertices: list[Any] = []
+    codes: list[Any] = []
+    for index, line in enumerate(lines):
+        ink = measure.line_ink(line)
+        if ink is None:
+            return None
+        # matplotlib centres each line's ink in its slot; whole pixels keep it crisp.
+        ascent, descent = ink.top * em, ink.bottom * em
+        baseline = round(top - index * slot - (slot - ascent - descent) / 2 - ascent)
+        left = round(x0 - shift * (ink.advance * em))
+        if len(ink.codes):
+            vertices.append(_placed(ink, em, left, baseline))
+            codes.append(ink.codes)
+    if not vertices:
+        return MplPath(np.empty((0, 2)), np.empty(0, dtype=np.uint8))
+    return MplPath(np.concatenate(vertices), np.concatenate(codes))
+
+
+def _placed(ink: _LineInk, em: float, left: float, baseline: float) -> Any:
+    """The vertices of a line's glyphs at ``em`` pixels to the point, its first glyph at
+    ``left`` on ``baseline``: each glyph moved on by the advances before it, in pixels."""
+    import numpy as np
+
+    starts = []
+    advance = 0.0
+    for glyph_advance, drawn in zip(ink.advances, ink.drawn, strict=True):
+        if drawn:
+            starts.append(left + advance)
+        advance += glyph_advance * em
+    placed = ink.vertices * em
+    placed[:, 0] += np.repeat(np.array(starts, dtype=float), ink.counts)
+    placed[:, 1] += baseline
+    return placed
+
+
+def _fill_ink(text: Text, renderer: Any, path: Any) -> None:
+    """Fill ``path`` in ``text``'s colour, clipped as ``text`` is, as one shape."""
+    from matplotlib.colors import to_rgba
+    from matplotlib.transforms import IdentityTransform
+
+    agg: Any = renderer  # its drawing methods are not typed
+    gc = agg.new_gc()
+    gc.set_foreground(text.get_color())
+    gc.set_alpha(text.get_alpha())
+    gc.set_url(text.get_url())
+    gc.set_antialiased(text.get_antialiased())
+    gc.set_linewidth(0)
+    text._set_gc_clip(gc)  # type: ignore[attr-defined]
+    agg.open_group("text", text.get_gid())
+    face = to_rgba(text.get_color(), text.get_alpha())
+    agg.draw_path(gc, path, IdentityTransform(), face)
+    agg.close_group("text")
+    gc.restore()
 
 
 def wrap_to_width(

@@ -477,6 +477,46 @@ def draw_change_chart(
         Draw only the changed units and the units above them; the others are counted in their
         parent's box (``+12 unchanged``).
     """
+    parts = _change_parts(
+        a, b, diff, root, depth, lang, sources, heading, title, citations, changed_only
+    )
+    return _draw_tree(
+        parts.tree,
+        parts.words,
+        ax=ax,
+        families=parts.families,
+        dates=(a.date, b.date),
+        width=width,
+        folded=parts.folded,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _ChangeParts:
+    """What a change chart draws, ready to lay out: the tree and its words, the font families
+    of its labels, and how many unchanged or deeper units each box stands for."""
+
+    tree: _TreeView
+    words: _Words
+    families: list[str] | None
+    folded: dict[str, int]
+
+
+def _change_parts(
+    a: Snapshot,
+    b: Snapshot,
+    diff: Any,
+    root: str | None,
+    depth: int | None,
+    lang: str,
+    sources: Mapping[str, Source] | None,
+    heading: str | None,
+    title: str | None,
+    citations: bool,
+    changed_only: bool,
+) -> _ChangeParts:
+    """The boxes of :func:`orgmodel.changeview.change_view` as a tree to draw, with their
+    labels and styles, the heading, the legend counting the boxes, and the footnote."""
     from orgmodel.changeview import change_view
 
     families, chinese = text_families(
@@ -498,20 +538,13 @@ def draw_change_chart(
         ),
     ]
     keys = [k for e in events if e.kind != "updated" for k in e.sources] if citations else []
-    children = _children_of(view.boxes)
-    return _draw_tree(
-        _TreeView(view.top, children, labels, styles),
-        _Words(
-            lines,
-            _change_legend(view, words_lang),
-            _footnote(list(dict.fromkeys(keys)), sources, words_lang),
-        ),
-        ax=ax,
-        families=families,
-        dates=(a.date, b.date),
-        width=width,
-        folded=dict(view.hidden),
+    words = _Words(
+        lines,
+        _change_legend(view, words_lang),
+        _footnote(list(dict.fromkeys(keys)), sources, words_lang),
     )
+    tree = _TreeView(view.top, _children_of(view.boxes), labels, styles)
+    return _ChangeParts(tree, words, families, dict(view.hidden))
 
 
 @dataclass
@@ -523,8 +556,11 @@ class Steps:
     dates: tuple[dt.date, ...]
 
 
-#: The size of one step's panel, in inches, and how many panels a row holds.
-STEP_INCHES, STEP_COLUMNS = (8.0, 5.5), 2
+#: A row of step panels is filled up to this width, in points (two panels of a page's width),
+#: or to the width of the widest panel if that is more; then the next panel starts a row.
+STEP_ROW_WIDTH = 1150.0
+#: Space between step panels, in points.
+STEP_GAP = 24.0
 
 
 def draw_change_steps(
@@ -540,37 +576,120 @@ def draw_change_steps(
 
     ``diffs[i]`` is the diff (or events) from ``snapshots[i]`` to ``snapshots[i + 1]``, e.g.
     ``history.diff(...)``. Each panel draws only the units that changed and the units above
-    them, with the others counted in their parent's box; ``width`` is the figure's, in inches.
+    them, with the others counted in their parent's box. A panel is as large as its chart
+    needs for its labels to be as large as an org chart's, and the panels follow each other
+    in rows, in the order of the steps; ``width`` is the figure's, in inches (everything is
+    scaled to it).
     """
     import matplotlib.pyplot as plt
 
     count = len(diffs)
     if count < 1 or len(snapshots) != count + 1:
         raise ValueError("draw_change_steps needs n + 1 snapshots and the n diffs between them")
-    columns = min(STEP_COLUMNS, count)
-    rows = -(-count // columns)
-    inches = (STEP_INCHES[0] * columns, STEP_INCHES[1] * rows)
-    if width is not None:
-        inches = (width, width * inches[1] / inches[0])
-    figure = plt.figure(figsize=inches, layout="constrained")
-    axes = figure.subplots(rows, columns, squeeze=False).flat
-    charts = []
-    first, last = snapshots[0].date.isoformat(), snapshots[-1].date.isoformat()
     words_lang = "zh" if lang == "zh" else "en"
-    for index, (ax, diff) in enumerate(zip(axes, diffs, strict=False)):
-        a, b = snapshots[index], snapshots[index + 1]
-        step = word(
-            "step_of", words_lang, index=index + 1, count=count, a=a.date.isoformat(),
-            b=b.date.isoformat(),
-        )  # fmt: skip
-        charts.append(
-            draw_change_chart(a, b, diff, ax=ax, lang=lang, title=step, changed_only=True)
-        )
-    for ax in list(axes):
-        ax.set_axis_off()  # the panels a last, short row leaves empty
+    panels = [_step_panel(snapshots, diffs, index, lang) for index in range(count)]
+    first, last = snapshots[0].date.isoformat(), snapshots[-1].date.isoformat()
     heading = title or word("changes_from", words_lang, a=first, b=last)
-    figure.suptitle(heading, x=0.01, ha="left", fontweight="bold", fontsize=TITLE_SIZE)
+    grid = _step_grid([panel.size for panel in panels])
+    scale = 1.0 if width is None else width * 72 / grid.width
+    figure = plt.figure(figsize=(grid.width * scale / 72, grid.height * scale / 72))
+    charts = []
+    for panel, (x, y, box_width, box_height) in zip(panels, grid.boxes, strict=True):
+        place = (x, grid.height - y - box_height, box_width, box_height)
+        ax = figure.add_axes(_fractions(place, grid.width, grid.height))
+        parts = panel.parts
+        charts.append(
+            _draw_tree(
+                parts.tree,
+                parts.words,
+                ax=ax,
+                families=parts.families,
+                dates=panel.dates,
+                folded=parts.folded,
+            )
+        )
+    families, _ = text_families(words_lang, [heading])
+    figure.text(
+        MARGIN / grid.width,
+        1 - MARGIN / grid.height,
+        heading,
+        ha="left",
+        va="top",
+        fontproperties=TextMeasure(families).font(TITLE_SIZE * scale, "bold"),
+        color=INK,
+        parse_math=False,
+    )
     return Steps(figure, charts, tuple(s.date for s in snapshots))
+
+
+@dataclass(frozen=True, slots=True)
+class _StepPanel:
+    """One step's change chart to draw, and the size of its axes in points at full scale."""
+
+    parts: _ChangeParts
+    dates: tuple[dt.date, dt.date]
+    size: tuple[float, float]
+
+
+def _step_panel(
+    snapshots: Sequence[Snapshot], diffs: Sequence[Any], index: int, lang: str
+) -> _StepPanel:
+    """The chart of step ``index`` and the axes it needs: its tree at full scale below its
+    legend, as :func:`_fit_axes` places them, at least as wide as its title."""
+    a, b = snapshots[index], snapshots[index + 1]
+    step = word(
+        "step_of", "zh" if lang == "zh" else "en", index=index + 1, count=len(diffs),
+        a=a.date.isoformat(), b=b.date.isoformat(),
+    )  # fmt: skip
+    parts = _change_parts(a, b, diffs[index], None, None, lang, None, None, step, True, True)
+    words = dataclasses.replace(parts.words, title_size=SUB_SIZE, legend_size=LEGEND_SIZE)
+    parts = dataclasses.replace(parts, words=words)
+    measure = _measure_for(parts.families, words)
+    layout = _lay_out(parts.tree, measure)
+    titles = [measure.width(line, SUB_SIZE) * 1.05 for line in words.heading[-2:]]
+    width = max(layout.width + 16.0, *titles) + 2.0  # a little to spare for rounding
+    _, rows = _legend_shape(words.legend, width, measure, LEGEND_SIZE)
+    band = rows * LEGEND_SIZE * 1.75 + 6 if words.legend else 0.0
+    return _StepPanel(parts, (a.date, b.date), (width, layout.height + 20.0 + band + 2.0))
+
+
+@dataclass(frozen=True, slots=True)
+class _StepGrid:
+    """Where the step panels go: the figure's size and each panel's axes (left, top, width,
+    height), in points from the figure's top left corner."""
+
+    width: float
+    height: float
+    boxes: list[tuple[float, float, float, float]]
+
+
+def _step_grid(sizes: Sequence[tuple[float, float]]) -> _StepGrid:
+    """Panels of ``sizes`` in reading order, in rows no wider than :data:`STEP_ROW_WIDTH` (or
+    the widest panel), each row as high as its highest panel, below the figure's heading."""
+    limit = max(STEP_ROW_WIDTH, *(width for width, _ in sizes))
+    rows: list[list[tuple[float, float]]] = [[]]
+    for size in sizes:
+        used = sum(width for width, _ in rows[-1]) + STEP_GAP * len(rows[-1])
+        if rows[-1] and used + size[0] > limit:
+            rows.append([])
+        rows[-1].append(size)
+    boxes = []
+    top = MARGIN + TITLE_SIZE * 1.5 + 6
+    for row in rows:
+        left = MARGIN
+        for width, height in row:
+            boxes.append((left, top + STEP_TITLE, width, height))
+            left += width + STEP_GAP
+        top += STEP_TITLE + max(height for _, height in row) + STEP_GAP
+    widest = max(sum(width for width, _ in row) + STEP_GAP * (len(row) - 1) for row in rows)
+    return _StepGrid(widest + 2 * MARGIN, top - STEP_GAP + MARGIN, boxes)
+
+
+def _fractions(
+    box: tuple[float, float, float, float], width: float, height: float
+) -> tuple[float, float, float, float]:
+    """``box`` (left, bottom, width, height in points) as fractions of a figure's size."""
+    return (box[0] / width, box[1] / height, box[2] / width, box[3] / height)
 
 
 def _children_of(boxes: Mapping[str, Any]) -> Callable[[str], Sequence[str]]:
@@ -773,14 +892,24 @@ class _TreeView:
     """Whether to stack subtrees, not only leaves, while that makes a wide chart smaller."""
 
 
+#: Title, subtitle, legend and footnote sizes, in points at full scale.
+TITLE_SIZE, SUB_SIZE, LEGEND_SIZE, NOTE_SIZE = 13.0, 9.5, 8.0, 7.0
+#: In axes given by the caller: the smallest label size a chart folds its levels to keep, and
+#: the sizes of its title and legend (which do not scale with the tree).
+MIN_AXES_FONT, AXES_TITLE_SIZE, AXES_LEGEND_SIZE = 6.0, 8.5, 6.5
+
+
 @dataclass(frozen=True, slots=True)
 class _Words:
     """The text around the tree: heading lines (the next to last one is the title), legend
-    entries, and the footnote."""
+    entries, and the footnote; and, in axes given by the caller, the sizes of the title and
+    legend."""
 
     heading: Sequence[str]
     legend: Sequence[tuple[str, Any]]
     footnote: str = ""
+    title_size: float = AXES_TITLE_SIZE
+    legend_size: float = AXES_LEGEND_SIZE
 
 
 @dataclass(frozen=True, slots=True)
@@ -809,11 +938,8 @@ class _AxesFit:
     """Whether the legend is at the right of the tree rather than above it."""
 
 
-#: Title, subtitle, legend and footnote sizes, in points at full scale.
-TITLE_SIZE, SUB_SIZE, LEGEND_SIZE, NOTE_SIZE = 13.0, 9.5, 8.0, 7.0
-#: In axes given by the caller: the smallest label size a chart folds its levels to keep, and
-#: the sizes of its title and legend (which do not scale with the tree).
-MIN_AXES_FONT, AXES_TITLE_SIZE, AXES_LEGEND_SIZE = 6.0, 8.5, 6.5
+#: The room above a step panel's axes for its two-line title, in points.
+STEP_TITLE = 2 * SUB_SIZE * 1.3 + 8.0
 
 
 def _lay_out(tree: _TreeView, measure: TextMeasure, columns: int | None = None) -> TreeLayout:
@@ -914,7 +1040,7 @@ def _draw_tree(
         _add_page_text(chart, page, words, measure)
     elif words.legend:
         chart.legend = _legend(
-            ax, words.legend, columns, measure, AXES_LEGEND_SIZE, scale=1.0, **where
+            ax, words.legend, columns, measure, words.legend_size, scale=1.0, **where
         )
     return chart
 
@@ -997,7 +1123,7 @@ def _own_axes(page: _Page, width: float | None) -> tuple[Figure, Axes, float]:
 
 def _add_axes_title(ax: Axes, words: _Words, measure: TextMeasure) -> Text:
     title = "\n".join(words.heading[-2:])
-    font = measure.font(AXES_TITLE_SIZE)
+    font = measure.font(words.title_size)
     return ax.set_title(title, loc="left", color=INK, fontproperties=font, parse_math=False)
 
 
@@ -1010,7 +1136,7 @@ def _fit_axes(ax: Axes, layout: TreeLayout, words: _Words, measure: TextMeasure)
     points = 72 / figure.dpi
     box_width, box_height = extent.width * points, extent.height * points
     tree_width, tree_height = layout.width + 16.0, layout.height + 20.0
-    size = AXES_LEGEND_SIZE
+    size = words.legend_size
     columns, rows = _legend_shape(words.legend, box_width, measure, size)
     band = rows * size * 1.75 + 6 if words.legend else 0.0
     scale = min(1.0, box_width / tree_width, max(box_height - band, 1.0) / tree_height)
