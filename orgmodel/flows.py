@@ -17,7 +17,7 @@ True
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -117,9 +117,11 @@ def flows(
         How far below the top the blocks are (1: the units directly under it). A unit above the
         level is in no block.
     min_size : int
-        On each date, the units that hold fewer than this many units (themselves included) are
-        pooled into one block of "other units" at the foot of the column, so that each block
-        drawn is a group worth a name (1 keeps every unit a block).
+        The units that hold fewer than this many units (themselves included) on every date
+        drawn are pooled into one block of "other units" at the foot of each column, so that
+        each block drawn is a group worth a name (1 keeps every unit a block). A unit that is a
+        block on one date is a block on every date it is at the level, so that it never sinks
+        into the pool on one date and stands out on another.
 
     Examples
     --------
@@ -136,7 +138,8 @@ def flows(
     chosen = _dates(history, dates, level, columns)
     snapshots = [history.snapshots[i] for i in chosen]
     placed = [placement(s, level) for s in snapshots]
-    raw = [_blocks(s, where, min_size) for s, where in zip(snapshots, placed, strict=True)]
+    named = _named(placed, min_size)
+    raw = [_blocks(s, where, named) for s, where in zip(snapshots, placed, strict=True)]
     ordered = _order(raw)
     built = tuple(
         Column(s.date, s.title, tuple(blocks)) for s, blocks in zip(snapshots, ordered, strict=True)
@@ -158,13 +161,28 @@ def _dates(
 # Blocks -----------------------------------------------------------------------------------------
 
 
-def _blocks(snapshot: Snapshot, where: Mapping[str, str], min_size: int) -> list[Block]:
+def _members(where: Mapping[str, str]) -> dict[str, list[str]]:
+    """The units of each block's head, from each unit's head."""
     members: dict[str, list[str]] = {}
     for uid, head in where.items():
         members.setdefault(head, []).append(uid)
+    return members
+
+
+def _named(placed: Sequence[Mapping[str, str]], min_size: int) -> set[str]:
+    """The heads that hold at least ``min_size`` units on one of the dates."""
+    return {
+        head
+        for where in placed
+        for head, units in _members(where).items()
+        if len(units) >= min_size
+    }
+
+
+def _blocks(snapshot: Snapshot, where: Mapping[str, str], named: Collection[str]) -> list[Block]:
     blocks, pooled = [], []
-    for head, units in members.items():
-        if len(units) >= min_size:
+    for head, units in _members(where).items():
+        if head in named:
             unit = snapshot.units[head]
             blocks.append(Block(head, unit.name, unit.name_zh, unit.kind, tuple(units)))
         else:

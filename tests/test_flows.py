@@ -34,25 +34,32 @@ def head(snapshot, uid: str, level: int) -> str:
     return chain[len(chain) - 1 - level]
 
 
+def head_sizes(snapshot, level: int) -> dict[str, int]:
+    """How many units each head at ``level`` holds, itself included."""
+    sizes: dict[str, int] = {}
+    for uid in snapshot.units:
+        if snapshot.depth(uid) >= level:
+            sizes[head(snapshot, uid, level)] = sizes.get(head(snapshot, uid, level), 0) + 1
+    return sizes
+
+
 def check_against_data(history: orgmodel.History, view: Flows) -> None:
-    for column in view.columns:
+    every = [head_sizes(history.at(column.date), view.level) for column in view.columns]
+    # A head is a block on every date if it holds enough units on one of them.
+    named = {uid for sizes in every for uid, size in sizes.items() if size >= view.min_size}
+    for column, sizes in zip(view.columns, every, strict=True):
         snapshot = history.at(column.date)
         counted = [uid for block in column.blocks for uid in block.units]
         expected = {u for u in snapshot.units if snapshot.depth(u) >= view.level}
         assert sorted(counted) == sorted(expected)  # each unit once, none left out
-        sizes: dict[str, int] = {}
-        for uid in expected:
-            sizes[head(snapshot, uid, view.level)] = (
-                sizes.get(head(snapshot, uid, view.level), 0) + 1
-            )
         for block in column.blocks:
             for uid in block.units:
                 if block.unit is not None:
                     assert head(snapshot, uid, view.level) == block.unit
                 else:
-                    assert sizes[head(snapshot, uid, view.level)] < view.min_size
+                    assert head(snapshot, uid, view.level) not in named
             if block.unit is not None:
-                assert block.size == sizes[block.unit] >= view.min_size
+                assert block.size == sizes[block.unit] and block.unit in named
         assert [b.unit for b in column.blocks].count(None) <= 1
         if column.blocks:  # the pool, if any, at the foot
             assert column.blocks[-1].unit is None or None not in [b.unit for b in column.blocks]

@@ -164,9 +164,10 @@ WORDS: Mapping[str, Mapping[str, str]] = {
     "directly_under": {"en": "directly under the top", "zh": "顶层直属"},
     "levels_under": {"en": "{count} levels below the top", "zh": "顶层以下第 {count} 层"},
     "flow_pooled": {
-        "en": "On each date, units holding fewer than {size} are pooled as 'other units'; "
+        "en": "Units holding fewer than {size} on every date shown are pooled as 'other units'; "
         "snapshots of {a} to {b}, {count} of them.",
-        "zh": "各日期所含单位少于 {size} 个的单位合为“其他单位”；快照 {a} 至 {b}，共 {count} 个。",
+        "zh": "在所示各日期所含单位均少于 {size} 个的单位合为“其他单位”；"
+        "快照 {a} 至 {b}，共 {count} 个。",
     },
     "other_units": {"en": "{count} other units", "zh": "其他 {count} 个单位"},
     "other_unit": {"en": "{count} other unit", "zh": "其他 {count} 个单位"},

@@ -206,6 +206,10 @@ def _geometry(view: Flows, ink: _Ink) -> _Geometry:
     titles = [wrap_to_width(c.title, BLOCK + SPACE - 10, measure, LABEL_SIZE) for c in view.columns]
     header = (1 + max((len(t) for t in titles), default=0)) * LINE + 8
     width = 2 * MARGIN + len(view.columns) * BLOCK + (len(view.columns) - 1) * SPACE
+    if lines and any(
+        measure.width(line, LABEL_SIZE) > BLOCK - 8 for text in lines[-1] for line in text
+    ):
+        width += SPACE  # the last column's long names reach into room of their own
     heading = tuple(_heading_lines(view, ink, width - 2 * MARGIN))
     top_room = 2 * MARGIN + TITLE_SIZE * 1.5 + SUB_SIZE * 1.5 * (len(heading) - 1)
     full = top_room + header + height + MARGIN
@@ -218,7 +222,16 @@ def _label_lines(text: str, size: int, measure: TextMeasure) -> tuple[str, ...]:
     narrow = wrap_to_width(text, BLOCK - 8, measure, LABEL_SIZE)
     if len(narrow) * LINE + 3 <= size * UNIT_MAX:
         return tuple(narrow)
-    return tuple(wrap_to_width(text, BLOCK + SPACE - 12, measure, LABEL_SIZE))
+    wide = BLOCK + SPACE - 12
+    lines = wrap_to_width(text, wide, measure, LABEL_SIZE)
+    # As many lines as the smallest unit height leaves room for: every block is named.
+    room = max(1, int((size * UNIT_MIN + 1) // LINE))
+    if len(lines) <= room:
+        return tuple(lines)
+    last = " ".join(lines[room - 1 :])
+    while last and measure.width(last + "…", LABEL_SIZE) > wide:
+        last = last[:-1].rstrip()
+    return (*lines[: room - 1], last + "…")
 
 
 def _colours(view: Flows) -> dict[str | None, str]:
@@ -250,11 +263,11 @@ def _draw_blocks(
                 linewidth=chart.scale,
             )
             patch.set_zorder(2)
+            patch.set_clip_on(False)  # a block's edge on the chart's edge is drawn whole
             chart.ax.add_patch(patch)
             chart.blocks.append(patch)
             lines = geometry.lines[c][b]
-            if len(lines) * LINE <= tall + 1:  # else no room: the block is too small for its name
-                chart.labels.append(_block_label(chart, _x(c), top + tall / 2, lines, ink))
+            chart.labels.append(_block_label(chart, _x(c), top + tall / 2, lines, ink))
 
 
 def _block_label(chart: FlowChart, x: float, y: float, lines: Sequence[str], ink: _Ink) -> Text:
