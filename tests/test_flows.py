@@ -15,7 +15,7 @@ import matplotlib.pyplot as plt
 import pytest
 
 import orgmodel
-from orgmodel.drawing.flow import draw_flow_chart
+from orgmodel.drawing.flow import MARGIN, draw_flow_chart
 from orgmodel.drawing.orgchart import FONT_SIZE
 from orgmodel.flows import COLUMNS, Flows, flows
 from orgmodel.periods import OPENING_WEIGHT, choose_periods, moved
@@ -262,3 +262,21 @@ def test_a_flow_chart_is_scaled_to_a_width() -> None:
         full.figure.get_size_inches()[1] * chart.scale
     )
     assert all(t.get_fontsize() == pytest.approx(FONT_SIZE * chart.scale) for t in chart.labels)
+
+
+def test_a_flow_chart_drawn_into_given_axes_fits_them() -> None:
+    figure, axes = plt.subplots(2, 2, figsize=(10, 7), dpi=100)
+    chart = draw_flow_chart(orgmodel.load_history(), ax=axes[0][1])
+    renderer = figure.canvas.get_renderer()
+    frame = axes[0][1].get_window_extent(renderer)
+    labels = [t.get_window_extent(renderer) for t in chart.labels]
+    for extent in labels:  # inside its axes, none over another
+        assert frame.x0 - 1 <= extent.x0 and extent.x1 <= frame.x1 + 1
+        assert frame.y0 - 1 <= extent.y0 and extent.y1 <= frame.y1 + 1
+    for i, extent in enumerate(labels):
+        assert not any(overlaps(extent, other) for other in labels[i + 1 :])
+    full = draw_flow_chart(orgmodel.load_history())
+    width = frame.width * 72 / 100
+    assert chart.scale == pytest.approx(
+        width / (full.figure.get_size_inches()[0] * 72 - 2 * MARGIN)
+    )

@@ -168,7 +168,17 @@ def _open(view: Flows, ax: Axes | None, geometry: _Geometry, width: float | None
     chart.ax.set_xlim(0, geometry.width - 2 * MARGIN)
     chart.ax.set_ylim(geometry.height, -geometry.header)
     chart.ax.set_axis_off()
+    if ax is not None:
+        chart.scale = _fitted_scale(ax, geometry)
     return chart
+
+
+def _fitted_scale(ax: Axes, geometry: _Geometry) -> float:
+    """Fit the chart into axes given, keeping its shape: the scale of its text and lines."""
+    ax.set_aspect("equal", adjustable="box")
+    ax.apply_aspect()
+    inches = ax.get_figure().get_size_inches()  # type: ignore[union-attr]
+    return float(ax.get_position().width * inches[0] * 72 / (geometry.width - 2 * MARGIN))
 
 
 def _x(column: int) -> float:
