@@ -889,35 +889,40 @@ def timeline(
     _save_picture(drawn.figure, output, dpi, used)
 
 
+FlowLevelOption = Annotated[
+    int,
+    typer.Option("--level", min=1, metavar="N", help="Blocks at this many levels below the top."),
+]
+FlowDatesOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--date",
+        metavar="DATE",
+        help="A column at the snapshot in force on this date (repeat it; default: the first "
+        "and last snapshots and those that open the history's lasting periods at the level, or "
+        "every one if few).",
+        show_default=False,
+    ),
+]
+FlowMinSizeOption = Annotated[
+    int,
+    typer.Option(
+        "--min-size",
+        min=1,
+        metavar="N",
+        help="Pool the units holding fewer units than this on every date shown as 'other "
+        "units' (1: none).",
+    ),
+]
+
+
 @app.command()
 def flow(
     output: OutputOption,
     data: DataOption = None,
-    level: Annotated[
-        int,
-        typer.Option(
-            "--level", min=1, metavar="N", help="Blocks at this many levels below the top."
-        ),
-    ] = 1,
-    dates: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--date",
-            metavar="DATE",
-            help="A column at the snapshot in force on this date (repeat it; default: the "
-            "snapshots where the level changes most, or every one if few).",
-            show_default=False,
-        ),
-    ] = None,
-    min_size: Annotated[
-        int,
-        typer.Option(
-            "--min-size",
-            min=1,
-            metavar="N",
-            help="Pool the units holding fewer units than this as 'other units' (1: none).",
-        ),
-    ] = 2,
+    level: FlowLevelOption = 1,
+    dates: FlowDatesOption = None,
+    min_size: FlowMinSizeOption = 2,
     lang: LangOption = "en",
     dpi: DpiOption = None,
     width: WidthOption = None,

@@ -138,8 +138,9 @@ def flows(
     chosen = _dates(history, dates, level, columns)
     snapshots = [history.snapshots[i] for i in chosen]
     placed = [placement(s, level) for s in snapshots]
-    named = _named(placed, min_size)
-    raw = [_blocks(s, where, named) for s, where in zip(snapshots, placed, strict=True)]
+    members = [_members(where) for where in placed]
+    named = _named(members, min_size)
+    raw = [_blocks(s, heads, named) for s, heads in zip(snapshots, members, strict=True)]
     ordered = _order(raw)
     built = tuple(
         Column(s.date, s.title, tuple(blocks)) for s, blocks in zip(snapshots, ordered, strict=True)
@@ -169,19 +170,16 @@ def _members(where: Mapping[str, str]) -> dict[str, list[str]]:
     return members
 
 
-def _named(placed: Sequence[Mapping[str, str]], min_size: int) -> set[str]:
+def _named(members: Sequence[Mapping[str, list[str]]], min_size: int) -> set[str]:
     """The heads that hold at least ``min_size`` units on one of the dates."""
-    return {
-        head
-        for where in placed
-        for head, units in _members(where).items()
-        if len(units) >= min_size
-    }
+    return {head for heads in members for head, units in heads.items() if len(units) >= min_size}
 
 
-def _blocks(snapshot: Snapshot, where: Mapping[str, str], named: Collection[str]) -> list[Block]:
+def _blocks(
+    snapshot: Snapshot, members: Mapping[str, list[str]], named: Collection[str]
+) -> list[Block]:
     blocks, pooled = [], []
-    for head, units in _members(where).items():
+    for head, units in members.items():
         if head in named:
             unit = snapshot.units[head]
             blocks.append(Block(head, unit.name, unit.name_zh, unit.kind, tuple(units)))
