@@ -43,8 +43,11 @@ Units only in ``a``
     left the group). Undeclared: ``absorbed`` if a unit of ``b`` names it in its lineage
     (``into`` that unit) or if it is matched by overlap (below, ``inferred=True``); otherwise
     it went with its parent when its parent went too (same ``how`` and ``into``,
-    ``along_with`` naming the ancestor); otherwise ``divested`` if its status in ``a`` was
-    ``sale_agreed``; otherwise ``dissolved``.
+    ``along_with`` naming the ancestor); otherwise ``divested`` if its plan in ``a`` was
+    ``sale_agreed``; otherwise ``spun_off`` along with its parent when the parent left the group
+    in that step (it stays in ``b`` outside the group, and the records stop following what is
+    inside it); otherwise ``dissolved`` when some of its own sub-units are still in ``b``
+    (they were handed elsewhere); otherwise ``unrecorded``: the data does not say how it went.
 
     ``sale_agreed`` never moves a unit's standing: an agreed sale (or one called off) is a
     ``status_changed``; the unit leaves when the sale completes.
@@ -797,13 +800,33 @@ def _departures(
                 went = how_gone(parent)
                 result = went._replace(along=went.along or parent)
             else:
-                result = _Departure("dissolved", None, None, False)
+                result = _undeclared(pair, uid, parent)
         found[uid] = result
         return result
 
     for uid in scan.gone:
         how_gone(uid)
     return found
+
+
+def _undeclared(pair: _Pair, uid: str, parent: str | None) -> _Departure:
+    """How a unit went that nothing declares or matches: with its parent when the parent left
+    the group in this step (the records stop following what is inside it), dissolved when its
+    own sub-units live on elsewhere, and otherwise not recorded: the data does not say."""
+    if parent is not None and _left_group(pair, parent):
+        return _Departure("spun_off", None, parent, False)
+    if any(child in pair.b.units for child in pair.a.children(uid)):
+        return _Departure("dissolved", None, None, False)
+    return _Departure("unrecorded", None, None, False)
+
+
+def _left_group(pair: _Pair, uid: str) -> bool:
+    after = pair.b.units.get(uid)
+    return (
+        after is not None
+        and STANDING[after.status] == "outside"
+        and STANDING[pair.a.units[uid].status] != "outside"
+    )
 
 
 def _as_declared(pair: _Pair, uid: str, declared: Removal, lineage: _Lineage) -> _Departure:

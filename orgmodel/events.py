@@ -150,7 +150,10 @@ _HOW_ZH: Final[dict[str, str]] = {
     "divested": "出售",
     "absorbed": "并入",
     "spun_off": "分拆出集团",
+    "unrecorded": "不再列出（去向未载明）",
 }
+#: The English words for a removal, where they are not the value itself.
+_HOW_EN: Final[dict[str, str]] = {"spun_off": "spun off", "unrecorded": "gone, how not recorded"}
 _STANDING_ZH: Final[dict[str, str]] = {
     "in_line": "体系内",
     "standalone": "独立运营",
@@ -260,7 +263,7 @@ class Added(_Event):
         edit.arrive(self.record)
 
 
-RemovedHow = Literal["dissolved", "divested", "absorbed", "spun_off"]
+RemovedHow = Literal["dissolved", "divested", "absorbed", "spun_off", "unrecorded"]
 
 
 def _inference(event: Removed | Split | Merged, lang: Lang) -> str:
@@ -280,14 +283,15 @@ class Removed(_Event):
     """A unit of the earlier snapshot that is not in the later one."""
 
     title: ClassVar[str] = "Removed"
-    title_zh: ClassVar[str] = "撤销"
+    title_zh: ClassVar[str] = "移除"
     kind: Literal["removed"] = "removed"
     unit: str
     name: str
     parent: str | None
     how: RemovedHow = Field(
-        description="dissolved (wound up), divested (sold), absorbed (taken into `into`), or "
-        "spun_off (left the group along with `along_with`)."
+        description="dissolved (wound up), divested (sold), absorbed (taken into `into`), "
+        "spun_off (left the group along with `along_with`), or unrecorded (gone, and neither "
+        "the data nor the structure says how)."
     )
     into: str | None = Field(None, description="With absorbed: the unit that took it in.")
     along_with: str | None = Field(
@@ -307,7 +311,7 @@ class Removed(_Event):
             parent = w.unit(self.parent, before)
             where, where_zh = f" (under {parent})", f"（原属 {parent}）"
         text = _say(
-            lang, f"{unit}{where}: {_words(self.how)}", f"{unit}{where_zh}：{_HOW_ZH[self.how]}"
+            lang, f"{unit}{where}: {_HOW_EN.get(self.how, self.how)}", f"{unit}{where_zh}：{_HOW_ZH[self.how]}"
         )
         if self.into is not None:
             into = w.unit(self.into, self.date)

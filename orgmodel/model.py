@@ -423,8 +423,9 @@ class SnapshotFile(_Model):
     removed: dict[UnitId, Removal] = Field(
         default_factory=dict,
         description="Units of the previous snapshot that are gone from this one, and how they "
-        "went. Optional: without it, a unit named in another's lineage counts as absorbed and "
-        "any other as dissolved.",
+        "went. Optional: without it, a unit named in another's lineage counts as absorbed, "
+        "one whose sub-units live on elsewhere as dissolved, one under a unit that left the "
+        "group as spun off with it, and any other as gone with no word on how.",
     )
 
     @field_validator("date", mode="before")

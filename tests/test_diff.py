@@ -56,11 +56,63 @@ CASES: list[tuple[str, list[Unit], list[Unit], dict[str, Removal], list[tuple[An
     ("nothing", [u("x")], [u("x")], {}, []),
     ("added", [], [u("x")], {}, [("added", {"unit": "x", "name": "X", "parent": "g"})]),
     (
-        "dissolved",
+        "gone with nothing to say how",
         [u("x")],
         [],
         {},
-        [("removed", {"unit": "x", "name": "X", "parent": "g", "how": "dissolved"})],
+        [("removed", {"unit": "x", "name": "X", "parent": "g", "how": "unrecorded"})],
+    ),
+    (
+        "dissolved when its sub-units live on elsewhere",
+        [u("x"), u("y"), u("z"), u("c", "x"), u("d", "x")],
+        [u("y"), u("z"), u("c", "y"), u("d", "z")],
+        {},
+        [
+            ("removed", {"unit": "x", "name": "X", "parent": "g", "how": "dissolved"}),
+            ("moved", {"unit": "c", "old_parent": "x", "new_parent": "y"}),
+            ("moved", {"unit": "d", "old_parent": "x", "new_parent": "z"}),
+        ],
+    ),
+    (
+        "a sub-unit no longer followed once its parent leaves the group goes with it",
+        [u("x"), u("c", "x")],
+        [u("x", status="affiliate")],
+        {},
+        [
+            (
+                "removed",
+                {"unit": "c", "name": "C", "parent": "x", "how": "spun_off", "along_with": "x"},
+            ),
+            (
+                "spun_off",
+                {
+                    "unit": "x",
+                    "old_parent": "g",
+                    "new_parent": "g",
+                    "old_status": "active",
+                    "new_status": "affiliate",
+                },
+            ),
+        ],
+    ),
+    (
+        "a sub-unit dropped from a unit that stays inside the group is not recorded",
+        [u("x"), u("c", "x")],
+        [u("x", status="listed")],
+        {},
+        [
+            ("removed", {"unit": "c", "name": "C", "parent": "x", "how": "unrecorded"}),
+            (
+                "spun_off",
+                {
+                    "unit": "x",
+                    "old_parent": "g",
+                    "new_parent": "g",
+                    "old_status": "active",
+                    "new_status": "listed",
+                },
+            ),
+        ],
     ),
     (
         "declared divestiture takes its subtree along",
@@ -380,7 +432,7 @@ def test_threshold_out_of_range(threshold: float) -> None:
 
 def test_leaf_units_never_match() -> None:
     d = diff(snap(2020, u("a")), snap(2021, u("b")))
-    assert [brief(e)[1]["how"] for e in d.filter(kinds=["removed"])] == ["dissolved"]
+    assert [brief(e)[1]["how"] for e in d.filter(kinds=["removed"])] == ["unrecorded"]
 
 
 STEPS = [

@@ -76,6 +76,12 @@ ROWS: list[tuple[str, Event, str, str]] = [
         "地图 [maps]（原属 集团 [g]）：撤销",
     ),
     (
+        "removed-unrecorded",
+        Removed(**at(units=("maps",), unit="maps", name="Maps", parent="g", how="unrecorded")),
+        "Maps [maps] (under Group [g]): gone, how not recorded",
+        "地图 [maps]（原属 集团 [g]）：不再列出（去向未载明）",
+    ),
+    (
         "removed-absorbed-inferred",
         Removed(
             **at(units=("maps", "cloud"), unit="maps", name="Maps", parent="g", how="absorbed"),

@@ -297,7 +297,7 @@ NET_2021_2023_ZH = """\
 所用快照：2021-01-01 -> 2023-06-30
 8 项变化
 
-撤销 (1)
+移除 (1)
   - Search Co [search-co]（原属 示例集团 [group]）：并入 Shared Platform [platform]
 
 调整隶属 (1)
@@ -324,8 +324,8 @@ LINEAGE_STREAMING_ZH_MARKDOWN = """\
 ## 2021-01-01
 
 - 新增：Streaming (`streaming`)，隶属 Media Group (`media`)
-- 撤销：Video (`video`)（原属 Media Group (`media`)）：并入 Streaming (`streaming`)
-- 撤销：Music (`music`)（原属 Media Group (`media`)）：并入 Streaming (`streaming`)
+- 移除：Video (`video`)（原属 Media Group (`media`)）：并入 Streaming (`streaming`)
+- 移除：Music (`music`)（原属 Media Group (`media`)）：并入 Streaming (`streaming`)
 - 合并：Video (`video`)、Music (`music`) 合并为 Streaming (`streaming`)（据所载沿革）
 """
 

@@ -149,6 +149,7 @@ WORDS: Mapping[str, Mapping[str, str]] = {
         for status in STATUS_WORDS
     },
     "dissolved": {"en": "dissolved", "zh": "撤销"},
+    "unrecorded": {"en": "gone (how not recorded)", "zh": "不再列出（去向未载明）"},
     "divested": {"en": "divested", "zh": "出售"},
     "absorbed": {"en": "absorbed", "zh": "并入"},
     "spun_off_how": {"en": "spun off", "zh": "分拆"},
