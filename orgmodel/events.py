@@ -310,9 +310,8 @@ class Removed(_Event):
         if self.parent:
             parent = w.unit(self.parent, before)
             where, where_zh = f" (under {parent})", f"（原属 {parent}）"
-        text = _say(
-            lang, f"{unit}{where}: {_HOW_EN.get(self.how, self.how)}", f"{unit}{where_zh}：{_HOW_ZH[self.how]}"
-        )
+        how, how_zh = _HOW_EN.get(self.how, self.how), _HOW_ZH[self.how]
+        text = _say(lang, f"{unit}{where}: {how}", f"{unit}{where_zh}：{how_zh}")
         if self.into is not None:
             into = w.unit(self.into, self.date)
             text += _say(lang, f" into {into}", f" {into}")
