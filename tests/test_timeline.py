@@ -176,3 +176,19 @@ def test_width_and_dpi_set_the_picture_size(capsys, tmp_path, command) -> None:
     code, _, err = run(capsys, command, "-o", str(target), "--data", EXAMPLE, "--width", "9ft")
     assert code == 2 and err.startswith("orgmodel: --width: '9ft' is not a width")
     assert len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("kind", "lang", "expected"),
+    [
+        ("company", "en", "became a company"),
+        ("office", "en", "became an office"),
+        ("business_group", "en", "became a business group"),
+        ("company", "zh", "改为公司"),
+    ],
+)
+def test_a_change_of_kind_says_what_the_unit_became(kind: str, lang: str, expected: str) -> None:
+    from orgmodel.drawing.timeline import mark_phrase
+    from orgmodel.lanes import Phrase
+
+    assert mark_phrase(Phrase("kind", word=kind), lang) == expected

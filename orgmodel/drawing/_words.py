@@ -153,6 +153,7 @@ WORDS: Mapping[str, Mapping[str, str]] = {
     "divested": {"en": "divested", "zh": "出售"},
     "absorbed": {"en": "absorbed", "zh": "并入"},
     "spun_off_how": {"en": "spun off", "zh": "分拆"},
+    "became_kind": {"en": "became {article} {kind}", "zh": "改为{kind}"},
     # Flow charts
     "where_units_went": {"en": "{org}: where the units went", "zh": "{org}：各单位的去向"},
     "flow_blocks": {

@@ -618,7 +618,9 @@ def _phrase_text(phrase: Phrase, lang: str, chinese: bool) -> str:
     if phrase.key == "plan":
         return word(str(what), lang)
     if phrase.key == "kind":
-        return kind_word(str(what), lang)
+        kind = kind_word(str(what), lang)
+        article = "an" if kind[:1].lower() in "aeiou" else "a"
+        return word("became_kind", lang, article=article, kind=kind)
     if phrase.key in ("removed_how", "removed_into"):
         if what == "absorbed" and phrase.key == "removed_into":
             return word("absorbed_into", lang, name=names(phrase.names))
