@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
+import itertools
 import math
 import re
 import warnings
@@ -371,9 +372,9 @@ class TextMeasure:
         self._faces: dict[str, list[Any]] = {}
         self._advances: dict[tuple[str, str], float] = {}  # at 1 pt
         self._heights: dict[tuple[float, str], tuple[float, float]] = {}
-        self._outlines: dict[str, _Outline | None] = {}  # of the normal weight, at 1 pt
-        self._lines: dict[str, _LineInk | None] = {}
-        self._line_height: float | None = None
+        self._outlines: dict[tuple[str, str], _Outline | None] = {}  # at 1 pt
+        self._lines: dict[tuple[str, str], _LineInk | None] = {}
+        self._metrics: dict[str, tuple[float, float, float]] = {}
 
     def font(self, size: float, weight: str = "normal") -> FontProperties:
         """The font properties used for ``size`` and ``weight``."""
@@ -411,13 +412,13 @@ class TextMeasure:
                 self._advances[key] = glyph.linearHoriAdvance / 65536 / 100
         return self._advances[key]
 
-    def outline(self, char: str) -> _Outline | None:
-        """The outline of ``char`` in the normal weight at 1 pt (y up from the baseline), or
-        None when no face has it."""
-        if char not in self._outlines:
+    def outline(self, char: str, weight: str = "normal") -> _Outline | None:
+        """The outline of ``char`` in ``weight`` at 1 pt (y up from the baseline), or None
+        when no face has it."""
+        if (char, weight) not in self._outlines:
             import numpy as np
 
-            faces = self._font_faces("normal")
+            faces = self._font_faces(weight)
             face = next((f for f in faces if f.get_char_index(ord(char))), None)
             found = None
             if face is not None:
@@ -431,53 +432,73 @@ class TextMeasure:
                     float(points[:, 1].max()) if len(points) else 0.0,
                     float(-points[:, 1].min()) if len(points) else 0.0,
                 )
-            self._outlines[char] = found
-        return self._outlines[char]
+            self._outlines[char, weight] = found
+        return self._outlines[char, weight]
 
-    def line_ink(self, line: str) -> _LineInk | None:
-        """The outlines of the glyphs of ``line`` (see :class:`_LineInk`), or None when a
-        glyph has none."""
-        if line not in self._lines:
-            self._lines[line] = self._read_line_ink(line)
-        return self._lines[line]
+    def line_ink(self, line: str, weight: str = "normal") -> _LineInk | None:
+        """The outlines of the glyphs of ``line`` in ``weight`` (see :class:`_LineInk`), or
+        None when a glyph has none."""
+        if (line, weight) not in self._lines:
+            self._lines[line, weight] = self._read_line_ink(line, weight)
+        return self._lines[line, weight]
 
-    def _read_line_ink(self, line: str) -> _LineInk | None:
+    def _read_line_ink(self, line: str, weight: str) -> _LineInk | None:
         import numpy as np
 
-        outlines = [self.outline(char) for char in line]
+        outlines = [self.outline(char, weight) for char in line]
         if any(outline is None for outline in outlines):
             return None
         glyphs = [outline for outline in outlines if outline is not None]
         inked = [outline for outline in glyphs if len(outline.codes)]
+        kerns = self._kerning(line, weight)
+        advances = [o.advance + kern for o, kern in zip(glyphs, kerns, strict=True)]
         return _LineInk(
             np.concatenate([o.vertices for o in inked]) if inked else np.empty((0, 2)),
             np.concatenate([o.codes for o in inked]) if inked else np.empty(0, dtype=np.uint8),
             np.array([len(o.codes) for o in inked], dtype=int),
-            tuple(o.advance for o in glyphs),
+            tuple(advances),
             tuple(bool(len(o.codes)) for o in glyphs),
-            sum(o.advance for o in glyphs),
+            sum(advances),
             max((o.top for o in glyphs), default=0.0),
             max((o.bottom for o in glyphs), default=0.0),
         )
 
-    def line_height(self) -> float:
-        """The ascent plus descent of the first face at 1 pt, from its tables, as matplotlib
-        spaces lines."""
-        if self._line_height is None:
-            self._line_height = self._read_line_height()
-        return self._line_height
+    def _kerning(self, line: str, weight: str) -> list[float]:
+        """The kerning after each glyph of ``line`` at 1 pt, between two glyphs of one face,
+        as matplotlib lays out a line (unkerned, a long line comes out wider than its)."""
+        from matplotlib.ft2font import Kerning
 
-    def _read_line_height(self) -> float:
-        face = self._font_faces("normal")[0]
-        for table, ascent, descent in (
-            ("OS/2", "sTypoAscender", "sTypoDescender"),
-            ("hhea", "ascent", "descent"),
+        faces = self._font_faces(weight)
+        found = [
+            next(((f, i) for f in faces if (i := f.get_char_index(ord(char)))), None)
+            for char in line
+        ]
+        kerns = [
+            a[0].get_kerning(a[1], b[1], Kerning.UNFITTED) / 64 / 100
+            if a is not None and b is not None and a[0] is b[0]
+            else 0.0
+            for a, b in itertools.pairwise(found)
+        ]
+        return [*kerns, 0.0]
+
+    def font_metrics(self, weight: str = "normal") -> tuple[float, float, float]:
+        """The ascent, descent and line gap of the first face of ``weight`` at 1 pt, from
+        its tables, as matplotlib reads them to lay out lines."""
+        if weight not in self._metrics:
+            self._metrics[weight] = self._read_font_metrics(weight)
+        return self._metrics[weight]
+
+    def _read_font_metrics(self, weight: str) -> tuple[float, float, float]:
+        face = self._font_faces(weight)[0]
+        for table, ascent, descent, gap in (
+            ("OS/2", "sTypoAscender", "sTypoDescender", "sTypoLineGap"),
+            ("hhea", "ascent", "descent", "lineGap"),
         ):
             metrics = face.get_sfnt_table(table)
             if metrics is not None:
-                em = face.get_sfnt_table("head")["unitsPerEm"]
-                return float(metrics[ascent] - metrics[descent]) / float(em)
-        return 1.17
+                em = float(face.get_sfnt_table("head")["unitsPerEm"])
+                return metrics[ascent] / em, -metrics[descent] / em, metrics[gap] / em
+        return 0.93, 0.24, 0.0
 
     def width(self, text: str, size: float, weight: str = "normal") -> float:
         """The width in points of one line of ``text``."""
@@ -515,20 +536,22 @@ class TextMeasure:
 
 
 def label_text(
-    ax: Axes, x: float, y: float, text: str, measure: TextMeasure, **kwargs: Any
+    ax: Axes | Figure, x: float, y: float, text: str, measure: TextMeasure, **kwargs: Any
 ) -> Text:
-    """Add ``text`` to ``ax`` at ``(x, y)`` like ``ax.text``, as a label that a raster picture
-    fills from ``measure``'s cached glyph outlines.
+    """Add ``text`` to ``ax`` (or to a figure) at ``(x, y)`` like ``ax.text`` (``figure.text``),
+    as a label that a raster picture fills from ``measure``'s cached glyph outlines.
 
     matplotlib lays out and renders every glyph of every text afresh each time it draws, about
     a millisecond per label; a chart of a thousand units spent seconds on that alone. The label
     is an ordinary :class:`~matplotlib.text.Text` (its extent, font and colour are matplotlib's;
     SVG and PDF get real text), but on the Agg renderer it is drawn as one filled path of the
     outlines of its glyphs, laid out as matplotlib lays out lines: each line's ink centred in a
-    line ``linespacing`` times the font's height, lines centred as ``ha`` says. Outlines are not
-    hinted and glyphs are not kerned, so the text is a little narrower than matplotlib's, never
-    wider. Text that is rotated, framed, bold or has a glyph no font holds is drawn by
-    matplotlib.
+    line ``linespacing`` times the font's height (with ``"normal"``, a line as tall as its ink
+    or the font's ascent and descent), placed as ``ha`` and ``va`` say. Glyphs are kerned as
+    matplotlib kerns them, but outlines are not hinted, so a line may come out a little
+    narrower or wider than matplotlib's (by up to about 2% on a long line), never wider than
+    :meth:`TextMeasure.width` measures it. Text that is rotated, framed, of a weight other
+    than normal or bold, or has a glyph no font holds is drawn by matplotlib.
     """
     label = _label_class()(x, y, text, measure=measure, **kwargs)
     ax.add_artist(label)
@@ -573,24 +596,28 @@ def _label_class() -> type[Text]:
 
 
 def _from_outlines(text: Text) -> bool:
-    """Whether ``text`` can be drawn from outlines: unrotated, not framed, in the normal weight
-    and aligned as :func:`_ink_path` can align it."""
+    """Whether ``text`` can be drawn from outlines: unrotated, not framed, in the normal or
+    the bold weight and aligned as :func:`_ink_path` can align it."""
     return (
         text.get_rotation() == 0
         and not text.get_usetex()
         and text.get_bbox_patch() is None
         and not text.get_path_effects()
-        and text.get_fontweight() in ("normal", 400)
-        and isinstance(text.get_linespacing(), int | float)
-        and text.get_horizontalalignment() in ("left", "center", "right")
-        and text.get_verticalalignment() in ("top", "center", "bottom")
+        and text.get_fontweight() in _WEIGHTS
+        and (isinstance(text.get_linespacing(), int | float) or text.get_linespacing() == "normal")
+        and text.get_horizontalalignment() in _SHIFT
+        and text.get_verticalalignment() in (*_DROP, *_TO_BASELINE)
     )
 
 
 #: Where a line's ink starts, as a share of its width, for each horizontal alignment; and where
-#: a text's top is, as a share of its lines' height, for each vertical alignment.
+#: a text's top is, as a share of its lines' height, for each vertical alignment, or (aligned
+#: on its baseline) of the way down to its last line's baseline.
 _SHIFT = {"left": 0.0, "center": 0.5, "right": 1.0}
 _DROP = {"top": 0.0, "center": 0.5, "bottom": 1.0}
+_TO_BASELINE = {"baseline": 1.0, "center_baseline": 0.5}
+#: The faces :class:`TextMeasure` holds outlines of, by the weights matplotlib takes for them.
+_WEIGHTS: Mapping[str | int, str] = {"normal": "normal", 400: "normal", "bold": "bold", 700: "bold"}
 
 
 def _ink_path(text: Text, measure: TextMeasure, renderer: Any) -> Any:
@@ -600,21 +627,23 @@ def _ink_path(text: Text, measure: TextMeasure, renderer: Any) -> Any:
     from matplotlib.path import Path as MplPath
 
     em = renderer.points_to_pixels(text.get_fontsize())
-    spacing: Any = text.get_linespacing()  # a number: see _from_outlines
-    slot = spacing * measure.line_height() * em
-    lines = text.get_text().split("\n")
+    weight = _WEIGHTS[text.get_fontweight()]
+    found = [measure.line_ink(line, weight) for line in text.get_text().split("\n")]
+    inks = [ink for ink in found if ink is not None]
+    if len(inks) < len(found):
+        return None
+    drops, height = _baselines(text.get_linespacing(), inks, measure.font_metrics(weight), em)
     x0, y0 = text.get_transform().transform(text.get_unitless_position())
-    top = y0 + _DROP[text.get_verticalalignment()] * len(lines) * slot
+    align = text.get_verticalalignment()
+    if align in _TO_BASELINE:
+        top = y0 + _TO_BASELINE[align] * drops[-1]
+    else:
+        top = y0 + _DROP[align] * height
     shift = _SHIFT[text.get_horizontalalignment()]
     vertices: list[Any] = []
     codes: list[Any] = []
-    for index, line in enumerate(lines):
-        ink = measure.line_ink(line)
-        if ink is None:
-            return None
-        # matplotlib centres each line's ink in its slot; whole pixels keep it crisp.
-        ascent, descent = ink.top * em, ink.bottom * em
-        baseline = round(top - index * slot - (slot - ascent - descent) / 2 - ascent)
+    for ink, drop in zip(inks, drops, strict=True):
+        baseline = round(top - drop)  # whole pixels keep it crisp
         left = round(x0 - shift * (ink.advance * em))
         if len(ink.codes):
             vertices.append(_placed(ink, em, left, baseline))
@@ -622,6 +651,28 @@ def _ink_path(text: Text, measure: TextMeasure, renderer: Any) -> Any:
     if not vertices:
         return MplPath(np.empty((0, 2)), np.empty(0, dtype=np.uint8))
     return MplPath(np.concatenate(vertices), np.concatenate(codes))
+
+
+def _baselines(
+    spacing: Any, inks: Sequence[_LineInk], metrics: tuple[float, float, float], em: float
+) -> tuple[list[float], float]:
+    """How far below a text's top each of its lines' baselines is, and the text's height, in
+    pixels at ``em`` pixels to the point, as matplotlib lays lines out: a number ``spacing``
+    centres each line's ink in a slot that many times the font's height; ``"normal"`` gives a
+    line at least the font's ascent and descent, and lines of a text of several the font's
+    line gap between them."""
+    ascent, descent, gap = metrics
+    if spacing == "normal":
+        half_gap = gap * em / 2 if len(inks) > 1 else 0.0
+        drops, below = [], 0.0
+        for ink in inks:
+            above = max(ink.top, ascent) * em + half_gap
+            drops.append(below + above)
+            below = drops[-1] + max(ink.bottom, descent) * em + half_gap
+        return drops, below
+    slot = spacing * (ascent + descent) * em
+    drops = [i * slot + (slot + (ink.top - ink.bottom) * em) / 2 for i, ink in enumerate(inks)]
+    return drops, len(inks) * slot
 
 
 def _placed(ink: _LineInk, em: float, left: float, baseline: float) -> Any:

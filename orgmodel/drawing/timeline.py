@@ -21,6 +21,7 @@ from orgmodel.drawing._style import (
     INK,
     TextMeasure,
     kind_colours,
+    label_text,
     lighten,
     text_families,
     wrap_to_width,
@@ -406,16 +407,13 @@ def _axes_box(frame: _Frame) -> tuple[float, float, float, float]:
 
 
 def _set_axes(chart: Timeline, frame: _Frame, ink: _Ink) -> None:
-    from matplotlib.ticker import FixedLocator
-
     ax, view = chart.ax, chart.lanes
     right_days = (frame.width - 2 * MARGIN - frame.gutter) / frame.per_day
     top = -(frame.title_rows * TITLE_ROW + 4) / ROW
     ax.set_xlim(_num(view.start), _num(view.start) + right_days)
     ax.set_ylim(view.rows, top)
     _date_ticks(ax, view, ink.lang)
-    ax.xaxis.set_minor_locator(FixedLocator([_num(d) for d in view.dates]))
-    ax.tick_params(axis="x", which="minor", length=5 * ink.scale, color="#888888")
+    _snapshot_ticks(ax, view, ink.scale)
     ax.tick_params(axis="x", which="major", labelsize=LABEL_SIZE * ink.scale, length=3 * ink.scale)
     if ink.measure.families:
         ax.tick_params(axis="x", which="major", labelfontfamily=ink.measure.families)
@@ -425,10 +423,32 @@ def _set_axes(chart: Timeline, frame: _Frame, ink: _Ink) -> None:
         ax.spines[side].set_visible(False)
     ax.spines["bottom"].set_bounds(_num(view.start), _num(view.end))
     ax.spines["bottom"].set_linewidth(0.8 * ink.scale)
-    for day in view.dates:
-        ax.vlines(
-            _num(max(day, view.start)), 0, view.rows, color=RULE, lw=0.6 * ink.scale, zorder=0.5
-        )
+    days = [_num(max(day, view.start)) for day in view.dates]
+    ax.vlines(days, 0, view.rows, color=RULE, lw=0.6 * ink.scale, zorder=0.5)
+
+
+def _snapshot_ticks(ax: Axes, view: Lanes, scale: float) -> None:
+    """A tick under the axis at each snapshot's date in the period, but where a date tick
+    is: drawn as one line of tick marks, as matplotlib draws a tick, rather than as minor
+    ticks (several artists each, slow to make and to draw for a hundred dates)."""
+    from matplotlib.lines import Line2D
+
+    dated = set(ax.xaxis.get_majorticklocs())
+    days = [_num(day) for day in view.dates if day >= view.start]
+    xs = [x for x in days if x not in dated]
+    marks = Line2D(
+        xs,
+        [0.0] * len(xs),
+        transform=ax.get_xaxis_transform(which="tick1"),
+        linestyle="none",
+        marker=3,  # matplotlib.markers.TICKDOWN: the marker of a tick under an axis
+        markersize=5 * scale,
+        markeredgewidth=0.6,
+        color="#888888",
+        clip_on=False,
+        zorder=1.5,
+    )
+    ax.add_artist(marks)
 
 
 #: Concise date labels in Chinese: years, months and days with their characters.
@@ -570,15 +590,18 @@ def _draw_marks(chart: Timeline, ink: _Ink, frame: _Frame) -> None:
 
 
 def _lane_text(chart: Timeline, x: float, row: int, text: str, ink: _Ink, side: int) -> Text:
-    return chart.ax.text(
+    return label_text(
+        chart.ax,
         x,
         row + 0.5,
         text,
+        ink.measure,
         ha="left" if side > 0 else "right",
         va="center_baseline",
         fontproperties=ink.font(LABEL_SIZE),
         color=SOFT,
         parse_math=False,
+        clip_on=False,
         zorder=5,
         gid="event",
     )
@@ -765,15 +788,18 @@ def _draw_names(chart: Timeline, ink: _Ink, frame: _Frame) -> None:
             x = _num(view.start) + on_bars[lane.index].left
             where, gid = {}, "name"
         chart.labels.append(
-            ax.text(
+            label_text(
+                ax,
                 x,
                 _y(lane),
                 name,
+                ink.measure,
                 ha="left",
                 va="center_baseline",
                 fontproperties=font,
                 color=INK,
                 parse_math=False,
+                clip_on=False,
                 zorder=5,
                 gid=gid,
                 **where,
@@ -798,32 +824,41 @@ def _name_weight(depth: int) -> str:
 def _draw_titles(chart: Timeline, frame: _Frame, ink: _Ink) -> None:
     view, ax, titles = chart.lanes, chart.ax, frame.titles
     placed = zip(titles.shown, titles.texts, titles.rows, titles.ends, strict=True)
+    lines: list[tuple[float, float]] = []
     for title, text, row, ends in placed:
         x = _num(max(title.date, view.start))
         y = -(row * TITLE_ROW + 4) / ROW
-        ax.vlines(x, y - TITLE_ROW / ROW * 0.8, 0, color=RULE, lw=0.6 * ink.scale, zorder=0.5)
+        lines.append((x, y - TITLE_ROW / ROW * 0.8))
         chart.titles.append(
-            ax.text(
+            label_text(
+                ax,
                 x,
                 y,
                 text,
+                ink.measure,
                 va="bottom",
                 ha="right" if ends else "left",
                 fontproperties=ink.font(LABEL_SIZE),
                 color=INK,
                 parse_math=False,
+                clip_on=False,
             )
         )
+    if lines:
+        xs, lows = zip(*lines, strict=True)
+        ax.vlines(xs, lows, 0, color=RULE, lw=0.6 * ink.scale, zorder=0.5)
 
 
 def _draw_note(chart: Timeline, frame: _Frame, ink: _Ink) -> None:
     for index, line in enumerate(frame.note):
         top = MARGIN + frame.note_height - TITLE_ROW * index
         chart.titles.append(
-            chart.figure.text(
+            label_text(
+                chart.figure,
                 MARGIN / frame.width,
                 top / frame.height,
                 line,
+                ink.measure,
                 va="top",
                 fontproperties=ink.font(LABEL_SIZE),
                 color=SOFT,
@@ -861,10 +896,12 @@ def _draw_heading(
     for index, line in enumerate(lines):
         size = TITLE_SIZE if index == 0 else SUB_SIZE
         chart.heading.append(
-            chart.figure.text(
+            label_text(
+                chart.figure,
                 MARGIN / frame.width,
                 y,
                 line,
+                ink.measure,
                 va="top",
                 fontproperties=ink.font(size, "bold" if index == 0 else "normal"),
                 color=INK,
