@@ -264,8 +264,9 @@ def timeline_lanes(
         At most this many snapshot titles, ranked: the openings of the lasting periods at the
         depth shown first (:mod:`orgmodel.periods`), then the dates with most marks.
     room : callable, optional
-        The share of the period a lane's name needs. Given it, units under one parent whose
-        lives follow one another may share a row (see :func:`_packed`); not in a unit's story.
+        The share of the period a lane's name needs (asked once per unit: its name is the one
+        at the start of its lane). Given it, units under one parent whose lives follow one
+        another may share a row (see :func:`_packed`); not in a unit's story.
 
     Examples
     --------
@@ -279,7 +280,9 @@ def timeline_lanes(
         history.check_unit(unit)
     window = _window(history, start, end, unit)
     events = _events(history, window)
-    layout = _Layout(window, room if unit is None else None, _related(events), {})
+    layout = _Layout(
+        window, room if unit is None else None, _related(events), _first_seen(window), {}, {}
+    )
     depth, lanes, left_out = _shown(history, events, layout, unit, depth, budget)
     index = {lane.unit: lane.index for lane in lanes}
     marks = _marks(events, index, [lane.row for lane in lanes], window)
@@ -311,7 +314,7 @@ def _shown(
     if unit is not None:
         return depth, _build(layout, _focus(history, window, unit, depth or 0)), ()
     if depth is not None:
-        return depth, _build(layout, _by_depth(window.snapshots, depth)), ()
+        return depth, _build(layout, _by_depth(_levels(window.snapshots), depth)), ()
     return _choose(events, layout, budget)
 
 
@@ -376,8 +379,20 @@ def _titles(
 # Which units are shown --------------------------------------------------------------------------
 
 
-def _by_depth(snapshots: Sequence[Snapshot], depth: int) -> set[str]:
-    return {uid for s in snapshots for uid in s.units if s.depth(uid) <= depth}
+def _levels(snapshots: Sequence[Snapshot]) -> dict[str, int]:
+    """Each unit's depth below the top where it is nearest to it in the snapshots."""
+    levels: dict[str, int] = {}
+    for snapshot in snapshots:
+        for uid in snapshot.units:
+            depth = snapshot.depth(uid)
+            if depth < levels.get(uid, depth + 1):
+                levels[uid] = depth
+    return levels
+
+
+def _by_depth(levels: Mapping[str, int], depth: int) -> set[str]:
+    """The units ever within ``depth`` levels of the top (see :func:`_levels`)."""
+    return {uid for uid, level in levels.items() if level <= depth}
 
 
 def _choose(
@@ -386,24 +401,42 @@ def _choose(
     """The deepest level whose lanes fit in ``budget`` rows, its lanes, and the units left
     out: none, unless even the first level does not fit; then, taking its units in order of
     what they have to tell, each whose lane still fits (one that follows another on its row
-    takes no room)."""
+    takes no room).
+
+    Laying lanes out is the costly part of choosing, so it is skipped where the answer is
+    sure (see :func:`_fits`), and a level is not laid out at all when more than ``budget`` of
+    its units are together in a snapshot: lanes that share a row never overlap in time."""
     window = layout.window
+    levels = _levels(window.snapshots)
     deepest = max(s.depth(uid) for s in window.snapshots for uid in s.units)
-    chosen = _build(layout, _by_depth(window.snapshots, 1))
     depth = 1
     for level in range(2, deepest + 1):
-        lanes = _build(layout, _by_depth(window.snapshots, level))
-        if _rows(lanes) > budget:
+        shown = _by_depth(levels, level)
+        if _most_at_once(window, shown) > budget or not _fits(layout, shown, budget):
             break
-        chosen, depth = lanes, level
-    if _rows(chosen) <= budget:
-        return depth, chosen, ()
+        depth = level
+    first = _by_depth(levels, 1)
+    if depth > 1 or _fits(layout, first, budget):
+        return depth, _build(layout, _by_depth(levels, depth)), ()
     kept: list[str] = []
     left: list[str] = []
-    for uid in _ranked(events, window, _by_depth(window.snapshots, 1)):
-        fits = _rows(_build(layout, {*kept, uid})) <= budget
-        (kept if fits else left).append(uid)
+    for uid in _ranked(events, window, first):
+        (kept if _fits(layout, {*kept, uid}, budget) else left).append(uid)
     return 1, _build(layout, set(kept)), tuple(left)
+
+
+def _fits(layout: _Layout, shown: set[str], budget: int) -> bool:
+    """Whether the lanes of the shown units fit in ``budget`` rows: surely, without laying
+    them out, if there are no more units than rows (a lane takes one row at most)."""
+    return len(shown) <= budget or _rows(_build(layout, shown)) <= budget
+
+
+def _most_at_once(window: _Window, shown: set[str]) -> int:
+    """The most of the shown units in force together for some time in the period."""
+    return max(
+        (len(shown & s.units.keys()) for s, begin, stop in _spans(window) if begin < stop),
+        default=0,
+    )
 
 
 def _name_of(window: _Window, uid: str) -> Name:
@@ -415,7 +448,7 @@ def _name_of(window: _Window, uid: str) -> Name:
 def _deeper(window: _Window, depth: int) -> int:
     """How many units of the period are never within ``depth`` levels of the top."""
     every = {uid for s in window.snapshots for uid in s.units}
-    return len(every - _by_depth(window.snapshots, depth))
+    return len(every - _by_depth(_levels(window.snapshots), depth))
 
 
 def _rows(lanes: Sequence[Lane]) -> int:
@@ -469,9 +502,9 @@ def _focus(history: History, window: _Window, unit: str, depth: int) -> set[str]
 # Lanes ----------------------------------------------------------------------------------------
 
 
-def _ordered_ids(window: _Window, shown: set[str]) -> list[str]:
-    """The shown units in order of first appearance (the order lanes are built in)."""
-    return list(dict.fromkeys(uid for s in window.snapshots for uid in s.units if uid in shown))
+def _first_seen(window: _Window) -> tuple[str, ...]:
+    """The units of the period in order of first appearance (the order lanes are built in)."""
+    return tuple(dict.fromkeys(uid for s in window.snapshots for uid in s.units))
 
 
 def _spans(window: _Window) -> list[tuple[Snapshot, dt.date, dt.date]]:
@@ -484,26 +517,26 @@ def _spans(window: _Window) -> list[tuple[Snapshot, dt.date, dt.date]]:
     ]
 
 
-def _segments(uid: str, window: _Window) -> tuple[Segment, ...]:
-    found: list[Segment] = []
-    for snapshot, begin, stop in _spans(window):
+def _segments(uid: str, spans: Iterable[tuple[Snapshot, dt.date, dt.date]]) -> tuple[Segment, ...]:
+    """The unit's segments: runs of the snapshots in which its record's state stays the same."""
+    runs: list[list[Any]] = []  # [start, end, state]
+    for snapshot, begin, stop in spans:
         record = snapshot.units.get(uid)
         if record is None:
             continue
-        segment = _segment(record, begin, stop, top=uid == snapshot.root)
-        previous = found[-1] if found else None
-        if previous is not None and previous.end == begin and _same(previous, segment):
-            found[-1] = Segment(previous.start, stop, *_state(segment))
+        state = _state(record, top=uid == snapshot.root)
+        if runs and runs[-1][1] == begin and runs[-1][2] == state:
+            runs[-1][1] = stop
         else:
-            found.append(segment)
-    return tuple(found)
+            runs.append([begin, stop, state])
+    return tuple(Segment(begin, stop, *state) for begin, stop, state in runs)
 
 
-def _segment(record: Unit, begin: dt.date, stop: dt.date, *, top: bool) -> Segment:
+def _state(record: Unit, *, top: bool) -> tuple[Any, ...]:
+    """What a segment holds of a record, in the order of :class:`Segment`'s fields after its
+    dates: the top of the organisation is always in line."""
     standing = "in_line" if top else standing_of(record.status)
-    return Segment(
-        begin,
-        stop,
+    return (
         record.parent,
         record.status,
         record.plan,
@@ -512,22 +545,6 @@ def _segment(record: Unit, begin: dt.date, stop: dt.date, *, top: bool) -> Segme
         record.name,
         record.name_zh,
     )
-
-
-def _state(segment: Segment) -> tuple[Any, ...]:
-    return (
-        segment.parent,
-        segment.status,
-        segment.plan,
-        segment.standing,
-        segment.kind,
-        segment.name,
-        segment.name_zh,
-    )
-
-
-def _same(a: Segment, b: Segment) -> bool:
-    return _state(a) == _state(b)
 
 
 def _moves(segments: Sequence[Segment]) -> tuple[Move, ...]:
@@ -539,22 +556,34 @@ def _moves(segments: Sequence[Segment]) -> tuple[Move, ...]:
 
 
 def _main_parent(segments: Sequence[Segment], shown: Mapping[str, object]) -> str | None:
-    days: Counter[str] = Counter()
+    days: dict[str, int] = {}
     for segment in segments:
         if segment.parent is not None and segment.parent in shown:
-            days[segment.parent] += max((segment.end - segment.start).days, 1)
-    return days.most_common(1)[0][0] if days else None
+            days[segment.parent] = days.get(segment.parent, 0) + max(
+                (segment.end - segment.start).days, 1
+            )
+    return max(days, key=days.__getitem__) if days else None
 
 
 class _Layout(NamedTuple):
     """What laying lanes out needs: the period, the room names need, the pairs of units one
-    of which came from the other (predecessor, successor), and the segments worked out so far
-    (kept for the next layout of the same period)."""
+    of which came from the other (predecessor, successor), the units in the order lanes are
+    built in, and what was worked out so far for each unit, kept for the next layout of the
+    same period: its segments, and the room its name needs."""
 
     window: _Window
     room: Callable[[Lane], float] | None
     related: frozenset[tuple[str, str]]
+    order: tuple[str, ...]
     found: dict[str, tuple[Segment, ...]]
+    rooms: dict[str, float]
+
+    def room_of(self, lane: Lane) -> float:
+        """The share of the period the lane's name needs (its unit's name: asked once)."""
+        assert self.room is not None
+        if lane.unit not in self.rooms:
+            self.rooms[lane.unit] = self.room(lane)
+        return self.rooms[lane.unit]
 
 
 def _related(events: Iterable[Any]) -> frozenset[tuple[str, str]]:
@@ -573,9 +602,11 @@ def _related(events: Iterable[Any]) -> frozenset[tuple[str, str]]:
 def _build(layout: _Layout, shown: set[str]) -> tuple[Lane, ...]:
     """The lanes of the shown units, laid out as a tree, on rows."""
     found = layout.found
-    for uid in shown - found.keys():
-        found[uid] = _segments(uid, layout.window)
-    segments = {uid: found[uid] for uid in _ordered_ids(layout.window, shown) if found[uid]}
+    new = shown - found.keys()
+    spans = _spans(layout.window) if new else []
+    for uid in new:
+        found[uid] = _segments(uid, spans)
+    segments = {uid: found[uid] for uid in layout.order if uid in shown and found[uid]}
     return _lanes(segments, layout)
 
 
@@ -629,9 +660,10 @@ def _packed(lanes: Sequence[Lane], heads: set[str | None], layout: _Layout) -> t
         free: list[Lane] | None = None
         if lane.unit not in heads:
             siblings = rows.setdefault(lane.parent, [])
-            options = [row for row in siblings if _follows(row, lane, layout)]
-            related = [row for row in options if (row[-1].unit, lane.unit) in layout.related]
-            free = next(iter(related or options), None)
+            related = (row for row in siblings if (row[-1].unit, lane.unit) in layout.related)
+            free = next((row for row in related if _follows(row, lane, layout)), None)
+            if free is None:
+                free = next((row for row in siblings if _follows(row, lane, layout)), None)
         if free is None:
             free = [replace(lane, row=count)]
             count += 1
@@ -645,17 +677,16 @@ def _packed(lanes: Sequence[Lane], heads: set[str | None], layout: _Layout) -> t
 
 def _follows(row: Sequence[Lane], lane: Lane, layout: _Layout) -> bool:
     """Whether ``lane`` may follow the last lane of ``row``."""
-    assert layout.room is not None
     window, last = layout.window, row[-1]
     span = max((window.end - window.start).days, 1)
     if last.end >= window.end or last.end > lane.start:
         return False
-    if len(row) > 1 and (lane.start - last.start).days < layout.room(last) * span:
+    if len(row) > 1 and (lane.start - last.start).days < layout.room_of(last) * span:
         return False  # the earlier one's name, written on its bar, needs the room
     first = lane.segments[0].end if len(lane.segments) > 1 else lane.end
     if first >= window.end:
         first += dt.timedelta(days=TAIL_ROOM * span)
-    if (first - lane.start).days < layout.room(lane) * span:
+    if (first - lane.start).days < layout.room_of(lane) * span:
         return False  # its own name needs the room before its first change
     related = (last.unit, lane.unit) in layout.related
     return related or (lane.start - last.end).days >= FOLLOW_GAP * span

@@ -8,6 +8,7 @@ import itertools
 import pytest
 
 import orgmodel
+from orgmodel import lanes as lanes_module
 from orgmodel.lanes import FOLLOW_GAP, LANE_BUDGET, MARKED, MAX_TITLES, Lanes, timeline_lanes
 from orgmodel.periods import period_openings
 
@@ -219,3 +220,50 @@ def test_lanes_of_random_histories(seed: int) -> None:
         check_against_data(history, lanes)
     deepest = timeline_lanes(history, depth=100)
     assert {lane.unit for lane in deepest.lanes} == history.unit_ids()
+
+
+def exhaustive_choice(
+    history: orgmodel.History, budget: int, room
+) -> tuple[int, list[tuple[str, int]], list[str]]:
+    """The depth, the lanes (unit, row) and the ids left out, chosen as the rule says by laying
+    out every candidate: each level, then each first-level unit in turn."""
+    window = lanes_module._window(history, None, None, None)
+    events = lanes_module._events(history, window)
+    layout = lanes_module._Layout(
+        window, room, lanes_module._related(events), lanes_module._first_seen(window), {}, {}
+    )
+
+    def laid_out(shown: set[str]) -> list[tuple[str, int]]:
+        return [(lane.unit, lane.row) for lane in lanes_module._build(layout, shown)]
+
+    def rows(shown: set[str]) -> int:
+        return max((row for _, row in laid_out(shown)), default=-1) + 1
+
+    def level(depth: int) -> set[str]:
+        return {uid for s in window.snapshots for uid in s.units if s.depth(uid) <= depth}
+
+    depth = 1
+    for deeper in range(2, max(s.depth(u) for s in window.snapshots for u in s.units) + 1):
+        if rows(level(deeper)) > budget:
+            break
+        depth = deeper
+    if rows(level(depth)) <= budget:
+        return depth, laid_out(level(depth)), []
+    kept: list[str] = []
+    left: list[str] = []
+    for uid in lanes_module._ranked(events, window, level(1)):
+        (kept if rows({*kept, uid}) <= budget else left).append(uid)
+    return 1, laid_out(set(kept)), left
+
+
+@pytest.mark.parametrize("budget", [8, 20, LANE_BUDGET, 60])
+def test_the_depth_and_units_chosen_are_those_of_laying_out_every_candidate(budget: int) -> None:
+    cases = [bundled(), *(random_history(size, 6, seed) for size in (40, 90) for seed in range(3))]
+    for history in cases:
+        for room in (None, lambda lane: len(lane.name) / 300):
+            lanes = timeline_lanes(history, budget=budget, room=room)
+            depth, laid_out, left = exhaustive_choice(history, budget, room)
+            assert lanes.depth == depth
+            assert [(lane.unit, lane.row) for lane in lanes.lanes] == laid_out
+            names = {uid: s.units[uid].name for s in history.snapshots for uid in s.units}
+            assert [name.en for name in lanes.left_out] == [names[uid] for uid in left]
