@@ -621,6 +621,7 @@ def unit(
     data: DataOption = None,
     fmt: ReportFormatOption = "text",
     output: ReportOutput = None,
+    lang: ReportLangOption = "en",
 ) -> None:
     """A unit's record and what it rests on: names, kind, status, plan, parents, leaders,
     confidence, note, when it is present, and the sources it cites in full.
@@ -633,7 +634,8 @@ def unit(
     from orgmodel.provenance import format_unit_record, unit_record
 
     history = _history(data)
-    _emit(format_unit_record(unit_record(history, unit_id, date), fmt), output, history)
+    record = unit_record(history, unit_id, date)
+    _emit(format_unit_record(record, fmt, lang), output, history)
 
 
 @app.command()
@@ -650,6 +652,7 @@ def sources(
     data: DataOption = None,
     fmt: ReportFormatOption = "text",
     output: ReportOutput = None,
+    lang: ReportLangOption = "en",
 ) -> None:
     """The bibliography: every source with title, publisher, date and address, or one source
     in full with the units that cite it.
@@ -663,7 +666,7 @@ def sources(
     from orgmodel.provenance import format_sources, source_entries
 
     history = _history(data)
-    _emit(format_sources(source_entries(history, key), fmt), output, history)
+    _emit(format_sources(source_entries(history, key), fmt, lang), output, history)
 
 
 @app.command()
@@ -674,6 +677,7 @@ def find(
     data: DataOption = None,
     fmt: ReportFormatOption = "text",
     output: ReportOutput = None,
+    lang: ReportLangOption = "en",
 ) -> None:
     """Find units by any English or Chinese name they have had, or by id; offers the closest
     ones when nothing matches.
@@ -687,7 +691,7 @@ def find(
     from orgmodel.finding import format_found
 
     history = _history(data)
-    _emit(format_found(history.find(text), text, fmt), output, history)
+    _emit(format_found(history.find(text), text, fmt, lang), output, history)
 
 
 OutputOption = Annotated[

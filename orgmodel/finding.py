@@ -33,7 +33,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Final, Literal
 
 from orgmodel.errors import UnknownUnitError
 from orgmodel.model import Unit
@@ -208,39 +208,68 @@ def _found_json(found: Found) -> dict[str, object]:
     }
 
 
-def _found_line(found: Found, markdown: bool) -> str:
+#: The words of what find says, by language; names, ids and what matched are data.
+_WORDS: Final[dict[str, dict[str, str]]] = {
+    "en": {
+        "once": ", in the snapshot of {a}",
+        "span": ", in the snapshots of {a} to {b}",
+        "matched": "; {how} '{text}'",
+        "id": "id",
+        "name": "name",
+        "name_zh": "Chinese name",
+        "close": "close to",
+        "nothing": "No unit matches '{text}'.",
+        "closest": "No unit matches '{text}'; the closest:",
+        "found": "Units matching '{text}':",
+    },
+    "zh": {
+        "once": "，见于 {a} 的快照",
+        "span": "，见于 {a} 至 {b} 的快照",
+        "matched": "；{how}“{text}”",
+        "id": "代码",
+        "name": "英文名",
+        "name_zh": "中文名",
+        "close": "接近",
+        "nothing": "没有与“{text}”相符的单位。",
+        "closest": "没有与“{text}”相符的单位；最接近的：",
+        "found": "与“{text}”相符的单位：",
+    },
+}
+
+
+def _found_line(found: Found, markdown: bool, lang: str = "en") -> str:
     from orgmodel.markup import escape_markdown
 
-    esc = escape_markdown if markdown else str
-    names = esc(found.name) + (f" ({esc(found.name_zh)})" if found.name_zh else "")
+    esc, words = (escape_markdown if markdown else str), _WORDS[lang]
+    first, second = found.name, found.name_zh
+    if lang == "zh" and found.name_zh:
+        first, second = found.name_zh, found.name
+    names = esc(first) + (f" ({esc(second)})" if second else "")
     code = f"`{found.id}`" if markdown else f"[{found.id}]"
     span = ""
     if found.first is not None and found.last is not None:
-        span = (
-            f", in the snapshot of {found.first.isoformat()}"
-            if found.first == found.last
-            else f", in the snapshots of {found.first.isoformat()} to {found.last.isoformat()}"
-        )
+        a, b = found.first.isoformat(), found.last.isoformat()
+        span = words["once" if found.first == found.last else "span"].format(a=a, b=b)
     shown = found.matched not in (found.id, found.name, found.name_zh)
-    how = {"id": "id", "name": "name", "name_zh": "Chinese name", "close": "close to"}[found.how]
-    matched = f"; {how} '{esc(found.matched)}'" if shown or found.how == "close" else ""
+    matched = ""
+    if shown or found.how == "close":
+        matched = words["matched"].format(how=words[found.how], text=esc(found.matched))
     return f"{names} {code}{span}{matched}"
 
 
-def format_found(found: Sequence[Found], text: str, fmt: str = "text") -> str:
+def format_found(found: Sequence[Found], text: str, fmt: str = "text", lang: str = "en") -> str:
     """What :func:`find_units` found for ``text``, as ``text``, ``json`` or ``markdown``: one
     line per unit with its names, id, the dates it is present and, where it is not the unit's
-    current id or name, what matched."""
-    from orgmodel.markup import check_format
+    current id or name, what matched; the words in ``lang`` (JSON is data, the same in both)."""
+    from orgmodel.markup import check_format, check_lang
 
-    style = check_format(fmt)
+    style, lang = check_format(fmt), check_lang(lang)
     if style == "json":
         return json.dumps([_found_json(f) for f in found], ensure_ascii=False, indent=2) + "\n"
-    markdown = style == "markdown"
+    markdown, words = style == "markdown", _WORDS[lang]
     if not found:
-        return f"No unit matches '{text}'.\n"
-    close = found[0].how == "close"
-    head = f"No unit matches '{text}'; the closest:" if close else f"Units matching '{text}':"
+        return words["nothing"].format(text=text) + "\n"
+    head = words["closest" if found[0].how == "close" else "found"].format(text=text)
     bullet = "- " if markdown else "  "
-    lines = [head, *(bullet + _found_line(f, markdown) for f in found)]
+    lines = [head, *(bullet + _found_line(f, markdown, lang) for f in found)]
     return "\n".join(lines) + "\n"

@@ -20,8 +20,9 @@ import re
 from typing import Final, Literal
 
 from orgmodel.errors import OutputError
+from orgmodel.model import LANGS, Lang
 
-__all__ = ["FORMATS", "Format", "check_format", "escape_markdown"]
+__all__ = ["FORMATS", "Format", "check_format", "check_lang", "escape_markdown"]
 
 Format = Literal["text", "json", "markdown"]
 #: The formats of every report: for people, for programs, for documents.
@@ -42,3 +43,12 @@ def check_format(fmt: str) -> Format:
         if fmt == known:
             return known
     raise OutputError(f"unknown format '{fmt}'; use one of {', '.join(FORMATS)}")
+
+
+def check_lang(lang: str) -> Lang:
+    """``lang`` if it is a language the library writes in (see :data:`orgmodel.model.LANGS`),
+    else raise :class:`OutputError` naming them."""
+    for known in LANGS:
+        if lang == known:
+            return known
+    raise OutputError(f"unknown language '{lang}'; use one of {', '.join(LANGS)}")

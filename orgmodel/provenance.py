@@ -30,14 +30,21 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Final
 
 from orgmodel.dates import DateLike
 from orgmodel.errors import OrgModelError, UnknownUnitError
-from orgmodel.markup import check_format, escape_markdown
-from orgmodel.model import Source, Unit
+from orgmodel.markup import check_format, check_lang, escape_markdown
+from orgmodel.model import (
+    KIND_WORDS_ZH,
+    PLAN_WORDS_ZH,
+    STATUS_WORDS_ZH,
+    Leader,
+    Source,
+    Unit,
+)
 
 if TYPE_CHECKING:
     from orgmodel.history import History
@@ -85,6 +92,8 @@ class UnitRecord:
     periods: tuple[Period, ...]
     snapshots: int
     sources: tuple[CitedSource, ...]
+    #: The Chinese names of the unit's parents and predecessors, where they have one.
+    names_zh: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,14 +124,14 @@ def present_periods(history: History, unit_id: str) -> tuple[Period, ...]:
     return tuple(periods)
 
 
-def _name(history: History, unit_id: str, index: int) -> str:
-    """The unit's name in snapshot ``index``, or the nearest earlier (else later) one."""
+def _nearest(history: History, unit_id: str, index: int) -> Unit | None:
+    """The unit's record in snapshot ``index``, or the nearest earlier (else later) one."""
     order = [*range(index, -1, -1), *range(index + 1, len(history.snapshots))]
     for i in order:
         unit: Unit | None = history.snapshots[i].units.get(unit_id)
         if unit is not None:
-            return unit.name
-    return unit_id
+            return unit
+    return None
 
 
 def _cited(unit: Unit) -> tuple[str, ...]:
@@ -150,11 +159,15 @@ def unit_record(history: History, unit_id: str, date: DateLike | None = None) ->
             f"on {date}); it is present {spans}: give a date in one of those"
         )
     until = history.dates[index + 1] if index + 1 < len(history.dates) else None
-    chain = tuple((uid, snapshot.units[uid].name) for uid in snapshot.ancestors(unit_id))
-    lineage = tuple((uid, _name(history, uid, index)) for uid in unit.lineage)
+    above = [snapshot.units[uid] for uid in snapshot.ancestors(unit_id)]
+    before = {uid: _nearest(history, uid, index) for uid in unit.lineage}
+    chain = tuple((u.id, u.name) for u in above)
+    lineage = tuple((uid, u.name if u else uid) for uid, u in before.items())
+    named = [*above, *(u for u in before.values() if u is not None)]
+    names_zh = {u.id: u.name_zh for u in named if u.name_zh}
     sources = tuple(CitedSource(key, history.sources.get(key)) for key in _cited(unit))
     count = sum(1 for s in history.snapshots if unit_id in s.units)
-    return UnitRecord(unit, snapshot.date, until, chain, lineage, periods, count, sources)
+    return UnitRecord(unit, snapshot.date, until, chain, lineage, periods, count, sources, names_zh)
 
 
 def source_entries(history: History, key: str | None = None) -> list[SourceEntry]:
@@ -179,19 +192,93 @@ def source_entries(history: History, key: str | None = None) -> list[SourceEntry
     return [SourceEntry(k, history.sources[k], tuple(sorted(citing.get(k, ())))) for k in keys]
 
 
-def _span(period: Period) -> str:
-    if period.first == period.last:
-        return f"on {period.first.isoformat()}" + (
-            f" (until {period.until.isoformat()})" if period.until else " (the latest snapshot)"
-        )
-    end = f"until {period.until.isoformat()}" if period.until else "to the latest snapshot"
-    return f"from {period.first.isoformat()} {end}"
+#: The words of a unit record and of the bibliography, by language. Values that are data (names,
+#: notes, titles, roles) stay as written.
+_WORDS: Final[dict[str, dict[str, str]]] = {
+    "en": {
+        "Snapshot used": "Snapshot used",
+        "Kind": "Kind",
+        "Status": "Status",
+        "Plan": "Plan",
+        "Parents": "Parents",
+        "Leaders": "Leaders",
+        "Formed from": "Formed from",
+        "Confidence": "Confidence",
+        "Field confidence": "Field confidence",
+        "Note": "Note",
+        "Present": "Present",
+        "Sources": "Sources",
+        "Language": "Language",
+        "Cited by": "Cited by",
+        "in_force": "(in force until {until})",
+        "latest": "(the latest snapshot)",
+        "none": "none",
+        "root": "none (the root)",
+        "none_recorded": "none recorded",
+        "not_stated": "not stated",
+        "as_unit": "as the unit",
+        "snapshots": "in {n} snapshots, ",
+        "once": "on {a} (until {until})",
+        "once_latest": "on {a} (the latest snapshot)",
+        "span": "from {a} until {until}",
+        "span_latest": "from {a} to the latest snapshot",
+        "join": "; ",
+        "list": ", ",
+        "missing": "{key}: (not in the bibliography)",
+        "no_unit": "no unit",
+    },
+    "zh": {
+        "Snapshot used": "所用快照",
+        "Kind": "类型",
+        "Status": "状态",
+        "Plan": "计划",
+        "Parents": "上级",
+        "Leaders": "负责人",
+        "Formed from": "前身",
+        "Confidence": "可信度",
+        "Field confidence": "单项可信度",
+        "Note": "注",
+        "Present": "存续",
+        "Sources": "来源",
+        "Language": "语言",
+        "Cited by": "引用单位",
+        "in_force": "（有效至 {until} 前）",
+        "latest": "（最新快照）",
+        "none": "无",
+        "root": "无（最高层）",
+        "none_recorded": "未记载",
+        "not_stated": "未注明",
+        "as_unit": "同单位",
+        "snapshots": "见于 {n} 个快照，",
+        "once": "{a}（有效至 {until} 前）",
+        "once_latest": "{a}（最新快照）",
+        "span": "{a} 至 {until} 前",
+        "span_latest": "{a} 至最新快照",
+        "join": "；",
+        "list": "、",
+        "missing": "{key}：（不在来源目录中）",
+        "no_unit": "无",
+    },
+}
+_CONFIDENCE_ZH: Final[dict[str, str]] = {
+    "confirmed": "已证实",
+    "single-source": "单一来源",
+    "unconfirmed": "未证实",
+}
 
 
-def _citation(cited: CitedSource, markdown: bool) -> str:
+def _span(period: Period, lang: str = "en") -> str:
+    words, a = _WORDS[lang], period.first.isoformat()
+    once = "once" if period.first == period.last else "span"
+    if period.until is None:
+        return words[f"{once}_latest"].format(a=a)
+    return words[once].format(a=a, until=period.until.isoformat())
+
+
+def _citation(cited: CitedSource, markdown: bool, lang: str = "en") -> str:
     source = cited.source
     if source is None:
-        return f"{cited.key}: (not in the bibliography)"
+        return _WORDS[lang]["missing"].format(key=cited.key)
     esc = escape_markdown if markdown else str
     title = esc(source.title)
     title = f"[{title}]({source.url})" if markdown and source.url else title
@@ -225,88 +312,136 @@ def _record_json(record: UnitRecord) -> str:
     return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
 
 
-def _facts(record: UnitRecord, markdown: bool) -> list[tuple[str, str]]:
-    unit = record.unit
+def _facts(record: UnitRecord, markdown: bool, lang: str) -> list[tuple[str, str]]:
+    unit, words, chinese = record.unit, _WORDS[lang], lang == "zh"
     esc = escape_markdown if markdown else str
 
     def named(pairs: Iterable[tuple[str, str]]) -> str:
         code = "`{}`" if markdown else "[{}]"
-        return ", ".join(f"{esc(name)} {code.format(uid)}" for uid, name in pairs)
+        shown = [(uid, record.names_zh.get(uid, name) if chinese else name) for uid, name in pairs]
+        return words["list"].join(f"{esc(name)} {code.format(uid)}" for uid, name in shown)
 
     until = record.in_force_until
+    used = words["in_force"].format(until=until.isoformat()) if until else words["latest"]
     facts = [
         (
             "Snapshot used",
-            f"{record.date.isoformat()} "
-            + (f"(in force until {until.isoformat()})" if until else "(the latest snapshot)"),
+            f"{record.date.isoformat()} {used}"
+            if not chinese
+            else f"{record.date.isoformat()}{used}",
         ),
-        ("Kind", unit.kind),
-        ("Status", unit.status),
-        ("Plan", unit.plan or "none"),
-        ("Parents", named(record.chain) or "none (the root)"),
-    ]
-    leaders = [
-        f"{esc(p.name)}{f' ({esc(p.name_zh)})' if p.name_zh else ''}, {esc(p.role)}"
-        + (f" ({p.confidence})" if p.confidence else "")
-        for p in unit.leaders
-    ]
-    facts += [
-        ("Leaders", "; ".join(leaders) or "none recorded"),
-        ("Formed from", named(record.lineage) or "none recorded"),
-        ("Confidence", unit.confidence or "not stated"),
+        ("Kind", _value(unit.kind, KIND_WORDS_ZH.get(unit.kind), chinese)),
+        ("Status", _value(unit.status, STATUS_WORDS_ZH[unit.status], chinese)),
+        ("Plan", _plan(unit, lang)),
+        ("Parents", named(record.chain) or words["root"]),
+        (
+            "Leaders",
+            words["join"].join(_leader(p, esc, chinese) for p in unit.leaders)
+            or words["none_recorded"],
+        ),
+        ("Formed from", named(record.lineage) or words["none_recorded"]),
+        ("Confidence", _confidence(unit.confidence, chinese) or words["not_stated"]),
         (
             "Field confidence",
-            ", ".join(f"{k}: {v}" for k, v in unit.field_confidence.items()) or "as the unit",
+            words["list"].join(
+                f"{k}: {_confidence(v, chinese)}" for k, v in unit.field_confidence.items()
+            )
+            or words["as_unit"],
         ),
-        ("Note", esc(unit.note) if unit.note else "none"),
+        ("Note", esc(unit.note) if unit.note else words["none"]),
         (
             "Present",
-            f"in {record.snapshots} snapshots, " + "; ".join(_span(p) for p in record.periods),
+            words["snapshots"].format(n=record.snapshots)
+            + words["join"].join(_span(p, lang) for p in record.periods),
         ),
     ]
-    return facts
+    return [(words[label], value) for label, value in facts]
 
 
-def format_unit_record(record: UnitRecord, fmt: str = "text") -> str:
-    """A unit record as ``text``, ``json`` or ``markdown``."""
-    style = check_format(fmt)
+def _value(value: str, zh: str | None, chinese: bool) -> str:
+    """A keyword of the data as written, with its Chinese word first in a Chinese record."""
+    return f"{zh} ({value})" if chinese and zh else value
+
+
+def _plan(unit: Unit, lang: str) -> str:
+    if unit.plan is None:
+        return _WORDS[lang]["none"]
+    return _value(unit.plan, PLAN_WORDS_ZH[unit.plan], lang == "zh")
+
+
+def _confidence(value: str | None, chinese: bool) -> str | None:
+    return value if value is None else _value(value, _CONFIDENCE_ZH.get(value), chinese)
+
+
+def _leader(person: Leader, esc: Callable[[str], str], chinese: bool) -> str:
+    first, second = person.name, person.name_zh
+    if chinese and person.name_zh:
+        first, second = person.name_zh, person.name
+    text = esc(first) + (f" ({esc(second)})" if second else "") + f", {esc(person.role)}"
+    if person.confidence is None:
+        return text
+    return text + (
+        f"（{_CONFIDENCE_ZH[person.confidence]}）" if chinese else f" ({person.confidence})"
+    )
+
+
+def format_unit_record(record: UnitRecord, fmt: str = "text", lang: str = "en") -> str:
+    """A unit record as ``text``, ``json`` or ``markdown``, its labels and keywords in ``lang``
+    (``en`` or ``zh``; JSON is the same in both: it is data)."""
+    style, lang = check_format(fmt), check_lang(lang)
     if style == "json":
         return _record_json(record)
     markdown = style == "markdown"
-    unit = record.unit
-    zh = f" ({unit.name_zh})" if unit.name_zh else ""
+    unit, words = record.unit, _WORDS[lang]
+    first, second = (
+        (unit.name_zh, unit.name) if lang == "zh" and unit.name_zh else (unit.name, unit.name_zh)
+    )
+    names = first + (f" ({second})" if second else "")
+    facts = _facts(record, markdown, lang)
+    cited = f"{words['Sources']} ({len(record.sources)})"
     if markdown:
-        lines = [f"# {escape_markdown(unit.name + zh)} (`{unit.id}`)", ""]
-        lines += [f"- **{label}:** {value}" for label, value in _facts(record, True)]
-        lines += ["", f"## Sources ({len(record.sources)})", ""]
-        lines += [f"- {_citation(c, True)}" for c in record.sources]
+        lines = [f"# {escape_markdown(names)} (`{unit.id}`)", ""]
+        lines += [f"- **{label}:** {value}" for label, value in facts]
+        lines += ["", f"## {cited}", ""]
+        lines += [f"- {_citation(c, True, lang)}" for c in record.sources]
         return "\n".join(lines) + "\n"
-    width = max(len(label) for label, _ in _facts(record, False)) + 1
-    lines = [f"{unit.name}{zh} [{unit.id}]"]
-    lines += [f"{label + ':':<{width}} {value}" for label, value in _facts(record, False)]
-    lines += [f"Sources ({len(record.sources)}):"]
-    lines += [f"  - {_citation(c, False)}" for c in record.sources]
+    colon = "：" if lang == "zh" else ":"
+    width = max(_cells(label) for label, _ in facts) + len(colon)
+    lines = [f"{names} [{unit.id}]"]
+    lines += [_pad(label + colon, width) + f" {value}" for label, value in facts]
+    lines += [cited + colon]
+    lines += [f"  - {_citation(c, False, lang)}" for c in record.sources]
     return "\n".join(lines) + "\n"
 
 
-def format_sources(entries: Sequence[SourceEntry], fmt: str = "text") -> str:
+def _cells(text: str) -> int:
+    """How many terminal columns ``text`` takes: CJK characters take two."""
+    return sum(2 if "\u2e80" <= ch <= "\uffef" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _cells(text))
+
+
+def format_sources(entries: Sequence[SourceEntry], fmt: str = "text", lang: str = "en") -> str:
     """Bibliography entries as ``text`` (one line each; an entry in full when there is one),
-    ``json`` or ``markdown``."""
-    style = check_format(fmt)
+    ``json`` or ``markdown``, the labels in ``lang`` (the entries are data, as written)."""
+    style, lang = check_format(fmt), check_lang(lang)
     if style == "json":
         payload = [
             {"key": e.key, **(_source_json(e.source) or {}), "cited_by": list(e.cited_by)}
             for e in entries
         ]
         return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
-    markdown = style == "markdown"
+    markdown, words = style == "markdown", _WORDS[lang]
+    colon = "：" if lang == "zh" else ": "
     lines = []
     for entry in entries:
-        line = _citation(CitedSource(entry.key, entry.source), markdown)
+        line = _citation(CitedSource(entry.key, entry.source), markdown, lang)
         lines.append(f"- {line}" if markdown else line)
         if len(entries) == 1:
             extra = [("Language", entry.source.language), ("Note", entry.source.note)]
-            extra.append(("Cited by", ", ".join(entry.cited_by) or "no unit"))
+            extra.append(("Cited by", words["list"].join(entry.cited_by) or words["no_unit"]))
             esc = escape_markdown if markdown else str
-            lines += [f"  {label}: {esc(v)}" for label, v in extra if v]
+            lines += [f"  {words[label]}{colon}{esc(v)}" for label, v in extra if v]
     return "\n".join(lines) + "\n"

@@ -44,8 +44,8 @@ from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple
 
 from orgmodel.errors import OutputError
 from orgmodel.events import CLASSES, KINDS, TITLES, Event, Updated, field_word
-from orgmodel.markup import escape_markdown
-from orgmodel.model import LANGS, Lang
+from orgmodel.markup import check_lang, escape_markdown
+from orgmodel.model import Lang
 
 if TYPE_CHECKING:
     from orgmodel.compare import Chosen, Diff
@@ -230,15 +230,6 @@ def describe(
     """
     language = check_lang(lang)
     return event.describe(_Writer(names, markdown, language), language)
-
-
-def check_lang(lang: str) -> Lang:
-    """``lang`` if it is a language the library writes in (see :data:`orgmodel.model.LANGS`),
-    else raise :class:`OutputError` naming them."""
-    for known in LANGS:
-        if lang == known:
-            return known
-    raise OutputError(f"unknown language '{lang}'; use one of {', '.join(LANGS)}")
 
 
 def _count(n: int, lang: str = "en") -> str:

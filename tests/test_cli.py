@@ -570,3 +570,35 @@ def test_unknown_report_language(capsys):
     code, out, err = run(capsys, "diff", "2021", "2023", "--data", EXAMPLE, "--lang", "fr")
     assert (code, out) == (2, "")
     assert err == "orgmodel: unknown language 'fr'; use one of en, zh\n"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["unit", "search-co", "2021-06"],
+        ["unit", "group", "--format", "markdown"],
+        ["find", "serch"],
+        ["find", "示例"],
+        ["sources", "letter-2021"],
+    ],
+)
+def test_records_in_chinese_are_the_library_records(capsys, args):
+    """unit, find and sources with --lang zh print what the library writes in Chinese."""
+    import orgmodel
+    from orgmodel.finding import format_found
+    from orgmodel.provenance import format_sources, format_unit_record, source_entries, unit_record
+
+    code, out, err = run(capsys, *args, "--data", EXAMPLE, "--lang", "zh")
+    assert (code, err) == (0, "")
+    history = orgmodel.load_history(EXAMPLE)
+    fmt = "markdown" if "markdown" in args else "text"
+    if args[0] == "unit":
+        date = args[2] if len(args) > 2 and args[2][0].isdigit() else None
+        expected = format_unit_record(unit_record(history, args[1], date), fmt, "zh")
+    elif args[0] == "find":
+        expected = format_found(history.find(args[1]), args[1], fmt, "zh")
+    else:
+        expected = format_sources(source_entries(history, args[1]), fmt, "zh")
+    assert out == expected
+    english = run(capsys, *args, "--data", EXAMPLE)[1]
+    assert out != english and len(out.splitlines()) == len(english.splitlines())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
 
@@ -116,3 +117,64 @@ def test_bundled_record_cites_the_leaders_sources_too():
     for leader in record.unit.leaders:
         assert set(leader.sources) <= keys
     assert all(c.source is not None for c in record.sources)
+
+
+LATIN = re.compile(r"[A-Za-z]")
+
+
+def _without_data(text: str, data: list[str]) -> str:
+    for piece in sorted(data, key=len, reverse=True):
+        text = text.replace(piece, "")
+    return text
+
+
+def _record_data(history: orgmodel.History, record) -> list[str]:
+    """Everything in a record that is data, written as the data has it."""
+    unit = record.unit
+    data = [unit.id, unit.name, unit.kind, unit.status, unit.plan or "", unit.note or ""]
+    data += [*unit.field_confidence, *unit.field_confidence.values(), unit.confidence or ""]
+    data += [uid for uid, _ in (*record.chain, *record.lineage)]
+    data += [name for _, name in (*record.chain, *record.lineage)]
+    data += [unit.name_zh or "", *record.names_zh.values()]
+    for leader in unit.leaders:
+        data += [leader.name, leader.role, leader.confidence or ""]
+    for cited in record.sources:
+        data.append(cited.key)
+        if cited.source is not None:
+            data += [cited.source.title, cited.source.publisher, str(cited.source.url or "")]
+    return [piece for piece in data if piece]
+
+
+@pytest.mark.parametrize("unit_id", ["aicheng", "alibaba", "hema", "ant-group", "cainiao"])
+def test_a_chinese_record_has_no_english_word_but_the_data(unit_id):
+    history = orgmodel.load_history()
+    record = unit_record(history, unit_id)
+    text = format_unit_record(record, "text", "zh")
+    assert LATIN.search(_without_data(text, _record_data(history, record))) is None, text
+    unit = record.unit
+    assert text.splitlines()[0] == f"{unit.name_zh} ({unit.name}) [{unit.id}]"
+    for uid, name in record.chain:  # parents by their Chinese names, where they have one
+        assert f"{record.names_zh.get(uid, name)} [{uid}]" in text
+
+
+def test_a_chinese_record_keeps_the_keywords_next_to_their_words(example):
+    text = format_unit_record(unit_record(example, "search-co", "2021-06"), "text", "zh")
+    lines = dict(line.split("：", 1) for line in text.splitlines()[1:-2])
+    assert lines["状态"].strip() == "独立运营公司 (standalone)"
+    assert lines["计划"].strip() == "无"
+    assert lines["存续"].strip() == "见于 2 个快照，2021-01-01 至 2023-06-30 前"
+    assert lines["所用快照"].strip() == "2021-01-01（有效至 2022-01-01 前）"
+
+
+def test_the_chinese_bibliography_labels_its_fields():
+    history = orgmodel.load_history()
+    entries = source_entries(history, "scmp-2023-05-10-aicheng")
+    text = format_sources(entries, "text", "zh")
+    labels = [line.split("：", 1)[0].strip() for line in text.splitlines()[1:]]
+    assert labels == ["语言", "注", "引用单位"]
+    assert "、".join(entries[0].cited_by) in text
+
+
+def test_an_unknown_language_is_refused(example):
+    with pytest.raises(orgmodel.OrgModelError, match="unknown language 'fr'"):
+        format_unit_record(unit_record(example, "search-co"), "text", "fr")
