@@ -222,6 +222,7 @@ def _columns(
     header: Sequence[str], column_map: Mapping[str, str], path: Path, dated: bool
 ) -> tuple[dict[str, int], list[str]]:
     """Which column holds which field; and the headers ignored."""
+    _check_map(header, column_map, path)
     mapped = {_normal(k): v for k, v in column_map.items()}
     found: dict[str, int] = {}
     ignored: list[str] = []
@@ -253,18 +254,48 @@ def _columns(
             found[target] = index
     needed = [c for c in REQUIRED if c not in found and not (c == "date" and dated)]
     if needed:
+        unmatched = [f"'{k}'" for k, v in column_map.items() if v in needed]
+        hint = (
+            f" ({', '.join(unmatched)} {'is' if len(unmatched) == 1 else 'are'} not a column "
+            f"here; the columns are {', '.join(repr(str(t)) for t in header)})"
+            if unmatched
+            else ""
+        )
         problems.append(
             Problem(
                 path,
                 None,
                 f"no column for {', '.join(needed)}; add "
-                f"{'it' if len(needed) == 1 else 'them'}, or map yours with --map 'Header=field'",
+                f"{'it' if len(needed) == 1 else 'them'}, or map yours with --map "
+                f"'Header=field'{hint}",
                 row=1,
             )
         )
     if problems:
         raise DataError(problems)
     return found, ignored
+
+
+def _check_map(header: Sequence[str], column_map: Mapping[str, str], path: Path) -> None:
+    """Refuse a ``--map`` entry that names a field the table has not, or that is written the
+    wrong way round. (A header missing from this file may be in another file of the import.)"""
+    headers = {_normal(str(title)): str(title) for title in header}
+    problems: list[str] = []
+    for title, target in column_map.items():
+        pair = f"--map '{title}={target}'"
+        if _normal(title) not in headers and _normal(target) in headers:
+            problems.append(
+                f"{pair} is the wrong way round: write --map '{headers[_normal(target)]}={title}' "
+                "(the file's header, then the field)"
+            )
+        elif target not in COLUMNS:
+            close = difflib.get_close_matches(target, COLUMNS, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            problems.append(
+                f"{pair}: '{target}' is not a field{hint}; the fields are {', '.join(COLUMNS)}"
+            )
+    if problems:
+        raise DataError([Problem(path, None, message, row=1) for message in problems])
 
 
 def parse_cell_date(value: Any) -> dt.date | None:

@@ -178,6 +178,42 @@ def test_headers_are_matched_loosely_and_mapped(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("column_map", "message"),
+    [
+        (
+            {"date": "Effective Date"},
+            "--map 'date=Effective Date' is the wrong way round: write --map "
+            "'Effective Date=date' (the file's header, then the field)",
+        ),
+        (
+            {"Effective Date": "dates"},
+            "--map 'Effective Date=dates': 'dates' is not a field (did you mean 'date'?); the "
+            "fields are date, id, name,",
+        ),
+        (
+            {"Effective": "date"},
+            "no column for date; add it, or map yours with --map 'Header=field' ('Effective' "
+            "is not a column here; the columns are 'Effective Date', 'Unit ID', 'Org Unit', "
+            "'Parent')",
+        ),
+    ],
+)
+def test_a_map_that_cannot_apply_says_why(
+    tmp_path: Path, column_map: dict[str, str], message: str
+) -> None:
+    path = write_csv(
+        tmp_path / "hr.csv",
+        ["Effective Date", "Unit ID", "Org Unit", "Parent"],
+        [["2024-01-01", "hq", "Head Office", ""]],
+    )
+    with pytest.raises(DataError) as caught:
+        read_table([path], {"Org Unit": "name", **column_map})
+    (problem,) = caught.value.problems
+    assert (problem.file, problem.row) == (path, 1)
+    assert message in problem.message
+
+
 def test_children_listed_before_their_parents_are_written_after_them(tmp_path: Path) -> None:
     path = write_csv(
         tmp_path / "t.csv",
