@@ -79,15 +79,17 @@ UnitId = Annotated[
     ),
 ]
 
+SOURCE_KEY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]*$"
 SourceKey = Annotated[
     str,
-    StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]*$", max_length=200),
+    StringConstraints(pattern=SOURCE_KEY_PATTERN, max_length=200),
     Field(description="The key of a source in the folder's sources.yaml."),
 ]
 
+KIND_PATTERN = r"^[a-z][a-z0-9_]*$"
 KindName = Annotated[
     str,
-    StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=60),
+    StringConstraints(pattern=KIND_PATTERN, max_length=60),
     Field(
         description="What sort of unit this is, e.g. holding, business_group, business_unit, "
         "company, function, lab, affiliate. If sources.yaml lists kinds, only those are allowed."

@@ -44,10 +44,11 @@ from pydantic import BaseModel, ValidationError
 
 from orgmodel.errors import DataError, Problem
 from orgmodel.history import History
-from orgmodel.jsonfiles import JSON_SUFFIX, parse_json, validated_snapshot
+from orgmodel.jsonfiles import JSON_SUFFIX, parse_json, quick_parse, validated_snapshot
 from orgmodel.longtable import TABLE_SUFFIXES, read_table_history
 from orgmodel.model import Bibliography, SnapshotFile, Unit, quick_validator
 from orgmodel.progress import track
+from orgmodel.records import LazyUnits, UnitRecords, check_rows
 from orgmodel.snapshot import Snapshot, structure_problems
 
 __all__ = [
@@ -530,6 +531,9 @@ def _read_snapshot(path: Path) -> tuple[Snapshot | None, list[Problem]]:
         return None, exc.problems
     # JSON is read about as fast as the cache would be, so it is neither taken from nor kept in it.
     is_json = path.suffix.lower() == JSON_SUFFIX
+    quick = _quick_json_snapshot(path, text) if is_json else None
+    if quick is not None:
+        return quick, []
     entry = None if is_json else _cache_path(path, text)
     cached = _from_cache(SnapshotFile, entry)
     if cached is not None and not _file_findings(cached, path):
@@ -556,6 +560,34 @@ def _read_snapshot(path: Path) -> tuple[Snapshot | None, list[Problem]]:
         return (_snapshot(model, path) if whole else None), _locate(path, findings, text)
     _to_cache(entry, model)
     return _snapshot(model, path), []
+
+
+def _quick_json_snapshot(path: Path, text: bytes) -> Snapshot | None:
+    """The snapshot of a JSON file whose units are plainly valid, checked in bulk and built
+    on first use (see :mod:`orgmodel.records`); None when the file must be read the full way,
+    which says what is wrong with it, if anything is."""
+    data = quick_parse(text)
+    rows = data.get("units") if isinstance(data, dict) else None
+    records = check_rows(rows)
+    if records is None:
+        return None
+    assert isinstance(rows, list)
+    try:
+        # The rest of the file, with one unit to satisfy the schema: validated the usual way.
+        head = quick_validator(SnapshotFile).validate_python({**data, "units": rows[:1]})
+    except ValidationError:
+        return None
+    if head.units[0] != records.unit(0) or _named_findings(head, path, records.positions):
+        return None
+    return Snapshot.of_records(
+        head.date,
+        records,
+        title=head.title,
+        summary=head.summary,
+        sources=head.sources,
+        removed=head.removed,
+        path=path,
+    )
 
 
 def _raw_structure_findings(data: Any, known: list[Problem]) -> list[_Finding]:
@@ -586,6 +618,16 @@ def _file_findings(model: SnapshotFile, path: Path) -> list[_Finding]:
         _Finding(("units", index, *((field,) if field else ())), message, unit)
         for index, field, unit, message in structure_problems(model.units)
     ]
+    unit_ids = {u.id for u in model.units} if model.removed else set()
+    return findings + _named_findings(model, path, unit_ids)
+
+
+def _named_findings(
+    model: SnapshotFile, path: Path, unit_ids: Mapping[str, object] | set[str]
+) -> list[_Finding]:
+    """The checks of a file's date against its name, and of its removals against its units
+    (``unit_ids``, which need only be complete when the file lists removals)."""
+    findings = []
     match = SNAPSHOT_NAME.match(path.name)
     if match and match.group(1) != model.date.isoformat():
         findings.append(
@@ -595,7 +637,6 @@ def _file_findings(model: SnapshotFile, path: Path) -> list[_Finding]:
                 f"rename the file to {model.date.isoformat()}{path.suffix} or fix the date",
             )
         )
-    unit_ids = {u.id for u in model.units} if model.removed else set()
     for uid in model.removed:
         if uid in unit_ids:
             findings.append(
@@ -654,11 +695,20 @@ class _Citable:
     def all_known(self, units: Sequence[Unit]) -> bool:
         """Whether every source the units cite and every kind they have is known: checked in
         bulk, so that only units with lineage or leaders need a look of their own."""
-        if not isinstance(self.sources, _Anything):
-            cited = set(itertools.chain.from_iterable(map(_UNIT_SOURCES, units)))
-            if not cited.issubset(self.sources):
-                return False
-        return self.kinds is None or set(map(_UNIT_KIND, units)).issubset(self.kinds)
+        cited = set(itertools.chain.from_iterable(map(_UNIT_SOURCES, units)))
+        return self.knows(cited, set(map(_UNIT_KIND, units)))
+
+    def knows(self, cited: Iterable[str], kinds: Iterable[str]) -> bool:
+        """Whether every source key in ``cited`` and every kind in ``kinds`` is known."""
+        if not isinstance(self.sources, _Anything) and not set(cited).issubset(self.sources):
+            return False
+        return self.kinds is None or set(kinds).issubset(self.kinds)
+
+
+def _records(snapshot: Snapshot) -> UnitRecords | None:
+    """The checked records of a snapshot whose units are built on use, if it is one."""
+    units = snapshot.units
+    return units.records if isinstance(units, LazyUnits) else None
 
 
 _UNIT_SOURCES = operator.attrgetter("sources")
@@ -726,6 +776,9 @@ def _removal_findings(
 
 
 def _units_findings(snapshot: Snapshot, seen_ids: Any, citable: _Citable) -> list[_Finding]:
+    records = _records(snapshot)
+    if records is not None and citable.knows(records.cited, records.kinds):
+        return []  # checked records have no lineage and no leaders
     units = list(snapshot.units.values())
     indexes: Iterable[int] = range(len(units))
     if citable.all_known(units):
@@ -892,6 +945,9 @@ def read_history(path: str | Path) -> History:
 
 
 def _cites(snapshot: Snapshot) -> bool:
+    records = _records(snapshot)
+    if records is not None:
+        return bool(snapshot.sources or records.cited)
     return bool(snapshot.sources) or any(
         unit.sources or any(leader.sources for leader in unit.leaders)
         for unit in snapshot.units.values()

@@ -21,13 +21,14 @@ import datetime as dt
 import itertools
 import operator
 import weakref
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 
 from orgmodel.errors import DataError, Problem
 from orgmodel.model import Removal, Unit
+from orgmodel.records import LazyUnits, UnitRecords, parents_first_tree
 
 __all__ = [
     "Snapshot",
@@ -98,6 +99,26 @@ class Snapshot:
             raise DataError(problems)
         return cls(date, units, **kwargs)  # type: ignore[arg-type]
 
+    @classmethod
+    def of_records(
+        cls,
+        date: dt.date,
+        records: UnitRecords,
+        *,
+        title: str = "",
+        summary: str | None = None,
+        sources: tuple[str, ...] = (),
+        removed: Mapping[str, Removal] | None = None,
+        path: Path | None = None,
+    ) -> Snapshot:
+        """A snapshot of checked unit records (see :mod:`orgmodel.records`), each unit built
+        when first read; it equals the snapshot of the units the records stand for."""
+        snapshot = cls(
+            date, (), title=title, summary=summary, sources=sources, removed=removed, path=path
+        )
+        snapshot.units = LazyUnits(records)
+        return snapshot
+
     def __repr__(self) -> str:
         return f"<Snapshot {self.date.isoformat()} '{self.title}' ({len(self.units)} units)>"
 
@@ -131,11 +152,19 @@ class Snapshot:
     def __contains__(self, unit_id: object) -> bool:
         return unit_id in self.units
 
+    def _ids_and_parents(self) -> tuple[Sequence[str], Sequence[str | None]]:
+        """Every unit's id and parent, in order; from the records where units are built on
+        use, so that a map of the structure does not build them."""
+        units = self.units
+        if isinstance(units, LazyUnits):
+            return units.records.ids, units.records.parents
+        return list(units), list(map(_unit_parent, units.values()))
+
     @cached_property
     def _children(self) -> Mapping[str | None, tuple[str, ...]]:
         children: dict[str | None, list[str]] = {}
-        for unit in self.units.values():
-            children.setdefault(unit.parent, []).append(unit.id)
+        for uid, parent in zip(*self._ids_and_parents(), strict=True):
+            children.setdefault(parent, []).append(uid)
         return {parent: tuple(ids) for parent, ids in children.items()}
 
     @property
@@ -157,11 +186,17 @@ class Snapshot:
 
     def ancestors(self, unit_id: str) -> list[str]:
         """The chain of parents above ``unit_id``, nearest first."""
+        units = self.units
+        if isinstance(units, LazyUnits):  # read from the records: no unit is built
+            place, parents = units.records.positions, units.records.parents
+            parent_of: Callable[[str], str | None] = lambda uid: parents[place[uid]]  # noqa: E731
+        else:
+            parent_of = lambda uid: units[uid].parent  # noqa: E731
         chain = []
-        parent = self.units[unit_id].parent
+        parent = parent_of(unit_id)
         while parent is not None:
             chain.append(parent)
-            parent = self.units[parent].parent
+            parent = parent_of(parent)
         return chain
 
     @cached_property
@@ -184,6 +219,8 @@ class Snapshot:
     @cached_property
     def positions(self) -> Mapping[str, int]:
         """Each unit's place in file order (0 for the first), made on first use and kept."""
+        if isinstance(self.units, LazyUnits):
+            return MappingProxyType(self.units.records.positions)
         return dict(zip(self.units, itertools.count()))
 
 
@@ -394,7 +431,7 @@ def structure_problems(units: Sequence[Unit]) -> list[StructureProblem]:
     """
     ids = list(map(_unit_id, units))
     parents = list(map(_unit_parent, units))
-    if _plainly_a_tree(ids, parents):
+    if parents_first_tree(ids, parents) is not None:
         return []
     first: dict[str, int] = {}
     for index, uid in enumerate(ids):
@@ -410,21 +447,8 @@ def structure_problems(units: Sequence[Unit]) -> list[StructureProblem]:
 
 def written_parents_first(units: Sequence[Unit]) -> bool:
     """Whether the units are one tree with each parent listed before its children."""
-    return _plainly_a_tree(list(map(_unit_id, units)), list(map(_unit_parent, units)))
-
-
-def _plainly_a_tree(ids: list[str], parents: list[str | None]) -> bool:
-    """Whether the units are one tree written parents first: distinct ids, one root, and each
-    parent listed before its children. Such a list has none of the problems looked for (a
-    parent met before its child cannot be below it), and telling takes a few passes that run
-    in C; any other list is checked in full."""
-    size = len(ids)
-    place: dict[str | None, int] = dict(zip(ids, range(size), strict=True))
-    if len(place) != size or parents.count(None) != 1:
-        return False
-    place[None] = -1  # the root's parent comes before everything
-    # A parent that is missing has the place `size`, after every unit.
-    return all(map(operator.lt, map(place.get, parents, itertools.repeat(size)), range(size)))
+    ids, parents = list(map(_unit_id, units)), list(map(_unit_parent, units))
+    return parents_first_tree(ids, parents) is not None
 
 
 def _duplicate_ids(ids: list[str], first: dict[str, int]) -> Iterator[StructureProblem]:

@@ -1,0 +1,357 @@
+"""Unit records checked in bulk, and the units built from them when first read.
+
+Validating a big snapshot unit by unit costs several times what parsing its file does, most of
+it in building a pydantic object for every unit. Most big files are plain: every record has
+only the usual fields, of the usual types, with nothing odd in them. :func:`check_rows` (records
+parsed from JSON) and :func:`check_columns` (the columns of a table) decide that in a few passes
+that run in C -- one per field: a type check, a set of its values, a search of its text joined
+into one string -- and say None at the first thing that is not plainly valid or that they do not
+cover (leaders, lineage, field_confidence, a text with odd characters, units not written parents
+first). Then the caller validates the records the full way, whose messages say what is wrong.
+
+What they accept, the model accepts, and the :class:`Unit` each record becomes is equal to the
+one validation builds (defaults filled, the same fields marked as set). It is built when first
+read (see :class:`LazyUnits`), so a history of 100,000 units that is only drawn or diffed in
+part never pays for the rest.
+
+Examples
+--------
+>>> records = check_rows([{"id": "g", "name": "Group", "kind": "holding"},
+...                       {"id": "a", "name": "A", "kind": "company", "parent": "g"}])
+>>> units = LazyUnits(records)
+>>> list(units), units["a"] == Unit(id="a", name="A", kind="company", parent="g")
+(['g', 'a'], True)
+"""
+
+from __future__ import annotations
+
+import itertools
+import operator
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, ValuesView
+from typing import Any
+
+from orgmodel.model import (
+    CONFIDENCES,
+    KIND_PATTERN,
+    PLANS,
+    SOURCE_KEY_PATTERN,
+    STATUSES,
+    UNSAFE_IN_PROSE,
+    UNSAFE_IN_TEXT,
+    Unit,
+)
+
+__all__ = ["LazyUnits", "UnitRecords", "check_columns", "check_rows", "parents_first_tree"]
+
+_repeat = itertools.repeat
+_ID_LIMIT, _KIND_LIMIT, _SOURCE_LIMIT = 120, 60, 200
+
+
+def _whole(pattern: str) -> re.Pattern[str]:
+    # Python's "$" also matches before a final line break, pydantic-core's does not: the
+    # patterns are used without their anchors, with fullmatch.
+    return re.compile(pattern.removeprefix("^").removesuffix("$"))
+
+
+_KIND = _whole(KIND_PATTERN)
+_SOURCE_KEY = _whole(SOURCE_KEY_PATTERN)
+#: Characters no id holds: checked on all ids at once, joined by spaces.
+_NOT_IN_IDS = re.compile(r"[^a-z0-9._ -]")
+_NOT_ID_START = (" .", " _", " -", "  ")
+
+#: The fields a record may have for the bulk check to take it; any other (leaders, lineage,
+#: field_confidence, or a key the format does not know) sends the records the full way.
+_TEXT_FIELDS = ("name_zh",)
+_PROSE_FIELDS = ("note",)
+_CHOICES: dict[str, frozenset[object]] = {
+    "status": frozenset(STATUSES),
+    "plan": frozenset((*PLANS, None)),
+    "confidence": frozenset((*CONFIDENCES, None)),
+}
+_OPTIONAL = ("parent", "sources", *_CHOICES, *_TEXT_FIELDS, *_PROSE_FIELDS)
+_REQUIRED = ("id", "name", "kind")
+
+
+class _Absent:
+    """The value of a field a record does not give."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<absent>"
+
+
+ABSENT: Any = _Absent()
+
+
+def _defaults() -> dict[str, Any]:
+    """Every field of a unit in the model's order, with its default (required ones: None)."""
+    values: dict[str, Any] = {}
+    for name, info in Unit.model_fields.items():
+        values[name] = None if info.is_required() else info.get_default()
+    return values
+
+
+_DEFAULTS = _defaults()
+
+
+def _build(given: dict[str, Any]) -> Unit:
+    """The unit a checked record stands for: what validating it builds, without validating.
+
+    The fields given are those the record had; the rest take their defaults (a fresh dict for
+    field_confidence, as its default factory gives), and lists become the tuples of the model.
+    """
+    values = _DEFAULTS.copy()
+    values.update(given)
+    values["field_confidence"] = {}
+    sources = values["sources"]
+    if type(sources) is not tuple:
+        values["sources"] = tuple(sources)
+    unit = Unit.__new__(Unit)
+    object.__setattr__(unit, "__dict__", values)
+    object.__setattr__(unit, "__pydantic_fields_set__", set(given))
+    object.__setattr__(unit, "__pydantic_extra__", None)
+    object.__setattr__(unit, "__pydantic_private__", None)
+    return unit
+
+
+class UnitRecords:
+    """The checked records of one snapshot's units, in written order: their ids, their
+    parents, the source keys and kinds they use (for the checks across files), and the unit
+    each one stands for, built on request."""
+
+    __slots__ = ("_record", "cited", "ids", "kinds", "parents", "positions")
+
+    def __init__(
+        self,
+        ids: list[str],
+        parents: list[str | None],
+        positions: dict[str, int],
+        record: Callable[[int], dict[str, Any]],
+        cited: frozenset[str],
+        kinds: frozenset[str],
+    ) -> None:
+        self.ids = ids
+        self.parents = parents
+        self.positions = positions
+        self.cited = cited
+        self.kinds = kinds
+        self._record = record
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def unit(self, index: int) -> Unit:
+        """The unit of the record at ``index``, a new object each time."""
+        return _build(self._record(index))
+
+
+class LazyUnits(Mapping[str, Unit]):
+    """A read-only mapping of unit ids to units, in written order, whose units are built from
+    their checked records when first read, and kept."""
+
+    __slots__ = ("_built", "records")
+
+    def __init__(self, records: UnitRecords) -> None:
+        self.records = records
+        self._built: list[Unit | None] = [None] * len(records)
+
+    def _at(self, index: int) -> Unit:
+        unit = self._built[index]
+        if unit is None:
+            unit = self._built[index] = self.records.unit(index)
+        return unit
+
+    def __getitem__(self, unit_id: str) -> Unit:
+        return self._at(self.records.positions[unit_id])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.records.ids)
+
+    def __len__(self) -> int:
+        return len(self.records.ids)
+
+    def __contains__(self, unit_id: object) -> bool:
+        return unit_id in self.records.positions
+
+    def values(self) -> ValuesView[Unit]:
+        return _Values(self)
+
+    def __repr__(self) -> str:
+        return f"LazyUnits({len(self)} units)"
+
+
+class _Values(ValuesView[Unit]):
+    """The units of a :class:`LazyUnits`, in order, each built once."""
+
+    _mapping: LazyUnits
+
+    def __iter__(self) -> Iterator[Unit]:
+        return map(self._mapping._at, range(len(self._mapping)))
+
+
+def parents_first_tree(ids: Sequence[str], parents: Sequence[str | None]) -> dict[str, int] | None:
+    """Each unit's place, if the units are one tree written parents first: distinct ids, one
+    root, and each parent listed before its children; else None. Such a list has none of the
+    structure problems looked for (a parent met before its child cannot be below it), and
+    telling takes a few passes that run in C."""
+    size = len(ids)
+    place: dict[str | None, int] = dict(zip(ids, range(size), strict=True))
+    if len(place) != size or parents.count(None) != 1:
+        return None
+    place[None] = -1  # the root's parent comes before everything
+    # A parent that is missing has the place `size`, after every unit.
+    if not all(map(operator.lt, map(place.get, parents, _repeat(size)), range(size))):
+        return None
+    del place[None]
+    return place  # type: ignore[return-value]
+
+
+def _types(values: Sequence[Any], allowed: tuple[type, ...]) -> bool:
+    return set(map(type, values)).issubset(allowed)
+
+
+def _plain_ids(ids: list[Any]) -> bool:
+    """Whether every id is text matching the id pattern, checked on all ids at once."""
+    if not ids:
+        return False
+    try:
+        joined = " " + " ".join(ids)  # and a value that is not text fails here
+    except TypeError:
+        return False
+    if max(map(len, ids)) > _ID_LIMIT or _NOT_IN_IDS.search(joined) is not None:
+        return False
+    # Each id follows a space, and holds none: none starts with '.', '_', '-' or is empty (two
+    # spaces, or a space at the end).
+    if joined.count(" ") != len(ids) or joined.endswith(" "):
+        return False
+    return not any(map(joined.__contains__, _NOT_ID_START))
+
+
+def _plain_text(values: Sequence[Any], unsafe: re.Pattern[str]) -> bool:
+    """Whether every value is non-empty text with nothing to strip and no character the model
+    refuses: so validation keeps each value as it is."""
+    try:
+        # str.strip removes every character pydantic's stripping does, and more; and a value
+        # that is not text fails here.
+        if "" in values or list(map(str.strip, values)) != values:
+            return False
+    except TypeError:
+        return False
+    return unsafe.search(" ".join(values)) is None
+
+
+def _plain_words(values: set[Any], pattern: re.Pattern[str], limit: int) -> bool:
+    """Whether every one of a few distinct values is text of the pattern and length."""
+    return all(type(v) is str and len(v) <= limit and pattern.fullmatch(v) for v in values)
+
+
+def _distinct(values: Iterable[Any]) -> set[Any] | None:
+    try:
+        return set(values)
+    except TypeError:  # an unhashable value, a list say
+        return None
+
+
+def _cited(column: Sequence[Any], absent: frozenset[object]) -> frozenset[str] | None:
+    """The source keys a column of source lists cites, if each is a list of keys (or None,
+    where None stands for a field not given)."""
+    if not _types(column, (list, tuple, type(None)) if None in absent else (list, tuple)):
+        return None
+    cited = _distinct(list(itertools.chain.from_iterable(filter(None, column))))
+    if cited is None or not _plain_words(cited, _SOURCE_KEY, _SOURCE_LIMIT):
+        return None
+    return frozenset(cited)
+
+
+def _plain_fields(fields: Mapping[str, Iterable[Any]], absent: frozenset[object]) -> bool:
+    """Whether the choices (status, plan, confidence) are among their values and the optional
+    texts plainly valid; a value in ``absent`` stands for a field not given."""
+    for name, allowed in _CHOICES.items():
+        if name in fields:
+            values = _distinct(fields[name])
+            if values is None or not values.issubset(allowed | absent):
+                return False
+    for name, unsafe in (("name_zh", UNSAFE_IN_TEXT), ("note", UNSAFE_IN_PROSE)):
+        column = fields.get(name, ())
+        given = [v for v in column if v is not None and v is not ABSENT]
+        if given and not _plain_text(given, unsafe):
+            return False
+    return True
+
+
+def _checked(
+    ids: list[Any],
+    parents: list[Any],
+    fields: Mapping[str, Iterable[Any]],
+    record: Callable[[int], dict[str, Any]],
+    absent: frozenset[object],
+) -> UnitRecords | None:
+    """The records as checked columns, if every column is plainly valid; else None. A value in
+    ``absent`` stands for a field the record does not give. The columns of names, sources and
+    optional texts are lists; the others (kinds and choices) may be iterators, read once."""
+    if not _plain_ids(ids):
+        return None
+    try:
+        positions = parents_first_tree(ids, parents)  # parents exist, so they are ids too
+    except TypeError:  # a parent that cannot be a key
+        return None
+    if positions is None or not _plain_text(list(fields["name"]), UNSAFE_IN_TEXT):
+        return None
+    kinds = _distinct(fields["kind"])
+    if kinds is None or not _plain_words(kinds, _KIND, _KIND_LIMIT):
+        return None
+    cited = _cited(list(fields.get("sources", ())), absent)
+    if cited is None or not _plain_fields(fields, absent):
+        return None
+    return UnitRecords(ids, parents, positions, record, cited, frozenset(kinds))
+
+
+def check_rows(rows: Any) -> UnitRecords | None:
+    """Unit records parsed from JSON (a list of dicts), if they are plainly valid; else None.
+
+    Only what validating ``{"units": rows}`` accepts is taken, and each record's unit is what
+    that builds; None says only that the records must be validated the full way.
+    """
+    if type(rows) is not list or not rows or set(map(type, rows)) != {dict}:
+        return None
+    present = set(itertools.chain.from_iterable(rows))
+    if not present.issuperset(_REQUIRED) or not present.issubset((*_REQUIRED, *_OPTIONAL)):
+        return None
+    try:
+        ids, names = list(map(_GET_ID, rows)), list(map(_GET_NAME, rows))
+    except KeyError:
+        return None
+    fields: dict[str, Iterable[Any]] = {"name": names, "kind": map(dict.get, rows, _KIND_KEY)}
+    for name in present.difference(_REQUIRED, ("parent",)):
+        default = () if name == "sources" else ABSENT
+        fields[name] = map(dict.get, rows, _repeat(name), _repeat(default))
+    parents = list(map(dict.get, rows, _repeat("parent")))
+    return _checked(ids, parents, fields, rows.__getitem__, frozenset((ABSENT,)))
+
+
+_GET_ID, _GET_NAME = operator.itemgetter("id"), operator.itemgetter("name")
+_KIND_KEY = _repeat("kind")
+
+
+def check_columns(columns: Mapping[str, list[Any]]) -> UnitRecords | None:
+    """Unit fields given as columns (``columns["name"][i]`` is the name of unit i; None or a
+    missing column for a field not given), if they are plainly valid; else None.
+
+    A unit's fields are those of its row that are not None, as a record built from the row with
+    the empty cells left out would have.
+    """
+    if not set(columns).issubset((*_REQUIRED, *_OPTIONAL)) or not set(_REQUIRED) <= set(columns):
+        return None
+    ids = columns["id"]
+    parents = columns.get("parent") or [None] * len(ids)
+    fields = {name: column for name, column in columns.items() if name not in ("id", "parent")}
+    names = list(columns)
+    cells = list(columns.values())
+
+    def record(index: int) -> dict[str, Any]:
+        values = map(operator.itemgetter(index), cells)
+        return {k: v for k, v in zip(names, values, strict=True) if v is not None}
+
+    return _checked(ids, parents, fields, record, frozenset((None,)))

@@ -1,0 +1,329 @@
+"""The bulk check of unit records: it takes only what validation takes, and builds the same units.
+
+For random records -- valid, invalid and hostile -- :func:`check_rows` and :func:`check_columns`
+either decline, or give exactly the units that validating the records one by one gives, with
+no structure problem. A snapshot whose units are built on use equals one built up front in every
+public respect, and a JSON file read through the bulk check gives what the full reading gives.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import pickle
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+import orgmodel
+from orgmodel import reading, records
+from orgmodel.errors import DataError
+from orgmodel.model import Unit
+from orgmodel.records import LazyUnits, UnitRecords, check_columns, check_rows
+from orgmodel.snapshot import Snapshot, share_unchanged, structure_problems
+
+ABSENT = records.ABSENT
+#: Characters the text checks treat apart, and some they let through.
+CHARS = st.sampled_from(
+    ["a", "Z", " ", "\t", "\n", "\r", "\x00", "\x1f", "\x7f", "\x85", "\x9f", "\xa0", "\u202a",
+     "\u202e", "\u202f", "\u2066", "\u2069", "\u3000", "中", "\U0001f600"]
+)  # fmt: skip
+TEXT = st.text(CHARS, min_size=0, max_size=5)
+WRONG = st.sampled_from([None, 1, 2.5, True, [], ["a"], {"a": 1}])
+IDS = st.sampled_from(["g", "a", "b", "c.d", "e_f", "x-1"])
+BAD_IDS = st.sampled_from(["", "A", "-a", ".a", "a b", "a\n", " a", "a/b", "é", "a" * 121])
+
+
+def _maybe(strategy: st.SearchStrategy[Any], hostile: st.SearchStrategy[Any]) -> Any:
+    """Mostly a field's usual values, sometimes absent, sometimes anything at all."""
+    return st.one_of(strategy, strategy, strategy, st.just(ABSENT), hostile, WRONG)
+
+
+@st.composite
+def unit_rows(draw: st.DrawFn) -> list[dict[str, Any]]:
+    """A few unit records, mostly one tree written parents first, with hostile values mixed in."""
+    size = draw(st.integers(1, 5))
+    ids = draw(st.lists(st.one_of(IDS, IDS, IDS, BAD_IDS, WRONG), min_size=size, max_size=size))
+    rows = []
+    for index, uid in enumerate(ids):
+        earlier = st.sampled_from(ids[:index]) if index else st.just(None)
+        fields = {
+            "id": draw(st.one_of(st.just(uid), st.just(uid), st.just(ABSENT))),
+            "name": draw(_maybe(st.sampled_from(["Group", "A b", "中文"]), TEXT)),
+            "kind": draw(_maybe(st.sampled_from(["holding", "k_2"]), st.sampled_from(
+                ["K", "2k", "k\n", "", "k-k", "k" * 61]))),
+            "parent": draw(_maybe(earlier, st.one_of(IDS, BAD_IDS))),
+            "status": draw(_maybe(st.sampled_from(["active", "listed"]), st.sampled_from(
+                ["ipo_planned", "x", "Active"]))),
+            "plan": draw(st.one_of(st.just(ABSENT), st.sampled_from(["ipo_planned", None, "x"]))),
+            "confidence": draw(_maybe(st.sampled_from(["confirmed", None]), st.just("sure"))),
+            "sources": draw(_maybe(st.lists(st.sampled_from(["s1", "s:2"]), max_size=2),
+                st.sampled_from([["-s"], ["s\n"], ["s 1"], [1], "s1", ("s1",), ["s" * 201]]))),
+            "name_zh": draw(st.one_of(st.just(ABSENT), st.just(ABSENT), TEXT, WRONG)),
+            "note": draw(st.one_of(st.just(ABSENT), st.just(ABSENT), TEXT, WRONG)),
+            "extra": draw(st.sampled_from([ABSENT] * 6 + [
+                ("lineage", []), ("lineage", ["g"]), ("leaders", []), ("field_confidence", {}),
+                ("colour", "red")])),
+        }  # fmt: skip
+        extra = fields.pop("extra")
+        row = {k: v for k, v in fields.items() if v is not ABSENT}
+        if extra is not ABSENT:
+            row[extra[0]] = extra[1]
+        rows.append(row)
+    return rows
+
+
+def _validated(rows: list[dict[str, Any]]) -> list[Unit] | None:
+    """The units the model makes of the records, if it takes them all and they form one tree."""
+    try:
+        units = [Unit.model_validate(row) for row in rows]
+    except ValidationError:
+        return None
+    return None if structure_problems(units) else units
+
+
+def _state(unit: Unit) -> tuple[Any, ...]:
+    """Everything a unit holds: its type, field values (in order), fields set, extras."""
+    return type(unit), list(unit.__dict__.items()), unit.model_fields_set, unit.__pydantic_extra__
+
+
+def _agrees(checked: UnitRecords | None, rows: list[dict[str, Any]]) -> bool:
+    """Whether a bulk check's answer is right: declined, or exactly the validated units."""
+    if checked is None:
+        return True
+    units = _validated(rows)
+    if units is None:
+        return False
+    built = [checked.unit(i) for i in range(len(checked))]
+    return (
+        list(map(_state, built)) == list(map(_state, units))
+        and checked.ids == [u.id for u in units]
+        and checked.parents == [u.parent for u in units]
+        and checked.kinds == {u.kind for u in units}
+        and checked.cited == {key for u in units for key in u.sources}
+    )
+
+
+def _columns_of(rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    """Records as a table's columns: one per key any record has, None where a record lacks it."""
+    names = dict.fromkeys(key for row in rows for key in row)
+    return {name: [row.get(name) for row in rows] for name in names}
+
+
+def _table_rows(columns: dict[str, list[Any]]) -> list[dict[str, Any]]:
+    """What a table's rows are validated as: each row's cells that are not empty."""
+    size = len(next(iter(columns.values())))
+    return [{k: c[i] for k, c in columns.items() if c[i] is not None} for i in range(size)]
+
+
+PLAIN: list[dict[str, Any]] = [
+    {"id": "g", "name": "Group", "kind": "holding", "sources": ["s1"], "confidence": "confirmed"},
+    {"id": "a", "name": "A", "kind": "company", "parent": "g", "status": "listed", "plan": None},
+    {"id": "b", "name": "B", "kind": "company", "parent": "a", "name_zh": "乙", "note": "x\ny"},
+]
+
+# Records each check must decline: one bad value, or one that needs stripping, in an otherwise
+# plain list.
+HOSTILE: list[list[dict[str, Any]]] = [
+    [{**PLAIN[0], "name": "Gro\u202eup"}],
+    [{**PLAIN[0], "name": " Group"}],
+    [{**PLAIN[0], "name": "Group\u3000"}],
+    [{**PLAIN[0], "name": "Gr\toup"}],
+    [{**PLAIN[0], "note": "a\x7f"}],
+    [{**PLAIN[0], "name_zh": "\u2066"}],
+    [{**PLAIN[0], "id": "G"}],
+    [{**PLAIN[0], "id": "g\n"}],
+    [{**PLAIN[0], "kind": "holding\n"}],
+    [{**PLAIN[0], "sources": ["s1\n"]}],
+    [{**PLAIN[0], "sources": "s1"}],
+    [{**PLAIN[0], "status": "ipo_planned"}],
+    [{**PLAIN[0], "status": None}],
+    [{**PLAIN[0], "confidence": "sure"}],
+    [{**PLAIN[0], "colour": "red"}],
+    [PLAIN[0], {**PLAIN[1], "id": "g"}],
+    [PLAIN[0], {**PLAIN[1], "parent": "zz"}],
+    [PLAIN[0], {**PLAIN[1], "parent": "a"}],
+    [PLAIN[0], {**PLAIN[1], "parent": None}],
+    [PLAIN[0], {**PLAIN[2], "parent": "a"}, {**PLAIN[1], "parent": "b"}],
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(rows=unit_rows())
+@example(rows=PLAIN)
+def test_check_rows_declines_or_builds_exactly_the_validated_units(
+    rows: list[dict[str, Any]],
+) -> None:
+    before = copy.deepcopy(rows)
+    checked = check_rows(rows)
+    assert rows == before  # nothing given is changed
+    assert _agrees(checked, rows)
+
+
+@settings(max_examples=300, deadline=None)
+@given(rows=unit_rows())
+@example(rows=PLAIN)
+def test_check_columns_declines_or_builds_exactly_the_validated_units(
+    rows: list[dict[str, Any]],
+) -> None:
+    columns = _columns_of(rows)
+    assert _agrees(check_columns(columns), _table_rows(columns))
+
+
+@pytest.mark.parametrize("rows", HOSTILE)
+def test_each_check_declines_a_hostile_value(rows: list[dict[str, Any]]) -> None:
+    assert check_rows(PLAIN) is not None
+    assert check_rows(rows) is None
+    if all(v is not None for row in rows for v in row.values()):  # in a table, None is empty
+        assert check_columns(_columns_of(rows)) is None
+
+
+def test_plain_records_are_taken() -> None:
+    checked = check_rows(PLAIN)
+    assert checked is not None and _agrees(checked, PLAIN)
+    assert check_columns(_columns_of(PLAIN)) is not None
+
+
+@pytest.mark.parametrize(
+    ("part", "broken"),
+    [
+        ("_plain_text", lambda *args: True),
+        ("_plain_ids", lambda *args: True),
+        ("_plain_words", lambda *args: True),
+        ("parents_first_tree", lambda ids, parents: {uid: i for i, uid in enumerate(ids)}),
+        ("_build", lambda given: Unit.model_construct(**given)),
+    ],
+)
+def test_a_broken_check_is_caught(part: str, broken: Callable[..., Any]) -> None:
+    """The agreement the property tests ask for fails when any part of the check is broken."""
+    with mock.patch.object(records, part, broken):
+        found = [rows for rows in [PLAIN, *HOSTILE] if not _agrees(check_rows(rows), rows)]
+    assert found
+
+
+# -- snapshots whose units are built on use ----------------------------------------------------
+
+
+def _both(rows: list[dict[str, Any]]) -> tuple[Snapshot, Snapshot]:
+    import datetime as dt
+
+    checked = check_rows(rows)
+    assert checked is not None
+    date = dt.date(2024, 1, 1)
+    lazy = Snapshot.of_records(date, checked, title="T", sources=("s1",))
+    eager = Snapshot(date, [Unit.model_validate(r) for r in rows], title="T", sources=("s1",))
+    return lazy, eager
+
+
+def test_a_lazy_snapshot_builds_no_unit_for_its_structure() -> None:
+    lazy, _ = _both(PLAIN)
+    units = lazy.units
+    assert isinstance(units, LazyUnits)
+    assert (lazy.root, lazy.children("g"), lazy.depth("b")) == ("g", ("a",), 2)
+    assert lazy.ancestors("b") == ["a", "g"]
+    assert (list(lazy.descendants("g")), len(lazy)) == (["a", "b"], 3)
+    assert ("a" in lazy, "zz" in lazy, list(units), dict(lazy.positions)) == (
+        True, False, ["g", "a", "b"], {"g": 0, "a": 1, "b": 2})  # fmt: skip
+    assert units._built == [None, None, None]
+    assert units["a"] is units["a"]  # built once, then kept
+    assert units._built.count(None) == 2
+
+
+def test_a_lazy_snapshot_equals_the_eager_one_in_every_public_respect() -> None:
+    lazy, eager = _both(PLAIN)
+    assert lazy == eager and eager == lazy
+    assert list(lazy.units.items()) == list(eager.units.items())
+    assert list(lazy) == list(eager) and repr(lazy) == repr(eager)
+    assert lazy.units == eager.units and dict(lazy.units) == dict(eager.units)
+    assert lazy.units.get("zz") is None and lazy.units.get("g") == eager.units["g"]
+    for uid in eager.units:
+        assert (lazy.children(uid), lazy.depth(uid), lazy.ancestors(uid)) == (
+            eager.children(uid), eager.depth(uid), eager.ancestors(uid))  # fmt: skip
+    copied = pickle.loads(pickle.dumps(lazy))
+    assert copied == eager and list(copied.units) == list(eager.units)
+    assert orgmodel.diff(lazy, eager).events == []
+    shared = share_unchanged(eager, lazy)
+    assert shared == eager and all(shared.units[u] is eager.units[u] for u in eager.units)
+    graph = orgmodel.History([lazy]).graph("2024")
+    expected = orgmodel.History([eager]).graph("2024")
+    assert list(graph.nodes(data=True)) == list(expected.nodes(data=True))
+    assert list(graph.edges) == list(expected.edges)
+
+
+# -- JSON files through the bulk check, and the full way ---------------------------------------
+
+
+def _read_both(folder: Path) -> tuple[Any, Any]:
+    """load_history of a folder with the bulk check, and with it turned off: each a History,
+    or the problems of its DataError."""
+
+    def load() -> Any:
+        try:
+            return orgmodel.load_history(folder)
+        except DataError as exc:
+            return [str(p) for p in exc.problems]
+
+    quick = load()
+    with mock.patch.object(reading, "_quick_json_snapshot", lambda path, text: None):
+        full = load()
+    return quick, full
+
+
+def _same_history(quick: Any, full: Any) -> None:
+    if isinstance(full, list):
+        assert quick == full
+        return
+    assert isinstance(quick, orgmodel.History)
+    assert quick.dates == full.dates
+    for a, b in zip(quick, full, strict=True):
+        assert a == b and list(a.units) == list(b.units) and a.path == b.path
+        assert [_state(u) for u in a] == [_state(u) for u in b]
+
+
+HEADS = st.fixed_dictionaries(
+    {"date": st.sampled_from(["2024-01-01", "2024-01-01", "2024-02-01", "2024-1-1"])},
+    optional={
+        "title": st.one_of(st.just("T"), TEXT),
+        "summary": st.one_of(TEXT, st.none()),
+        "sources": st.sampled_from([["s1"], ["zz"], "s1"]),
+        "removed": st.sampled_from([{"old": {"how": "dissolved"}}, {"g": {"how": "dissolved"}}]),
+        "extra": st.just(1),
+    },
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(head=HEADS, rows=unit_rows())
+@example(head={"date": "2024-01-01", "title": "T"}, rows=PLAIN)
+def test_a_json_file_reads_the_same_with_and_without_the_bulk_check(
+    head: dict[str, Any], rows: list[dict[str, Any]]
+) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        (folder / "sources.yaml").write_text(
+            "kinds: {holding: H, company: C, k_2: K}\n"
+            "sources:\n  s1: {title: A, publisher: P, date: 2020}\n"
+            "  's:2': {title: B, publisher: P, date: 2021}\n",
+            encoding="utf-8",
+        )
+        text = json.dumps({**head, "units": rows}, ensure_ascii=False)
+        (folder / "2024-01-01.json").write_text(text, encoding="utf-8")
+        _same_history(*_read_both(folder))
+
+
+def test_the_bulk_check_reads_a_plain_file_lazily(tmp_path: Path) -> None:
+    (tmp_path / "sources.yaml").write_text(
+        "sources:\n  s1: {title: A, publisher: P, date: 2020}\n", encoding="utf-8"
+    )
+    data = {"date": "2024-01-01", "title": "T", "units": PLAIN}
+    (tmp_path / "2024-01-01.json").write_text(json.dumps(data), encoding="utf-8")
+    quick, full = _read_both(tmp_path)
+    assert isinstance(quick.at("2024").units, LazyUnits)
+    _same_history(quick, full)
