@@ -38,7 +38,8 @@ Units only in ``b``
 Units only in ``a``
     ``removed``, with ``how`` taken from ``b.removed`` when declared there (with ``history``,
     also from the ``removed`` of the snapshots between ``a`` and ``b``, where a unit that left
-    in one of those steps is declared). A declared removal
+    in one of those steps is declared; a declared removal that leaves ``how`` out gives its
+    sources and note, and its how as if undeclared). A declared removal
     with ``how: spun_off`` is a ``spun_off`` event with ``left_group=True`` instead (the unit
     left the group). Undeclared: ``absorbed`` if a unit of ``b`` names it in its lineage
     (``into`` that unit) or if it is matched by overlap (below, ``inferred=True``); otherwise
@@ -142,7 +143,16 @@ from orgmodel.events import (
     check_kinds,
 )
 from orgmodel.matching import DEFAULT_THRESHOLD
-from orgmodel.model import ENDED_PLANS, STANDING, STANDING_RANK, Removal, Standing, Unit, role_keys
+from orgmodel.model import (
+    ENDED_PLANS,
+    STANDING,
+    STANDING_RANK,
+    Removal,
+    RemovalHow,
+    Standing,
+    Unit,
+    role_keys,
+)
 from orgmodel.snapshot import Snapshot, step_between, walk
 
 __all__ = [
@@ -785,8 +795,8 @@ def _departures(
             return found[uid]
         declared = pair.declared.get(uid)
         result: _Departure
-        if declared is not None:
-            result = _as_declared(pair, uid, declared, lineage)
+        if declared is not None and declared.how is not None:
+            result = _as_declared(pair, uid, declared.how, declared.into, lineage)
         elif uid in lineage.succ_of:
             into = matching.heir(pair.a, pair.b, uid, lineage.succ_of[uid])
             result = _Departure("absorbed", into, None, False)
@@ -829,13 +839,14 @@ def _left_group(pair: _Pair, uid: str) -> bool:
     )
 
 
-def _as_declared(pair: _Pair, uid: str, declared: Removal, lineage: _Lineage) -> _Departure:
-    into = declared.into
+def _as_declared(
+    pair: _Pair, uid: str, how: RemovalHow, into: str | None, lineage: _Lineage
+) -> _Departure:
     if into is not None and into not in pair.b.units:
         into = None  # absorbed into a unit that is itself gone by b: say no more than b shows
-    if declared.how == "absorbed" and into is None and uid in lineage.succ_of:
+    if how == "absorbed" and into is None and uid in lineage.succ_of:
         into = matching.heir(pair.a, pair.b, uid, lineage.succ_of[uid])
-    return _Departure(declared.how, into, None, False)
+    return _Departure(how, into, None, False)
 
 
 def _arrival_events(pair: _Pair, scan: _Scan) -> list[Event]:

@@ -18,8 +18,9 @@ How this reads the records, where they are silent:
 - An entity with an ultimate parent but no direct one in force sits under the ultimate parent,
   its place marked ``unconfirmed``.
 - An entity that leaves a group is ``dissolved`` when its Level 1 record says it expired as
-  dissolved by then, ``absorbed`` into its successor entity when that is in the group, and
-  otherwise ``divested``, with a note that GLEIF records only that the consolidation ended.
+  dissolved by then, ``absorbed`` into its successor entity when that is in the group;
+  otherwise its removal names no way of going, with a note that GLEIF records only that the
+  consolidation ended.
 - The root's kind is ``group``; every other entity's is ``legal_entity`` and its status
   ``standalone``: each is a company of its own inside the group.
 - Names: the legal name, unless it is written in Chinese, Japanese or Korean, when an English
@@ -460,13 +461,8 @@ def _removal(lei: str, day: dt.date, entities: Mapping[str, _Entity], present: s
         return Removal.model_validate(
             {"how": "absorbed", "into": successor.lower(), "sources": key}
         )
-    return Removal.model_validate(
-        {
-            "how": "divested",
-            "sources": key,
-            "note": "GLEIF records only that its consolidation into the group ended, not how.",
-        }
-    )
+    note = "GLEIF records only that its consolidation into the group ended, not how."
+    return Removal.model_validate({"sources": key, "note": note})
 
 
 def _bibliography(

@@ -393,9 +393,12 @@ RemovalHow = Literal["dissolved", "divested", "absorbed", "spun_off"]
 class Removal(_Model):
     """Why a unit of the previous snapshot is gone from this one."""
 
-    how: RemovalHow = Field(
+    how: RemovalHow | None = Field(
+        None,
         description="dissolved (wound up, its work ended or scattered), divested (sold), "
-        "absorbed (taken into another unit), spun_off (left the group as a company of its own)."
+        "absorbed (taken into another unit), spun_off (left the group as a company of its own). "
+        "Leave it out when the sources do not say how: the report then says no more than the "
+        "structure shows.",
     )
     into: UnitId | None = Field(
         None, description="With absorbed: the unit of this snapshot that took it in."

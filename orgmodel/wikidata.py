@@ -19,8 +19,9 @@ cites its Wikidata item. How this reads the record, where the record is silent:
   started last, with a note saying so; a unit whose parent is not in the group that day is left
   out of that snapshot, also with a note.
 - A unit gone from the group is ``dissolved`` when its item has a *dissolved* date (P576) by
-  then, ``absorbed`` into the item that *replaced* it when that is in the group, and otherwise
-  ``divested``, with a note that Wikidata records only that the link ended.
+  then, ``absorbed`` into the item that *replaced* it when that is in the group; otherwise its
+  removal names no way of going, with a note that Wikidata records only that the link ended,
+  and the report says no more than the structure shows.
 - Every unit's kind is ``organization``, since the query does not ask what sort each item is;
   its status is ``listed`` while a listing is in force, else ``active``.
 
@@ -294,13 +295,8 @@ def _removal(qid: str, day: dt.date, items: Mapping[str, _Item], present: set[st
         return Removal.model_validate(
             {"how": "absorbed", "into": successor.lower(), "sources": key}
         )
-    return Removal.model_validate(
-        {
-            "how": "divested",
-            "sources": key,
-            "note": "Wikidata records only that its link to the group ended on this date, not how.",
-        }
-    )
+    note = "Wikidata records only that its link to the group ended on this date, not how."
+    return Removal.model_validate({"sources": key, "note": note})
 
 
 def _bibliography(

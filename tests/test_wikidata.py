@@ -89,7 +89,10 @@ def test_the_fixture_imports_validates_and_gives_its_events(tmp_path: Path, caps
     assert undated.field_confidence == {"parent": "unconfirmed"}
     assert events(history) == EVENTS
     removed = history.at("2020-07-01").removed["q103"]
-    assert (removed.how, removed.sources) == ("divested", ("wikidata-Q103",))
+    assert (removed.how, removed.sources) == (None, ("wikidata-Q103",))
+    steps = history.changes(history.dates[0], history.dates[-1])
+    (gone,) = [e for e in steps if e.kind == "removed" and e.unit == "q103"]
+    assert (gone.how, gone.note) == ("unrecorded", removed.note)  # not a sale: it is not known
     assert history.at("2017-05-01").removed["q108"].how == "dissolved"
     media = history.at("2018-01-01").units["q105"]
     assert (media.name, media.name_zh, media.lineage) == (
