@@ -68,7 +68,7 @@ class _Command(typer.core.TyperCommand):
             elif param.param_type_name == "option":
                 record = param.get_help_record(ctx)
                 if record is not None:
-                    opts.append(record)
+                    opts.append((record[0], _filled(record[1])))
         if args:
             with formatter.section("Arguments"):
                 formatter.write_dl(args)
@@ -102,11 +102,13 @@ app = _App(
 )
 
 
-def _choices(values: Sequence[str]) -> Callable[[str], list[str]]:
-    """A completion function offering ``values`` (a library tuple) that start with the text."""
+def _choices(values: Sequence[str] | Callable[[], Sequence[str]]) -> Callable[[str], list[str]]:
+    """A completion function offering ``values`` (a library tuple, or the function that
+    imports it when a completion is asked for) that start with the text."""
 
     def complete(incomplete: str) -> list[str]:
-        return [v for v in values if v.startswith(incomplete)]
+        offered = values() if callable(values) else values
+        return [v for v in offered if v.startswith(incomplete)]
 
     return complete
 
@@ -167,6 +169,32 @@ def _schemas() -> tuple[str, ...]:
     from orgmodel.schemas import SCHEMAS
 
     return tuple(SCHEMAS)
+
+
+def _file_formats() -> tuple[str, ...]:
+    from typing import get_args
+
+    from orgmodel.writing import FileFormat
+
+    return get_args(FileFormat)
+
+
+#: Lists a help text names by a mark in braces, written out only when the help is shown: the
+#: event kinds come from the event classes, which a picture never needs to build, and the
+#: formats from the modules that write them.
+_HELP_LISTS: dict[str, Callable[[], Sequence[str]]] = {
+    "{KINDS}": _kinds,
+    "{EXPORT_FORMATS}": _export_formats,
+    "{FILE_FORMATS}": _file_formats,
+}
+
+
+def _filled(help_text: str) -> str:
+    """``help_text`` with each mark of :data:`_HELP_LISTS` replaced by its list."""
+    for mark, values in _HELP_LISTS.items():
+        if mark in help_text:
+            help_text = help_text.replace(mark, ", ".join(values()))
+    return help_text
 
 
 REPORT_FORMATS = ("text", "json", "markdown")
@@ -243,9 +271,9 @@ KindOption = Annotated[
     typer.Option(
         "--kind",
         "-k",
-        help="Only events of this kind (repeat for several): " + ", ".join(_kinds()) + ".",
+        help="Only events of this kind (repeat for several): {KINDS}.",
         metavar="KIND",
-        autocompletion=_choices(_kinds()),
+        autocompletion=_choices(_kinds),
     ),
 ]
 ExcludeKindOption = Annotated[
@@ -255,7 +283,7 @@ ExcludeKindOption = Annotated[
         "-x",
         help="Leave out events of this kind (repeat for several).",
         metavar="KIND",
-        autocompletion=_choices(_kinds()),
+        autocompletion=_choices(_kinds),
     ),
 ]
 AllOption = Annotated[
@@ -1063,10 +1091,8 @@ ExportFormatOption = Annotated[
         "--format",
         "-f",
         metavar="FORMAT",
-        help="The file format (default: from the suffix of -o, else graphml): "
-        + ", ".join(_export_formats())
-        + ".",
-        autocompletion=_choices(_export_formats()),
+        help="The file format (default: from the suffix of -o, else graphml): {EXPORT_FORMATS}.",
+        autocompletion=_choices(_export_formats),
         show_default=False,
     ),
 ]
@@ -1206,14 +1232,6 @@ import_app = _App(
 app.add_typer(import_app, name="import")
 
 
-def _file_formats() -> tuple[str, ...]:
-    from typing import get_args
-
-    from orgmodel.writing import FileFormat
-
-    return get_args(FileFormat)
-
-
 ImportOutput = Annotated[
     Path,
     typer.Option(
@@ -1230,8 +1248,8 @@ ImportFormat = Annotated[
         "--format",
         "-f",
         metavar="FORMAT",
-        help="Write snapshot files as YAML (for people) or JSON: " + ", ".join(_file_formats()),
-        autocompletion=_choices(_file_formats()),
+        help="Write snapshot files as YAML (for people) or JSON: {FILE_FORMATS}",
+        autocompletion=_choices(_file_formats),
     ),
 ]
 

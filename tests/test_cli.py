@@ -234,6 +234,22 @@ def test_cli_does_not_import_matplotlib():
     assert result.stdout.strip() == "False"
 
 
+def test_an_org_chart_builds_neither_the_event_classes_nor_the_diff_engine(tmp_path):
+    # What a plot of one date never calls, it does not import: a cold start pays for it.
+    code = (
+        "import sys\nfrom orgmodel.cli import main\n"
+        f"args = ['plot', '2021', '-o', {str(tmp_path / 'chart.png')!r}, '--data', {EXAMPLE!r}]\n"
+        "try:\n    main(args)\n"
+        "except SystemExit as end:\n    assert end.code == 0, end.code\n"
+        "print(sorted(m for m in sys.modules if m in ('orgmodel.events', 'orgmodel.compare')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
+    assert (tmp_path / "chart.png").stat().st_size > 0
+
+
 def test_diff_text_grouped_by_kind_with_dates_used(capsys):
     code, out, _ = run(
         capsys, "diff", "2021", "2022", "--data", EXAMPLE, "-k", "returned", "-k", "moved"

@@ -334,14 +334,20 @@ class Interrupting:
             raise KeyboardInterrupt  # as Ctrl-C would, half-way through loading the package
 
 sys.meta_path.insert(0, Interrupting())
-import _orgmodel_start
-_orgmodel_start.main()
 """
 
 
-def test_ctrl_c_while_the_package_loads_is_quiet():
+@pytest.mark.parametrize(
+    "start",
+    [
+        "import _orgmodel_start\n_orgmodel_start.main()",
+        "import runpy\nrunpy.run_module('orgmodel', run_name='__main__', alter_sys=True)",
+    ],
+    ids=["orgmodel", "python -m orgmodel"],
+)
+def test_ctrl_c_while_the_package_loads_is_quiet(start: str):
     done = subprocess.run(
-        [sys.executable, "-c", STOP_WHILE_IMPORTING],
+        [sys.executable, "-c", STOP_WHILE_IMPORTING + start],
         capture_output=True,
         text=True,
         cwd=Path(__file__).parent.parent,

@@ -251,7 +251,8 @@ def test_box_overlap_counts_the_margin() -> None:
 
 def test_importing_layout_and_drawing_does_not_import_matplotlib() -> None:
     code = (
-        "import sys, orgmodel, orgmodel.layout, orgmodel.drawing; "
+        "import sys, orgmodel, orgmodel.layout, orgmodel.drawing.orgchart, "
+        "orgmodel.drawing.timeline, orgmodel.drawing.flow; "
         "print(any(m == 'matplotlib' or m.startswith('matplotlib.') for m in sys.modules))"
     )
     result = subprocess.run(

@@ -4,27 +4,60 @@ matplotlib is imported inside the drawing functions only, so importing this pack
 :mod:`orgmodel`) does not pay for it. Each function takes ``ax=None`` (draw into a new figure
 sized to the picture) or an existing ``Axes``, and returns what it drew; :func:`save_figure`
 writes a figure to a file.
+
+Each public name is imported from its module the first time it is used (PEP 562): an org chart
+does not load the timeline's or the flow chart's code.
 """
 
-from orgmodel.drawing._style import (
-    CJK_FONTS,
-    DEFAULT_DPI,
-    FORMATS,
-    find_cjk_font,
-    picture_width,
-    save_figure,
-)
-from orgmodel.drawing._words import LANGUAGES, WORDS, kind_word, word
-from orgmodel.drawing.flow import FlowChart, draw_flow_chart
-from orgmodel.drawing.orgchart import (
-    Chart,
-    Steps,
-    draw_change_chart,
-    draw_change_steps,
-    draw_org_chart,
-)
-from orgmodel.drawing.pictures import draw_history
-from orgmodel.drawing.timeline import Timeline, draw_timeline
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from orgmodel.drawing._style import (
+        CJK_FONTS,
+        DEFAULT_DPI,
+        FORMATS,
+        find_cjk_font,
+        picture_width,
+        save_figure,
+    )
+    from orgmodel.drawing._words import LANGUAGES, WORDS, kind_word, word
+    from orgmodel.drawing.flow import FlowChart, draw_flow_chart
+    from orgmodel.drawing.orgchart import (
+        Chart,
+        Steps,
+        draw_change_chart,
+        draw_change_steps,
+        draw_org_chart,
+    )
+    from orgmodel.drawing.pictures import draw_history
+    from orgmodel.drawing.timeline import Timeline, draw_timeline
+
+#: The module each public name comes from.
+_HOMES: dict[str, tuple[str, ...]] = {
+    "_style": (
+        "CJK_FONTS",
+        "DEFAULT_DPI",
+        "FORMATS",
+        "find_cjk_font",
+        "picture_width",
+        "save_figure",
+    ),
+    "_words": ("LANGUAGES", "WORDS", "kind_word", "word"),
+    "flow": ("FlowChart", "draw_flow_chart"),
+    "orgchart": (
+        "Chart",
+        "Steps",
+        "draw_change_chart",
+        "draw_change_steps",
+        "draw_org_chart",
+    ),
+    "pictures": ("draw_history",),
+    "timeline": ("Timeline", "draw_timeline"),
+}
+_HOME = {name: module for module, names in _HOMES.items() for name in names}
 
 __all__ = [
     "CJK_FONTS",
@@ -48,3 +81,16 @@ __all__ = [
     "save_figure",
     "word",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _HOME.get(name)
+    if module is None:
+        raise AttributeError(f"module 'orgmodel.drawing' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"orgmodel.drawing.{module}"), name)
+    globals()[name] = value  # found once: later uses are plain module attributes
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

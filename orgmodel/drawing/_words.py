@@ -13,6 +13,7 @@ the snapshot files give them (a unit's ``name_zh`` in Chinese where known).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 
 from orgmodel.model import (
@@ -181,8 +182,12 @@ KIND_WORDS: Mapping[str, Mapping[str, str]] = {
 }
 
 
+@functools.cache
 def event_words() -> dict[str, dict[str, str]]:
-    """Each event kind's word in each language: its class's title (lower case in English)."""
+    """Each event kind's word in each language: its class's title (lower case in English).
+
+    Made on first use: an org chart has no event words, and need not build the event classes.
+    """
     from orgmodel.events import CLASSES
 
     return {
@@ -199,7 +204,7 @@ def word(key: str, lang: str = "en", **fields: object) -> str:
     """
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language '{lang}': use 'en' or 'zh'")
-    words = WORDS.get(key) or _EVENT_WORDS[key]
+    words = WORDS.get(key) or event_words()[key]
     text = words[lang]
     return text.format(**fields) if fields else text
 
@@ -208,6 +213,3 @@ def kind_word(kind: str, lang: str = "en") -> str:
     """How a kind of unit reads in ``lang``: its generic word if there is one, else its name."""
     words = KIND_WORDS.get(kind)
     return words[lang] if words is not None else kind.replace("_", " ")
-
-
-_EVENT_WORDS: Mapping[str, Mapping[str, str]] = event_words()

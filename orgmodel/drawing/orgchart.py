@@ -416,9 +416,9 @@ def _depth_below(children: Callable[[str], Sequence[str]], top: str) -> int:
     return deepest
 
 
-#: Kept for the timeline, which marks events with the same styles and words.
+#: Kept for the timeline, which marks events with the same styles (its words are
+#: ``word(kind)``, made when first asked for).
 CHANGE_STYLE: Mapping[str, tuple[str, str]] = EVENT_STYLE
-CHANGE_LABELS: Mapping[str, str] = {kind: word(kind) for kind in EVENT_STYLE}
 
 #: How each mark of a change chart is drawn: the event kind whose colour and marker it takes,
 #: and whether its marker is hollow (the sources of a split or merger) or filled (its results).
