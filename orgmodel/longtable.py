@@ -45,6 +45,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import difflib
+import functools
 import hashlib
 import itertools
 import math
@@ -60,6 +61,7 @@ from orgmodel.errors import DataError, Problem
 from orgmodel.history import History
 from orgmodel.model import Bibliography, SnapshotFile, Source, Unit, quick_validator
 from orgmodel.progress import task, track
+from orgmodel.records import check_columns
 from orgmodel.snapshot import Snapshot, structure_problems, written_parents_first
 
 __all__ = [
@@ -141,8 +143,9 @@ def _fail(path: Path, message: str) -> DataError:
 
 def _read_text(path: Path) -> _Raw:
     try:
+        data = path.read_bytes()
         # utf-8-sig drops the byte-order mark spreadsheets put at the start of a CSV file.
-        text = path.read_text(encoding="utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise _fail(
             path, f"is not UTF-8 text (byte {exc.start}); save it as CSV UTF-8 and try again"
@@ -154,13 +157,73 @@ def _read_text(path: Path) -> _Raw:
     else:
         first = text.split("\n", 1)[0]
         delimiter = max((",", ";", "\t"), key=first.count)
+    raw = _read_text_columnar(text, delimiter) or _read_text_rows(text, delimiter, path.name)
+    if raw is None:
+        raise _fail(path, "is empty; give a table with a header row (date, id, name, parent)")
+    return raw
+
+
+def _read_text_rows(text: str, delimiter: str, name: str) -> _Raw | None:
+    """CSV text read row by row with Python's csv module; None when it has no header."""
     reader = csv.reader(text.splitlines(), delimiter=delimiter)
     header = next(reader, None)
     if header is None:
-        raise _fail(path, "is empty; give a table with a header row (date, id, name, parent)")
-    lines = track(reader, f"Reading {path.name}", text.count("\n"))
+        return None
+    lines = track(reader, f"Reading {name}", text.count("\n"))
     rows = [(n, values) for n, values in enumerate(lines, 2) if "".join(values).strip()]
     return _by_column(header, rows)
+
+
+#: Where Python's ``str.splitlines`` (which the reader of CSV text goes by) breaks a line and
+#: pyarrow's CSV reader does not, and the one space character of Python's that is also a control.
+_OTHER_BREAKS = re.compile("\r(?!\n)|[\x0b\x0c\x1c-\x1f\x85\u2028\u2029]")
+#: A cell that Python's ``str.strip`` empties: every character ``str.isspace`` says is a space.
+_BLANK_CELL = (
+    r"^[\t\n\x{0b}\x{0c}\r \x{1c}-\x{1f}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}"
+    r"\x{2029}\x{202f}\x{205f}\x{3000}]*$"
+)
+
+
+def _read_text_columnar(text: str, delimiter: str) -> _Raw | None:
+    """What the reader of CSV text reads (with Python's csv module), read by pyarrow's CSV
+    reader, column by column in C++; None where the two could differ, and the Python reader
+    must be used: pyarrow missing, a header the two read otherwise, a line break Python's
+    reader knows and pyarrow's does not, a quoted line break, a blank row, a row of another
+    length than the header."""
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.csv as pcsv
+    except ImportError:
+        return None
+    first = text.split("\n", 1)[0].removesuffix("\r")
+    if not first or _OTHER_BREAKS.search(text):
+        return None
+    header = next(csv.reader([first], delimiter=delimiter))
+    names = [f"c{i}" for i in range(len(header))]
+    try:
+        # The header is read as a row, to be compared with the Python reader's.
+        table = pcsv.read_csv(
+            pa.py_buffer(text.encode()),
+            read_options=pcsv.ReadOptions(column_names=names),
+            parse_options=pcsv.ParseOptions(delimiter=delimiter, ignore_empty_lines=False),
+            convert_options=pcsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, ValueError):
+        return None
+    if table.num_rows < 2 or list(table.slice(0, 1).to_pylist()[0].values()) != header:
+        return None
+    columns = table.slice(1).columns
+    broken = [pc.any(pc.match_substring_regex(c, "[\r\n]")).as_py() for c in columns]
+    blank = functools.reduce(pc.and_, (pc.match_substring_regex(c, _BLANK_CELL) for c in columns))
+    if any(broken) or pc.any(blank).as_py():
+        return None
+    size = table.num_rows - 1
+    return _Raw(header, list(range(2, size + 2)), [c.to_pylist() for c in columns])
 
 
 def _read_parquet(path: Path) -> _Raw:
@@ -416,8 +479,11 @@ _CHUNK = 10_000  # rows between two steps of the progress bar
 
 def _clean(column: list[Any]) -> list[str | None]:
     """A column's cells as text (see :func:`_text`), in one pass for a column of text."""
-    if set(map(type, column)) <= {str}:
+    kinds = set(map(type, column))
+    if kinds <= {str}:
         return [value.strip() or None for value in column]
+    if kinds <= {str, type(None)}:
+        return [(value.strip() or None) if value else None for value in column]
     return list(map(_text, column))
 
 
@@ -484,11 +550,12 @@ class _Rows:
 
 
 def _file_rows(
-    path: Path, column_map: Mapping[str, str], sources: _Sources
+    path: Path, column_map: Mapping[str, str], sources: _Sources, raw: _Raw | None = None
 ) -> tuple[_Rows, list[str], list[Problem]]:
-    """The rows of one file, its ignored columns, and the problems of rows that cannot be read."""
+    """The rows of one file (``raw``, when it has been read already), its ignored columns, and
+    the problems of rows that cannot be read."""
     stem = _FILE_DATE.match(path.stem)
-    raw = _read_raw(path)
+    raw = raw or _read_raw(path)
     columns, ignored = _columns(raw.header, column_map, path, stem is not None)
     key = sources.for_file(path)
     file_date = parse_cell_date(stem.group(1)) if stem else None
@@ -715,7 +782,10 @@ def read_table(
 
 
 def _read_table(
-    files: list[Path], column_map: Mapping[str, str] | None, title: str | None
+    files: list[Path],
+    column_map: Mapping[str, str] | None,
+    title: str | None,
+    read: Mapping[Path, _Raw] | None = None,
 ) -> Table:
     sources = _Sources()
     rows = _Rows()
@@ -723,7 +793,8 @@ def _read_table(
     problems: list[Problem] = []
     for path in files:
         try:
-            found, skipped, bad = _file_rows(path, column_map or {}, sources)
+            given = (read or {}).get(path)
+            found, skipped, bad = _file_rows(path, column_map or {}, sources, given)
         except DataError as exc:
             problems.extend(exc.problems)
             continue
@@ -754,12 +825,60 @@ def _read_table(
 
 
 def read_table_history(path: str | Path, column_map: Mapping[str, str] | None = None) -> History:
-    """A long table loaded directly as a :class:`~orgmodel.history.History`, without files."""
+    """A long table loaded directly as a :class:`~orgmodel.history.History`, without files.
+
+    A table of one date whose rows are plainly valid (see :mod:`orgmodel.records`) is checked
+    column by column, and its units are built when first read; any other is read row by row.
+    """
     file = Path(path)
-    table = read_table([file], column_map)
+    try:
+        raw: _Raw | None = _read_raw(file)
+    except DataError:
+        raw = None  # read again below, to say why with the rest
+    if raw is not None:
+        quick = _quick_history(file, raw, column_map or {})
+        if quick is not None:
+            return quick
+    table = _read_table([file], column_map, None, {file: raw} if raw is not None else None)
     snapshots = [
         Snapshot(s.date, s.units, title=s.title, sources=s.sources, path=file)
         for s in table.snapshots
     ]
     bib = table.bibliography
     return History(snapshots, sources=bib.sources, kinds=bib.kinds, title=bib.title, path=file)
+
+
+_NOT_PLAIN_COLUMNS = frozenset({"leaders", "lineage", "source"})
+
+
+def _quick_history(path: Path, raw: _Raw, column_map: Mapping[str, str]) -> History | None:
+    """The history of a table of one date with plainly valid rows, checked in bulk; None
+    when it must be read row by row, which says what is wrong with it, if anything is."""
+    stem = _FILE_DATE.match(path.stem)
+    try:
+        columns, _ = _columns(raw.header, column_map, path, stem is not None)
+    except DataError:
+        return None
+    if _NOT_PLAIN_COLUMNS.intersection(columns) or not raw.numbers:
+        return None
+    file_date = parse_cell_date(stem.group(1)) if stem else None
+    dates, problems = _row_dates(path, raw, columns.get("date"), file_date)
+    if problems or len(set(dates)) != 1:
+        return None
+    cells: dict[str, list[Any]] = {
+        name: _clean(raw.columns[at]) for name, at in columns.items() if name != "date"
+    }
+    kinds = cells.get("kind") or [None] * len(raw.numbers)
+    if None in kinds:
+        cells["kind"] = [DEFAULT_KIND if kind is None else kind for kind in kinds]
+    sources = _Sources()
+    key = sources.for_file(path)
+    cells["sources"] = [[key]] * len(raw.numbers)  # as a row without a source cell cites
+    records = check_columns(cells)
+    date = dates[0]
+    if records is None or date is None:
+        return None
+    name = path.name
+    snapshot = Snapshot.of_records(date, records, title=f"{name} on {date.isoformat()}", path=path)
+    bib = Bibliography.model_validate({"title": name, "sources": sources.entries})
+    return History([snapshot], sources=bib.sources, kinds=bib.kinds, title=bib.title, path=path)

@@ -1,0 +1,149 @@
+"""Long tables read column by column: pyarrow's CSV reader and the bulk check of plain rows give
+exactly what reading row by row gives, or stand aside for it."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+import orgmodel
+from orgmodel import longtable
+from orgmodel.errors import DataError
+from orgmodel.records import LazyUnits
+
+pytest.importorskip("pyarrow")
+
+#: Characters that CSV readers treat apart, and some text.
+CSV_CHARS = st.sampled_from(
+    [*'ab,;"\t \n\r', "\x0b", "\x0c", "\x1c", "\x1f", "\x85", "\xa0", "\u2028", "中"]
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(header=st.sampled_from(["x,y", '"x","y"', 'x,"y"', "x;y", '"x,y"', "x"]),
+       body=st.lists(st.one_of(CSV_CHARS, st.just("\r\n")), max_size=24).map("".join))  # fmt: skip
+@example(header="x,y", body="\n\n1,2")
+@example(header="x,y", body='1,"a\nb"')
+@example(header="x,y", body="1,\u2028")
+def test_pyarrow_reads_csv_text_as_the_csv_module_does_or_stands_aside(
+    header: str, body: str
+) -> None:
+    text = header + "\n" + body
+    delimiter = max((",", ";", "\t"), key=header.count)
+    quick = longtable._read_text_columnar(text, delimiter)
+    if quick is not None:
+        assert quick == longtable._read_text_rows(text, delimiter, "t.csv")
+
+
+def test_pyarrow_reads_a_plain_csv_file() -> None:
+    text = '"date","id","name","parent"\r\n2024-01-01,g,"Group, the",\r\n2024-01-01,a,A,g\r\n'
+    quick = longtable._read_text_columnar(text, ",")
+    assert quick is not None and quick == longtable._read_text_rows(text, ",", "t.csv")
+    assert quick.columns[2] == ["Group, the", "A"]
+
+
+GOOD_IDS = st.sampled_from(["g", "a", "b", "c"])
+IDS = st.one_of(GOOD_IDS, GOOD_IDS, GOOD_IDS, st.sampled_from(["A", "a b", ""]))
+CELLS = st.sampled_from(["", " ", "x", " X ", "Unit\u202e", "a\tb", "中", "1", "\xa0"])
+
+
+@st.composite
+def tables(draw: st.DrawFn) -> dict[str, list[Any]]:
+    """A table of a few rows: mostly one date and one tree, with hostile cells mixed in."""
+    size = draw(st.integers(1, 5))
+    ids = draw(st.permutations(["g", "a", "b", "c", "d"]))[:size]
+    if draw(st.booleans()):
+        ids[draw(st.integers(0, size - 1))] = draw(IDS)
+    earlier = [draw(st.sampled_from(ids[:i])) if i else "" for i in range(size)]
+    choice = st.sampled_from
+    columns: dict[str, list[Any]] = {
+        "date": draw(st.lists(choice(["2024-01-01"] * 30 + ["2024-02-01", "2024-13-01", ""]),
+                              min_size=size, max_size=size)),
+        "id": ids,
+        "name": draw(st.lists(st.one_of(*[choice(["Group", "A"])] * 3, CELLS), min_size=size,
+                              max_size=size)),
+        "parent": [draw(st.one_of(*[st.just(p)] * 6, IDS)) for p in earlier],
+    }  # fmt: skip
+    optional = {
+        "kind": st.one_of(choice(["holding", "company", ""]), choice(["K", "k k", "2"])),
+        "status": choice(["active", "listed", "", "ipo_planned", "x"]),
+        "plan": choice(["", "ipo_planned", "x"]),
+        "name_zh": CELLS,
+        "confidence": choice(["confirmed", "", "sure"]),
+        "note": CELLS,
+        "lineage": choice(["", "g"]),
+        "colour": choice(["red"]),
+        "knd": choice(["k"]),
+    }
+    for name in draw(st.lists(st.sampled_from(sorted(optional)), unique=True, max_size=3)):
+        columns[name] = draw(st.lists(optional[name], min_size=size, max_size=size))
+    return columns
+
+
+def _load_both(path: Path) -> tuple[Any, Any]:
+    def load() -> Any:
+        try:
+            return orgmodel.load_history(path)
+        except DataError as exc:
+            return [str(p) for p in exc.problems]
+
+    quick = load()
+    with mock.patch.object(longtable, "_quick_history", lambda *args: None):
+        full = load()
+    return quick, full
+
+
+def _same(quick: Any, full: Any) -> None:
+    if isinstance(full, list):
+        assert quick == full
+        return
+    assert isinstance(quick, orgmodel.History)
+    assert (quick.dates, quick.title, dict(quick.sources)) == (
+        full.dates, full.title, dict(full.sources))  # fmt: skip
+    for a, b in zip(quick, full, strict=True):
+        assert a == b and list(a.units) == list(b.units) and a.path == b.path
+        assert [u.model_fields_set for u in a] == [u.model_fields_set for u in b]
+
+
+def _write(columns: dict[str, list[Any]], path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+    import pyarrow.parquet as pq
+
+    table = pa.table(columns)
+    if path.suffix == ".parquet":
+        pq.write_table(table, path)
+    else:
+        pcsv.write_csv(table, path)
+
+
+@settings(max_examples=100, deadline=None)
+@given(columns=tables(), suffix=st.sampled_from([".csv", ".parquet"]))
+@example(columns={"date": ["2024-01-01"] * 2, "id": ["g", "a"], "name": ["G", "A"],
+                  "parent": ["", "g"]}, suffix=".csv")  # fmt: skip
+def test_a_table_loads_the_same_with_and_without_the_bulk_check(
+    columns: dict[str, list[Any]], suffix: str
+) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"history{suffix}"
+        _write(columns, path)
+        _same(*_load_both(path))
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_a_plain_table_is_read_in_bulk(tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / f"history{suffix}"
+    columns: dict[str, list[Any]] = {
+        "date": ["2024-01-01"] * 3, "id": ["g", "a", "b"], "name": ["G", "A", "B"],
+        "parent": [None, "g", "a"], "kind": ["holding", None, "company"]}  # fmt: skip
+    _write(columns, path)
+    quick, full = _load_both(path)
+    assert isinstance(quick.at("2024").units, LazyUnits)
+    assert quick.at("2024").units["a"].kind == longtable.DEFAULT_KIND
+    _same(quick, full)
