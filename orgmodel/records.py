@@ -71,6 +71,7 @@ _CHOICES: dict[str, frozenset[object]] = {
 }
 _OPTIONAL = ("parent", "sources", *_CHOICES, *_TEXT_FIELDS, *_PROSE_FIELDS)
 _REQUIRED = ("id", "name", "kind")
+_FIELDS = frozenset((*_REQUIRED, *_OPTIONAL))
 
 
 class _Absent:
@@ -314,14 +315,15 @@ def check_rows(rows: Any) -> UnitRecords | None:
     Only what validating ``{"units": rows}`` accepts is taken, and each record's unit is what
     that builds; None says only that the records must be validated the full way.
     """
-    if type(rows) is not list or not rows or set(map(type, rows)) != {dict}:
-        return None
-    present = set(itertools.chain.from_iterable(rows))
-    if not present.issuperset(_REQUIRED) or not present.issubset((*_REQUIRED, *_OPTIONAL)):
+    if type(rows) is not list or not rows:
         return None
     try:
+        # A record that is not a dict fails one of these (a list or text has no key "id").
+        present = set(itertools.chain.from_iterable(rows))
+        if not present.issuperset(_REQUIRED) or not present.issubset(_FIELDS):
+            return None
         ids, names = list(map(_GET_ID, rows)), list(map(_GET_NAME, rows))
-    except KeyError:
+    except (KeyError, TypeError):
         return None
     fields: dict[str, Iterable[Any]] = {"name": names, "kind": map(dict.get, rows, _KIND_KEY)}
     for name in present.difference(_REQUIRED, ("parent",)):

@@ -185,6 +185,22 @@ def test_each_check_declines_a_hostile_value(rows: list[dict[str, Any]]) -> None
         assert check_columns(_columns_of(rows)) is None
 
 
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [],
+        {"id": "g"},
+        [PLAIN[0], ["id", "name", "kind"]],
+        [PLAIN[0], "idnamekind"],
+        [PLAIN[0], None],
+        [PLAIN[0], 1],
+        [PLAIN[0], [PLAIN[1]]],
+    ],
+)
+def test_records_that_are_not_a_list_of_dicts_are_declined(rows: Any) -> None:
+    assert check_rows(rows) is None
+
+
 def test_plain_records_are_taken() -> None:
     checked = check_rows(PLAIN)
     assert checked is not None and _agrees(checked, PLAIN)
