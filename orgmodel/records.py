@@ -260,7 +260,8 @@ def _cited(column: Sequence[Any], absent: frozenset[object]) -> frozenset[str] |
     where None stands for a field not given)."""
     if not _types(column, (list, tuple, type(None)) if None in absent else (list, tuple)):
         return None
-    cited = _distinct(list(itertools.chain.from_iterable(filter(None, column))))
+    lists = _distinct(map(tuple, filter(None, column)))  # the few distinct lists of keys
+    cited = None if lists is None else _distinct(itertools.chain.from_iterable(lists))
     if cited is None or not _plain_words(cited, _SOURCE_KEY, _SOURCE_LIMIT):
         return None
     return frozenset(cited)

@@ -147,3 +147,13 @@ def test_a_plain_table_is_read_in_bulk(tmp_path: Path, suffix: str) -> None:
     assert isinstance(quick.at("2024").units, LazyUnits)
     assert quick.at("2024").units["a"].kind == longtable.DEFAULT_KIND
     _same(quick, full)
+
+
+@settings(max_examples=300, deadline=None)
+@given(column=st.lists(st.one_of(CELLS, st.none(), st.none(), st.sampled_from([2, 2.0, 2.5]))))
+@example(column=["a ", None, "b"])
+@example(column=[None, "", " x"])
+def test_a_column_is_cleaned_as_each_cell_would_be(column: list[Any]) -> None:
+    assert longtable._clean(list(column)) == [longtable._text(cell) for cell in column]
+    text = [cell for cell in column if not isinstance(cell, int | float)]
+    assert longtable._clean(list(text)) == [longtable._text(cell) for cell in text]

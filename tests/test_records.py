@@ -155,7 +155,7 @@ HOSTILE: list[list[dict[str, Any]]] = [
 ]
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=250, deadline=None)
 @given(rows=unit_rows())
 @example(rows=PLAIN)
 def test_check_rows_declines_or_builds_exactly_the_validated_units(
@@ -167,7 +167,7 @@ def test_check_rows_declines_or_builds_exactly_the_validated_units(
     assert _agrees(checked, rows)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(rows=unit_rows())
 @example(rows=PLAIN)
 def test_check_columns_declines_or_builds_exactly_the_validated_units(
@@ -315,7 +315,7 @@ HEADS = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(head=HEADS, rows=unit_rows())
 @example(head={"date": "2024-01-01", "title": "T"}, rows=PLAIN)
 def test_a_json_file_reads_the_same_with_and_without_the_bulk_check(
