@@ -157,7 +157,10 @@ def _read_text(path: Path) -> _Raw:
     else:
         first = text.split("\n", 1)[0]
         delimiter = max((",", ";", "\t"), key=first.count)
-    raw = _read_text_columnar(text, delimiter) or _read_text_rows(text, delimiter, path.name)
+    with task(f"Reading {path.name}", 1) as advance:
+        quick = _read_text_columnar(text, delimiter)
+        advance(1)
+    raw = quick or _read_text_rows(text, delimiter, path.name)
     if raw is None:
         raise _fail(path, "is empty; give a table with a header row (date, id, name, parent)")
     return raw
