@@ -161,6 +161,34 @@ def test_timeline_into_given_axes(example: orgmodel.History) -> None:
     assert len(timeline.lanes.lanes) > 3
 
 
+@pytest.mark.parametrize("unit", [None, "aicheng"])
+def test_a_timeline_in_a_cell_of_the_users_grid_keeps_within_it(unit: str | None) -> None:
+    history = orgmodel.load_history()
+    figure, axes = plt.subplots(2, 2, figsize=(16, 10))
+    cell = axes[0][1]
+    given = cell.get_position().transformed(figure.transFigure)  # in pixels, before drawing
+    chart = draw_timeline(history, ax=cell, unit=unit)
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    drawn = [*chart.labels, *chart.titles, *chart.heading, chart.legend, chart.ax]
+    for artist in drawn:
+        extent = (
+            artist.get_tightbbox(renderer)
+            if artist is chart.ax
+            else artist.get_window_extent(renderer)
+        )
+        assert given.x0 - 1 <= extent.x0 and extent.x1 <= given.x1 + 1, artist
+        assert given.y0 - 1 <= extent.y0 and extent.y1 <= given.y1 + 1, artist
+    assert_readable(chart)
+    # Scaled as a whole, as --width scales a picture of its own: the text keeps its proportions.
+    assert 0 < chart.scale < 1
+    assert all(t.get_fontsize() == pytest.approx(FONT_SIZE * chart.scale) for t in chart.labels)
+    assert all(
+        name.en[:20] in " ".join(t.get_text() for t in chart.titles).replace("\n", " ")
+        for name in chart.lanes.left_out
+    )
+
+
 @pytest.mark.parametrize("command", ["timeline", "flow"])
 def test_width_and_dpi_set_the_picture_size(capsys, tmp_path, command) -> None:
     from PIL import Image

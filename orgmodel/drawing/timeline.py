@@ -80,7 +80,10 @@ TITLE_SIZE, SUB_SIZE = 13.0, 9.5
 class Timeline:
     """What :func:`draw_timeline` drew: figure, axes, the lanes view and artists by role.
 
-    ``scale`` is how much the picture was scaled to the width asked for (1: labels at 9 pt).
+    ``scale`` is how much the picture was scaled to the width asked for, or to fit the axes
+    given (1: labels at 9 pt); ``box`` is the part of the figure it takes, ``(left, bottom,
+    width, height)`` in figure coordinates: all of a figure of its own, or the top left of the
+    axes given, keeping the picture's shape (the axes keep the lanes' part of it).
     """
 
     figure: Figure
@@ -96,6 +99,7 @@ class Timeline:
     own_figure: bool = True
     scale: float = 1.0
     lang: str = "en"
+    box: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0)
 
     @property
     def dates(self) -> tuple[dt.date, ...]:
@@ -210,8 +214,7 @@ def draw_timeline(
     _draw_marks(chart, ink, frame)
     _draw_names(chart, ink, frame)
     _draw_titles(chart, frame, ink)
-    if chart.own_figure:
-        _draw_note(chart, frame, ink)
+    _draw_note(chart, frame, ink)
     first = title or _title(view, organisation_name(history, ink.lang), ink)
     _draw_heading(chart, first, ink, legend, frame)
     return chart
@@ -229,16 +232,38 @@ def organisation_name(history: History, lang: str) -> str:
 
 
 def _open(view: Lanes, ax: Axes | None, frame: _Frame, width: float | None, lang: str) -> Timeline:
-    """A figure sized to the frame (scaled to ``width`` inches if given), or the axes given."""
+    """A figure sized to the frame (scaled to ``width`` inches if given), or the axes given,
+    with the frame fitted into them."""
     import matplotlib.pyplot as plt
 
     if ax is not None:
-        figure = ax.get_figure()
-        return Timeline(figure=figure, ax=ax, lanes=view, own_figure=False, lang=lang)  # type: ignore[arg-type]
+        figure: Any = ax.get_figure()
+        box, scale = _fitted(ax, frame)
+        ax.set_position(_axes_box(frame, box))
+        return Timeline(figure, ax, view, own_figure=False, scale=scale, lang=lang, box=box)
     scale = width * 72 / frame.width if width is not None else 1.0
     figure = plt.figure(figsize=(frame.width * scale / 72, frame.height * scale / 72))
-    ax = figure.add_axes(_axes_box(frame))
+    ax = figure.add_axes(_axes_box(frame, (0.0, 0.0, 1.0, 1.0)))
     return Timeline(figure=figure, ax=ax, lanes=view, scale=scale, lang=lang)
+
+
+def _fitted(ax: Axes, frame: _Frame) -> tuple[tuple[float, float, float, float], float]:
+    """The part of the axes' box the picture takes, as large as fits keeping its shape, at
+    its top left, and the scale that gives its text and lines."""
+    figure: Any = ax.get_figure()
+    given = ax.get_position()
+    pixels = given.transformed(figure.transSubfigure)
+    points = pixels.width / figure.dpi * 72, pixels.height / figure.dpi * 72
+    scale = min(points[0] / frame.width, points[1] / frame.height)
+    width = given.width * frame.width * scale / points[0]
+    height = given.height * frame.height * scale / points[1]
+    return (given.x0, given.y1 - height, width, height), scale
+
+
+def _at(chart: Timeline, x: float, y: float) -> tuple[float, float]:
+    """Figure coordinates of a place given as shares of the picture's width and height."""
+    left, bottom, width, height = chart.box
+    return left + x * width, bottom + y * height
 
 
 def _num(day: dt.date) -> float:
@@ -394,15 +419,19 @@ def _right_room(view: Lanes, titles: _Titles, measure: TextMeasure, per_day: flo
     return max(LABEL_ROOM, past + 8.0)
 
 
-def _axes_box(frame: _Frame) -> tuple[float, float, float, float]:
+def _axes_box(
+    frame: _Frame, box: tuple[float, float, float, float]
+) -> tuple[float, float, float, float]:
+    """Where the lanes' axes go, in figure coordinates, for the picture in ``box``."""
     lanes_height = (
         frame.height - 2 * MARGIN - frame.heading - frame.legend - AXIS_ROOM - frame.note_height
     )
+    left, bottom, width, height = box
     return (
-        (MARGIN + frame.gutter) / frame.width,
-        (MARGIN + AXIS_ROOM + frame.note_height) / frame.height,
-        (frame.width - 2 * MARGIN - frame.gutter) / frame.width,
-        lanes_height / frame.height,
+        left + width * (MARGIN + frame.gutter) / frame.width,
+        bottom + height * (MARGIN + AXIS_ROOM + frame.note_height) / frame.height,
+        width * (frame.width - 2 * MARGIN - frame.gutter) / frame.width,
+        height * lanes_height / frame.height,
     )
 
 
@@ -855,8 +884,7 @@ def _draw_note(chart: Timeline, frame: _Frame, ink: _Ink) -> None:
         chart.titles.append(
             label_text(
                 chart.figure,
-                MARGIN / frame.width,
-                top / frame.height,
+                *_at(chart, MARGIN / frame.width, top / frame.height),
                 line,
                 ink.measure,
                 va="top",
@@ -885,21 +913,13 @@ def _draw_heading(
 ) -> None:
     lines = [title, *_subtitle(chart.lanes, ink, len(frame.titles.shown))]
     handles, labels = [h for _, h in legend], [label for label, _ in legend]
-    if not chart.own_figure:
-        font = ink.font(SUB_SIZE)
-        chart.heading.append(chart.ax.set_title("\n".join(lines), loc="left", fontproperties=font))
-        chart.legend = chart.ax.legend(
-            handles, labels, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, prop=font
-        )
-        return
     y = 1 - MARGIN / frame.height
     for index, line in enumerate(lines):
         size = TITLE_SIZE if index == 0 else SUB_SIZE
         chart.heading.append(
             label_text(
                 chart.figure,
-                MARGIN / frame.width,
-                y,
+                *_at(chart, MARGIN / frame.width, y),
                 line,
                 ink.measure,
                 va="top",
@@ -913,7 +933,9 @@ def _draw_heading(
         handles,
         labels,
         loc="upper left",
-        bbox_to_anchor=(MARGIN / frame.width, 1 - (MARGIN + frame.heading) / frame.height),
+        bbox_to_anchor=_at(
+            chart, MARGIN / frame.width, 1 - (MARGIN + frame.heading) / frame.height
+        ),
         ncol=frame.legend_columns,
         frameon=False,
         prop=ink.font(LABEL_SIZE),
@@ -981,5 +1003,7 @@ def _legend_entries(view: Lanes, colours: dict[str, str], ink: _Ink) -> list[tup
         if any(mark.kind == kind for mark in view.marks):
             colour, marker = CHANGE_STYLE.get(kind, ("#4d4d4d", "o"))
             label = word(kind, lang).split(" (")[0]
-            entries.append((label, Line2D([], [], marker=marker, color=colour, ls="none")))
+            size = 6.0 * scale  # matplotlib's default marker size, scaled
+            mark = Line2D([], [], marker=marker, color=colour, ls="none", markersize=size)
+            entries.append((label, mark))
     return entries
