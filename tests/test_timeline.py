@@ -220,3 +220,38 @@ def test_a_change_of_kind_says_what_the_unit_became(kind: str, lang: str, expect
     from orgmodel.lanes import Phrase
 
     assert mark_phrase(Phrase("kind", word=kind), lang) == expected
+
+
+@pytest.mark.parametrize("depth", [None, 2])
+def test_a_name_on_a_bar_is_cut_only_by_what_stands_on_its_row(depth: int | None) -> None:
+    """A link passing a row goes behind the bar; a name is cut short only where its full
+    width would reach a mark, a link ending on its row, the next unit on its row or the end."""
+    chart = draw_timeline(orgmodel.load_history(), depth=depth)
+    assert_readable(chart)
+    view, renderer = chart.lanes, chart.figure.canvas.get_renderer()
+    rows = [lane.row for lane in view.lanes]
+    to_x = chart.ax.transData.transform
+    blocks: dict[int, list[float]] = {}
+    for mark in view.marks:
+        blocks.setdefault(rows[mark.lane], []).append(matplotlib.dates.date2num(mark.date))
+    for link in view.links:
+        for row in (rows[link.from_lane], rows[link.to_lane]):
+            blocks.setdefault(row, []).append(matplotlib.dates.date2num(link.date))
+    for lane in view.lanes:
+        blocks.setdefault(lane.row, []).append(matplotlib.dates.date2num(lane.start))
+    cut = [t for t in chart.labels if t.get_gid() == "name" and t.get_text().endswith("\u2026")]
+    for text in cut:
+        row = int(text.get_position()[1])
+        lane = next(
+            ln for ln in view.lanes if ln.row == row and ln.name.startswith(text.get_text()[:-1])
+        )
+        whole = matplotlib.text.Text(
+            *text.get_position(), lane.name, fontproperties=text.get_fontproperties()
+        )
+        whole.set_figure(chart.figure)
+        whole.set_transform(text.get_transform())
+        left = text.get_window_extent(renderer).x0
+        right = left + whole.get_window_extent(renderer).width
+        ahead = [to_x((x, 0))[0] for x in blocks[row] if to_x((x, 0))[0] > left + 1]
+        ahead.append(chart.ax.get_window_extent(renderer).x1)
+        assert min(ahead) < right, text.get_text()

@@ -210,9 +210,10 @@ def draw_timeline(
     legend = _legend_entries(view, colours, ink)  # again, with lines at the picture's scale
     _set_axes(chart, frame, ink)
     _draw_bars(chart, colours)
-    _draw_links(chart)
-    _draw_marks(chart, ink, frame)
-    _draw_names(chart, ink, frame)
+    named = _names_on_bars(view, ink, frame.per_day)
+    _draw_links(chart, named)
+    _draw_marks(chart, ink, frame, named)
+    _draw_names(chart, ink, frame, named)
     _draw_titles(chart, frame, ink)
     _draw_note(chart, frame, ink)
     first = title or _title(view, organisation_name(history, ink.lang), ink)
@@ -568,18 +569,23 @@ def _per_day(chart: Timeline) -> float:
     return PLOT_WIDTH / max((view.end - view.start).days, 1)
 
 
-def _draw_links(chart: Timeline) -> None:
+def _draw_links(chart: Timeline, named: dict[int, _OnBar]) -> None:
+    """The links, each a line from one lane to the other, broken off where it passes a bar
+    with a name written on it there (it goes behind the bar, not through the name)."""
     from matplotlib.collections import LineCollection
 
-    rows = [lane.row for lane in chart.lanes.lanes]
+    view = chart.lanes
+    rows = [lane.row for lane in view.lanes]
+    gap = 3.0 / _per_day(chart)
+    behind: dict[int, list[tuple[float, float]]] = {}
+    for index, name in named.items():
+        behind.setdefault(rows[index], []).append((name.left - gap, name.right + gap))
     for kind, (colour, _) in LINK_STYLE.items():
         lines = [
-            [
-                (_num(link.date), rows[link.from_lane] + 0.5),
-                (_num(link.date), rows[link.to_lane] + 0.5),
-            ]
-            for link in chart.lanes.links
+            piece
+            for link in view.links
             if link.kind == kind
+            for piece in _link_pieces(link, rows, behind, float((link.date - view.start).days))
         ]
         if lines:
             drawn = LineCollection(
@@ -589,7 +595,22 @@ def _draw_links(chart: Timeline) -> None:
             chart.links.append(drawn)
 
 
-def _draw_marks(chart: Timeline, ink: _Ink, frame: _Frame) -> None:
+def _link_pieces(
+    link: Any, rows: Sequence[int], behind: dict[int, list[tuple[float, float]]], day: float
+) -> list[list[tuple[float, float]]]:
+    """The pieces of a link's line: from the middle of one lane's row to the other's, but
+    for the height of each bar between them whose name spans ``day``."""
+    low, high = sorted((rows[link.from_lane], rows[link.to_lane]))
+    x, top = _num(link.date), low + 0.5
+    pieces = []
+    for row in range(low + 1, high):
+        if any(left <= day <= right for left, right in behind.get(row, [])):
+            pieces.append([(x, top), (x, row + (1 - BAR / ROW) / 2)])
+            top = row + (1 + BAR / ROW) / 2
+    return [*pieces, [(x, top), (x, high + 0.5)]]
+
+
+def _draw_marks(chart: Timeline, ink: _Ink, frame: _Frame, named: dict[int, _OnBar]) -> None:
     view = chart.lanes
     rows = [lane.row for lane in view.lanes]
     for kind in MARKED:
@@ -609,7 +630,6 @@ def _draw_marks(chart: Timeline, ink: _Ink, frame: _Frame) -> None:
                 )
             )
     texts = [[mark_phrase(p, ink.lang, ink.chinese) for p in m.phrases] for m in view.marks]
-    named = _names_on_bars(view, ink, frame.per_day)
     taken = {index: [(name.left, name.right)] for index, name in named.items()}
     places = place_event_labels(view, texts, ink.measure, frame.per_day, taken)
     for mark, (side, text) in zip(view.marks, places, strict=True):
@@ -702,7 +722,7 @@ def _names_on_bars(view: Lanes, ink: _Ink, per_day: float) -> dict[int, _OnBar]:
     """The names written at the start of their bars (all but the first on each row), by lane
     index: each runs up to the first mark, link or next unit on its row at most."""
     heads = {lane.index for lane in _row_heads(view)}
-    blocked = _obstacles(view, per_day)
+    blocked = _obstacles(view, per_day, through=False)
     for lane in view.lanes:
         if lane.index not in heads:
             blocked.setdefault(lane.row, []).append((float((lane.start - view.start).days),) * 2)
@@ -780,8 +800,11 @@ def place_event_labels(
     return places
 
 
-def _obstacles(view: Lanes, per_day: float) -> dict[int, list[tuple[float, float]]]:
-    """What labels must keep clear of on each row, in days from the start: marks and links."""
+def _obstacles(
+    view: Lanes, per_day: float, through: bool = True
+) -> dict[int, list[tuple[float, float]]]:
+    """What labels must keep clear of on each row, in days from the start: marks and links
+    (on the rows they join, and with ``through`` the rows they pass)."""
     half, gap = 6.0 / per_day, 3.0 / per_day
     rows = [lane.row for lane in view.lanes]
     taken: dict[int, list[tuple[float, float]]] = {}
@@ -791,18 +814,17 @@ def _obstacles(view: Lanes, per_day: float) -> dict[int, list[tuple[float, float
     for link in view.links:
         x = float((link.date - view.start).days)
         low, high = sorted((rows[link.from_lane], rows[link.to_lane]))
-        for row in range(low, high + 1):
+        for row in range(low, high + 1) if through else (low, high):
             taken.setdefault(row, []).append((x - gap, x + gap))
     return taken
 
 
-def _draw_names(chart: Timeline, ink: _Ink, frame: _Frame) -> None:
+def _draw_names(chart: Timeline, ink: _Ink, frame: _Frame, on_bars: dict[int, _OnBar]) -> None:
     """Each row's first name in the column on the left; the later ones at their bars' start."""
     from matplotlib.transforms import ScaledTranslation, blended_transform_factory
 
     ax, view = chart.ax, chart.lanes
     base = blended_transform_factory(ax.transAxes, ax.transData)
-    on_bars = _names_on_bars(view, ink, frame.per_day)
     for lane in view.lanes:
         font = ink.font(LABEL_SIZE, "bold")
         if lane.index not in on_bars:
