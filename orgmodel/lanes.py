@@ -120,7 +120,9 @@ class Lane:
     ``parent`` is the unit the lane is drawn under (the parent it had longest in the period),
     ``depth`` its depth in that tree of lanes, and ``band`` the lane's top-level group.
     ``row`` is the line it is drawn on: lanes of units under one parent whose lives do not
-    overlap may follow one another on one row (see :func:`timeline_lanes`).
+    overlap may follow one another on one row (see :func:`timeline_lanes`); ``after`` is then
+    the unit before it on its row, and ``succeeds`` says whether it came from that unit (by a
+    merger, absorption or split) or is a new one, unrelated to it.
     """
 
     index: int
@@ -131,6 +133,8 @@ class Lane:
     segments: tuple[Segment, ...]
     moves: tuple[Move, ...]
     row: int = 0
+    after: str | None = None
+    succeeds: bool = False
 
     @property
     def start(self) -> dt.date:
@@ -670,7 +674,9 @@ def _packed(lanes: Sequence[Lane], heads: set[str | None], layout: _Layout) -> t
             if lane.unit not in heads:
                 rows[lane.parent].append(free)
         else:
-            free.append(replace(lane, row=free[0].row))
+            after = free[-1].unit
+            succeeds = (after, lane.unit) in layout.related
+            free.append(replace(lane, row=free[0].row, after=after, succeeds=succeeds))
         placed.append(free[-1])
     return tuple(placed)
 

@@ -117,19 +117,26 @@ def test_rows_are_shared_by_units_that_follow_one_another() -> None:
     related = {
         (p, e.successor) for e in history.changes() if e.kind == "merged" for p in e.predecessors
     } | {(e.units[0], e.into) for e in history.changes() if e.kind == "removed" and e.into}
+    related |= {
+        (e.predecessor, s) for e in history.changes() if e.kind == "split" for s in e.successors
+    }
     for lane in lanes.lanes:
         earlier = [o for o in lanes.lanes if o.row == lane.row and o.index < lane.index]
         if not earlier:
+            assert lane.after is None and not lane.succeeds
             continue
         last = max(earlier, key=lambda o: o.end)
+        # Each later lane says which unit it follows, and whether it came from it.
+        assert (lane.after, lane.succeeds) == (last.unit, (last.unit, lane.unit) in related)
         gap = (lane.start - last.end).days
-        assert (last.unit, lane.unit) in related or gap >= FOLLOW_GAP * span
+        assert lane.succeeds or gap >= FOLLOW_GAP * span
         first_change = lane.segments[0].end if len(lane.segments) > 1 else None
         if first_change is not None:
             assert (first_change - lane.start).days >= 0.08 * span  # room for its name
     # A unit absorbed into another shares its row with it: Alibaba Cloud and its successor.
     pairs = [(a, b) for a, b in related if a in by_unit and b in by_unit]
     assert any(by_unit[a].row == by_unit[b].row for a, b in pairs)
+    assert any(lane.after and not lane.succeeds for lane in lanes.lanes)  # and unrelated ones
 
 
 def test_each_unit_keeps_one_lane_through_its_moves() -> None:

@@ -255,3 +255,29 @@ def test_a_name_on_a_bar_is_cut_only_by_what_stands_on_its_row(depth: int | None
         ahead = [to_x((x, 0))[0] for x in blocks[row] if to_x((x, 0))[0] > left + 1]
         ahead.append(chart.ax.get_window_extent(renderer).x1)
         assert min(ahead) < right, text.get_text()
+
+
+def test_a_new_unit_on_a_shared_row_is_marked_as_not_the_earlier_ones_heir() -> None:
+    from orgmodel.drawing._style import EVENT_STYLE
+
+    chart = draw_timeline(orgmodel.load_history())
+    view = chart.lanes
+    later = [lane for lane in view.lanes if lane.after is not None]
+    new = {(lane.start, lane.row) for lane in later if not lane.succeeds}
+    assert new and len(new) < len(later)  # the bundled default has both kinds
+    colour = matplotlib.colors.to_rgba(EVENT_STYLE["added"][0])
+    drawn = {
+        (matplotlib.dates.num2date(x).date(), int(y))
+        for collection in chart.marks
+        if tuple(collection.get_facecolor()[0]) == colour
+        for x, y in collection.get_offsets()
+    }
+    assert drawn == new  # a "new unit" mark where each unrelated one starts, and only there
+    index = {lane.unit: lane.index for lane in view.lanes}
+    joined = {frozenset((link.from_lane, link.to_lane)) for link in view.links}
+    for lane in later:
+        assert lane.succeeds == (frozenset((index[lane.after], lane.index)) in joined)
+    legend = [t.get_text() for t in chart.legend.get_texts()]
+    assert any("new unit" in text for text in legend)
+    width, height = chart.figure.get_size_inches() * 100
+    assert width <= 1920 and height <= 1080

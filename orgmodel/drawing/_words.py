@@ -104,9 +104,13 @@ WORDS: Mapping[str, Mapping[str, str]] = {
     "levels": {"en": "{count} levels", "zh": "{count} 层"},
     "level": {"en": "{count} level", "zh": "{count} 层"},
     "on_rows": {
-        "en": "Units that follow one another share a row, the later ones named at the start of "
-        "their bars.",
-        "zh": "先后存续的单位共用一行，后者名称标在其横条起点。",
+        "en": "Some rows hold one unit after another, each later one named at the start of its "
+        "bar: joined to the one it came from, or marked as new.",
+        "zh": "部分行先后容纳多个单位，后者名称标在其横条起点：与其来源相连，或标为新单位。",
+    },
+    "new_on_row": {
+        "en": "new unit, not from the one before it on its row",
+        "zh": "新单位（并非来自同一行的前一单位）",
     },
     "deeper_units": {
         "en": "{count} units further down: --depth {depth} or --unit ID shows them",

@@ -610,9 +610,29 @@ def _link_pieces(
     return [*pieces, [(x, top), (x, high + 0.5)]]
 
 
+def _new_on_row(view: Lanes) -> list[Lane]:
+    """The lanes that follow, on their row, a unit they did not come from."""
+    return [lane for lane in view.lanes if lane.after is not None and not lane.succeeds]
+
+
 def _draw_marks(chart: Timeline, ink: _Ink, frame: _Frame, named: dict[int, _OnBar]) -> None:
     view = chart.lanes
     rows = [lane.row for lane in view.lanes]
+    new = _new_on_row(view)
+    if new:  # marked as new where it starts, so that it does not read as the earlier one's heir
+        colour, marker = CHANGE_STYLE["added"]
+        chart.marks.append(
+            chart.ax.scatter(
+                [_num(lane.start) for lane in new],
+                [lane.row + 0.5 for lane in new],
+                marker=marker,
+                s=34 * chart.scale**2,
+                c=colour,
+                edgecolors="white",
+                linewidths=0.6 * chart.scale,
+                zorder=4,
+            )
+        )
     for kind in MARKED:
         marks = [m for m in view.marks if m.kind == kind]
         if marks:
@@ -744,7 +764,8 @@ def _name_offset(view: Lanes, lane: Lane) -> float:
     """How far past its bar's start a name written on the bar begins, in points: past a mark
     or a link there."""
     rows = [ln.row for ln in view.lanes]
-    marked = any(rows[m.lane] == lane.row and m.date == lane.start for m in view.marks)
+    marked = lane.after is not None and not lane.succeeds
+    marked |= any(rows[m.lane] == lane.row and m.date == lane.start for m in view.marks)
     linked = any(
         link.date == lane.start and lane.row in (rows[link.from_lane], rows[link.to_lane])
         for link in view.links
@@ -811,6 +832,9 @@ def _obstacles(
     for mark in view.marks:
         x = float((mark.date - view.start).days)
         taken.setdefault(rows[mark.lane], []).append((x - half, x + half))
+    for lane in _new_on_row(view):
+        x = float((lane.start - view.start).days)
+        taken.setdefault(lane.row, []).append((x - half, x + half))
     for link in view.links:
         x = float((link.date - view.start).days)
         low, high = sorted((rows[link.from_lane], rows[link.to_lane]))
@@ -1021,6 +1045,10 @@ def _legend_entries(view: Lanes, colours: dict[str, str], ink: _Ink) -> list[tup
     for kind, (colour, key) in LINK_STYLE.items():
         if any(link.kind == kind for link in view.links):
             entries.append((word(key, lang), Line2D([], [], color=colour, lw=1.4 * scale)))
+    if _new_on_row(view):
+        colour, marker = CHANGE_STYLE["added"]
+        new = Line2D([], [], marker=marker, color=colour, ls="none", markersize=6.0 * scale)
+        entries.append((word("new_on_row", lang), new))
     for kind in MARKED:
         if any(mark.kind == kind for mark in view.marks):
             colour, marker = CHANGE_STYLE.get(kind, ("#4d4d4d", "o"))
