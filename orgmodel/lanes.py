@@ -657,28 +657,45 @@ def _packed(lanes: Sequence[Lane], heads: set[str | None], layout: _Layout) -> t
     change and the earlier one's name (if written at the start of its bar, not before the
     row) has had its room; otherwise it has a row of its own. A unit still there at the end
     of the period keeps its row to itself."""
-    rows: dict[str | None, list[list[Lane]]] = {}
+    rows: dict[str | None, list[list[Lane]]] = {}  # by parent, those still open to a lane
     placed: list[Lane] = []
     count = 0
     for lane in lanes:
         free: list[Lane] | None = None
+        siblings = rows.setdefault(lane.parent, [])
         if lane.unit not in heads:
-            siblings = rows.setdefault(lane.parent, [])
             related = (row for row in siblings if (row[-1].unit, lane.unit) in layout.related)
             free = next((row for row in related if _follows(row, lane, layout)), None)
             if free is None:
                 free = next((row for row in siblings if _follows(row, lane, layout)), None)
         if free is None:
-            free = [replace(lane, row=count)]
+            free = [_on_row(lane, count)]
             count += 1
             if lane.unit not in heads:
-                rows[lane.parent].append(free)
+                siblings.append(free)
         else:
             after = free[-1].unit
-            succeeds = (after, lane.unit) in layout.related
-            free.append(replace(lane, row=free[0].row, after=after, succeeds=succeeds))
+            free.append(_on_row(lane, free[0].row, after, (after, lane.unit) in layout.related))
         placed.append(free[-1])
+        if lane.end >= layout.window.end:  # it lasts to the end: no lane can follow it
+            rows[lane.parent] = [row for row in siblings if row is not free]
     return tuple(placed)
+
+
+def _on_row(lane: Lane, row: int, after: str | None = None, succeeds: bool = False) -> Lane:
+    """``lane`` on ``row``, after the unit ``after`` on it (which it ``succeeds``, or not)."""
+    return Lane(
+        lane.index,
+        lane.unit,
+        lane.parent,
+        lane.depth,
+        lane.band,
+        lane.segments,
+        lane.moves,
+        row,
+        after,
+        succeeds,
+    )
 
 
 def _follows(row: Sequence[Lane], lane: Lane, layout: _Layout) -> bool:
