@@ -463,7 +463,9 @@ def _set_axes(chart: Timeline, frame: _Frame, ink: _Ink) -> None:
     ax.tick_params(axis="x", which="major", labelsize=LABEL_SIZE * ink.scale, length=3 * ink.scale)
     if ink.measure.families:
         ax.tick_params(axis="x", which="major", labelfontfamily=ink.measure.families)
-    ax.xaxis.get_offset_text().set_fontproperties(ink.font(LABEL_SIZE))
+    offset = ax.xaxis.get_offset_text()  # the year of a short period: at the axis's end
+    offset.set_fontproperties(ink.font(LABEL_SIZE))
+    offset.set_x((_num(view.end) - _num(view.start)) / right_days)
     ax.set_yticks([])
     for side in ("left", "right", "top"):
         ax.spines[side].set_visible(False)
@@ -1044,7 +1046,7 @@ def _legend_entries(view: Lanes, colours: dict[str, str], ink: _Ink) -> list[tup
     segments = [s for lane in view.lanes for s in lane.segments]
     kinds = {s.kind for s in segments}
     entries: list[tuple[str, Any]] = [
-        (kind_word(kind, lang), Patch(facecolor=lighten(colour, 0.62), edgecolor=colour))
+        (kind_word(kind, lang), Patch(facecolor=lighten(colour, 0.62), edgecolor=colour, lw=scale))
         for kind, colour in colours.items()
         if kind in kinds
     ]
@@ -1062,14 +1064,18 @@ def _legend_entries(view: Lanes, colours: dict[str, str], ink: _Ink) -> list[tup
         if any(link.kind == kind for link in view.links):
             entries.append((word(key, lang), Line2D([], [], color=colour, lw=1.4 * scale)))
     if _new_on_row(view):
-        colour, marker = CHANGE_STYLE["added"]
-        new = Line2D([], [], marker=marker, color=colour, ls="none", markersize=6.0 * scale)
-        entries.append((word("new_on_row", lang), new))
+        entries.append((word("new_on_row", lang), _marker_entry("added", scale)))
     for kind in MARKED:
         if any(mark.kind == kind for mark in view.marks):
-            colour, marker = CHANGE_STYLE.get(kind, ("#4d4d4d", "o"))
             label = word(kind, lang).split(" (")[0]
-            size = 6.0 * scale  # matplotlib's default marker size, scaled
-            mark = Line2D([], [], marker=marker, color=colour, ls="none", markersize=size)
-            entries.append((label, mark))
+            entries.append((label, _marker_entry(kind, scale)))
     return entries
+
+
+def _marker_entry(kind: str, scale: float) -> Any:
+    """A legend entry's mark for an event kind: matplotlib's default marker, scaled."""
+    from matplotlib.lines import Line2D
+
+    colour, marker = CHANGE_STYLE.get(kind, ("#4d4d4d", "o"))
+    size, edge = 6.0 * scale, 1.0 * scale  # matplotlib's default size and edge width
+    return Line2D([], [], marker=marker, color=colour, ls="none", ms=size, mew=edge)
