@@ -807,18 +807,15 @@ def save_figure(figure: Figure, path: str | Path, *, dpi: float | None = None) -
             f"use one of {allowed}"
         )
     fmt = FORMATS[suffix]
+    if fmt == "png":
+        from orgmodel.drawing._png import write_png
+
+        resolution = dpi if dpi is not None else png_dpi(figure.get_size_inches(), DEFAULT_DPI)
+        return write_atomic(target, lambda handle: write_png(figure, handle, resolution))
     options: dict[str, Any] = {"format": fmt, "facecolor": "white"}
     options["dpi"] = dpi if dpi is not None else DEFAULT_DPI
     if fmt == "svg":
         options["metadata"] = {"Date": None}
-    if fmt == "png":
-        if dpi is None:
-            options["dpi"] = png_dpi(figure.get_size_inches(), DEFAULT_DPI)
-        width, height = figure.get_size_inches() * options["dpi"]
-        # Flat colours compress well at any level: a light one saves most of the time that
-        # encoding takes (a second at zlib's default for a 200 dpi chart of 44 units), and a
-        # chart of a thousand units, tens of megapixels, gets the lightest.
-        options["pil_kwargs"] = {"compress_level": 1 if width * height > 8e6 else 3}
 
     def write(handle: Any) -> None:
         import matplotlib
