@@ -111,3 +111,17 @@ def test_a_damaged_cache_is_searched_again(fonts: Path, monkeypatch: pytest.Monk
     manager = _Manager()
     _style._add_system_cjk_fonts(manager)
     assert len(searches) == 2 and _entries(manager)
+
+
+@pytest.mark.parametrize("text", ["", "\n"])
+def test_a_label_with_no_text_draws_nothing(text: str) -> None:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    figure = Figure(dpi=100)
+    canvas = FigureCanvasAgg(figure)
+    ax = figure.add_axes((0, 0, 1, 1))
+    label = _style.label_text(ax, 0.5, 0.5, text, _style.TextMeasure(), va="baseline")
+    canvas.draw()
+    path = label.ink_path(canvas.get_renderer())  # type: ignore[attr-defined]
+    assert path is not None and len(path.vertices) == 0

@@ -479,7 +479,7 @@ class TextMeasure:
             else 0.0
             for a, b in itertools.pairwise(found)
         ]
-        return [*kerns, 0.0]
+        return [*kerns, 0.0] if line else []
 
     def font_metrics(self, weight: str = "normal") -> tuple[float, float, float]:
         """The ascent, descent and line gap of the first face of ``weight`` at 1 pt, from

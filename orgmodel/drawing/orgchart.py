@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from orgmodel.drawing._legend import HandleBox, draw_legend
 from orgmodel.drawing._style import (
     EVENT_STYLE,
     INK,
@@ -1020,7 +1021,7 @@ def _draw_tree(
         _place_axes(ax)
         layout, fit = _axes_layout(ax, tree, words, measure)
         scale, columns = fit.scale, fit.columns
-        where = {"loc": "upper right", "bbox_to_anchor": (1.0, 1.0)} if fit.beside else {}
+        beside = fit.beside
     chart = Chart(
         figure=figure,
         ax=ax,
@@ -1040,7 +1041,14 @@ def _draw_tree(
         _add_page_text(chart, page, words, measure)
     elif words.legend:
         chart.legend = _legend(
-            ax, words.legend, columns, measure, words.legend_size, scale=1.0, **where
+            ax,
+            words.legend,
+            columns,
+            measure,
+            words.legend_size,
+            scale=1.0,
+            anchor=(1.0, 1.0) if beside else (0.0, 1.0),
+            right=beside,
         )
     return chart
 
@@ -1256,40 +1264,21 @@ def _legend(
     measure: TextMeasure,
     size: float,
     scale: float,
-    **where: Any,
+    anchor: tuple[float, float] = (0.0, 1.0),
+    right: bool = False,
 ) -> Artist:
     """The legend, read row by row, each group (kinds, standings, changes) on rows of its own,
-    added to ``owner`` (a figure or axes) at the upper left of ``where`` (default: its own)."""
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Rectangle
-
-    # matplotlib fills a legend column by column: order the entries to read row by row.
-    rows: list[list[tuple[str, Any]]] = []
+    added to ``owner`` (a figure or axes) with its upper left corner at ``anchor`` in the
+    owner's fractions (its upper right corner if ``right``)."""
+    rows: list[list[tuple[str, Callable[[HandleBox], list[Artist]]]]] = []
     for group in _groups(legend):
         for start in range(0, len(group), columns):
-            row = group[start : start + columns]
-            rows.append(row + [("", ("blank", {}))] * (columns - len(row)))
-    ordered = [row[column] for column in range(columns) for row in rows]
-    handles = [
-        _legend_handle(kind, options, scale, Rectangle, Line2D) for _, (kind, options) in ordered
-    ]
-    options: dict[str, Any] = {"loc": "upper left", "bbox_to_anchor": (0.0, 1.0)}
-    options.update(where)
-    drawn: Artist = owner.legend(
-        handles,
-        [label for label, _ in ordered],
-        ncol=columns,
-        frameon=False,
-        prop=measure.font(size * scale),
-        handlelength=2.0,
-        handleheight=1.0,
-        handletextpad=0.8,
-        columnspacing=2.0,
-        borderpad=0.0,
-        borderaxespad=0.0,
-        **options,
-    )
-    return drawn
+            row = [
+                (label, _legend_handle(kind, options, scale))
+                for label, (kind, options) in group[start : start + columns]
+            ]
+            rows.append(row + [("", _no_handle)] * (columns - len(row)))
+    return draw_legend(owner, rows, measure, size * scale, anchor, right)
 
 
 def _add_page_text(chart: Chart, page: _Page, words: _Words, measure: TextMeasure) -> None:
@@ -1315,7 +1304,7 @@ def _add_page_text(chart: Chart, page: _Page, words: _Words, measure: TextMeasur
     if words.legend:
         anchor = (MARGIN / page.width, 1 - (MARGIN + page.heading_height) / page.height)
         chart.legend = _legend(
-            figure, words.legend, page.columns, measure, LEGEND_SIZE, scale, bbox_to_anchor=anchor
+            figure, words.legend, page.columns, measure, LEGEND_SIZE, scale, anchor=anchor
         )
     if page.note_lines:
         # Drawn from the cached glyph outlines, as the box labels are: a long list of sources
@@ -1391,42 +1380,56 @@ def _groups(legend: Sequence[tuple[str, Any]]) -> list[list[tuple[str, Any]]]:
 
 
 def _legend_handle(
-    kind: str, options: Mapping[str, Any], scale: float, rectangle: Any, line: Any
-) -> Any:
+    kind: str, options: Mapping[str, Any], scale: float
+) -> Callable[[HandleBox], list[Artist]]:
+    """What draws the handle of a legend entry of ``kind`` in its box, as matplotlib's legend
+    draws a patch (filling the box) or a line and its marker (across the box, the marker in
+    the middle)."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Rectangle
+
     if kind == "blank":
-        return rectangle((0, 0), 1, 1, fill=False, edgecolor="none", visible=False)
+        return _no_handle
     if kind == "patch":
-        return rectangle(
-            (0, 0),
-            1,
-            1,
-            facecolor=options.get("facecolor", "white"),
-            edgecolor=options.get("edgecolor", "#333333"),
-            linestyle=options.get("linestyle", "-"),
-            linewidth=options.get("linewidth", 0.9) * scale,
-            hatch=options.get("hatch"),
-        )
+        return lambda box: [
+            Rectangle(
+                (box.left, box.bottom),
+                box.width,
+                box.height,
+                facecolor=options.get("facecolor", "white"),
+                edgecolor=options.get("edgecolor", "#333333"),
+                linestyle=options.get("linestyle", "-"),
+                linewidth=options.get("linewidth", 0.9) * scale,
+                hatch=options.get("hatch"),
+            )
+        ]
     if kind == "line":
-        return line(
-            [0, 1], [0.5, 0.5], color=INK, linewidth=1.1 * scale, linestyle=options["linestyle"]
-        )
+        return lambda box: [
+            Line2D(
+                [box.left, box.left + box.width],
+                [box.line_y, box.line_y],
+                color=INK,
+                linewidth=1.1 * scale,
+                linestyle=options["linestyle"],
+            )
+        ]
     if kind == "change":
-        return line(
-            [],
-            [],
+        colour, filled, size = options["edgecolor"], options.get("filled", True), 7.0
+    else:
+        colour, filled, size = INK, options.get("marker_filled", True), 6.5
+    look = {"color": colour, "markerfacecolor": colour if filled else "white"}
+    return lambda box: [
+        Line2D(
+            [box.middle],
+            [box.line_y],
             marker=options["marker"],
-            markersize=7 * scale,
-            color=options["edgecolor"],
-            markerfacecolor=options["edgecolor"] if options.get("filled", True) else "white",
+            markersize=size * scale,
             linestyle="none",
+            **look,
         )
-    filled = options.get("marker_filled", True)
-    return line(
-        [],
-        [],
-        marker=options["marker"],
-        markersize=6.5 * scale,
-        color=INK,
-        markerfacecolor=INK if filled else "white",
-        linestyle="none",
-    )
+    ]
+
+
+def _no_handle(box: HandleBox) -> list[Artist]:
+    """The handle of an entry without one: nothing."""
+    return []
