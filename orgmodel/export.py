@@ -19,7 +19,7 @@ flowchart TD
     n1["A #quot;B#quot;"]
     n0 --> n1
     classDef kind0 fill:#b2d5e8,stroke:#222222
-    classDef kind1 fill:#f8e2b2,stroke:#222222
+    classDef kind1 fill:#cce8f8,stroke:#222222
     classDef standalone stroke-dasharray:6 3
     classDef outside stroke-dasharray:2 2
     classDef listed stroke-width:3px
@@ -395,7 +395,8 @@ def _colours(snapshot: Snapshot, kinds: Iterable[str] | None) -> dict[str, str]:
     from orgmodel.drawing._style import kind_colours
 
     present = tuple(dict.fromkeys(u.kind for u in snapshot.units.values()))
-    return kind_colours(tuple(kinds) if kinds else None, present)
+    colours = kind_colours(tuple(kinds) if kinds else None, present)
+    return {kind: colours[kind] for kind in present}  # as in the pictures, but only those used
 
 
 def _standing(snapshot: Snapshot, unit: Unit) -> str:
@@ -610,6 +611,5 @@ def export_text(
         raise OutputError("give a DATE to export the structure in force on it, or --history")
     chosen = format_for(path, fmt)
     snapshot = history.at(date)
-    kinds = tuple(history.kinds) if history.kinds else None
-    text = export(snapshot, chosen, root=root, depth=depth, lang=lang, kinds=kinds)
+    text = export(snapshot, chosen, root=root, depth=depth, lang=lang, kinds=history.kind_order)
     return Exported(text, chosen, f"snapshot of {snapshot.date.isoformat()}")

@@ -23,6 +23,7 @@ import bisect
 import datetime as dt
 import itertools
 from collections.abc import Iterable, Iterator, Mapping
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -88,6 +89,16 @@ class History:
 
     def __len__(self) -> int:
         return len(self.snapshots)
+
+    @cached_property
+    def kind_order(self) -> tuple[str, ...]:
+        """Every kind of unit of the history, each once: those :attr:`kinds` lists, in its
+        order, then the others as they first appear. The pictures of a history give kinds their
+        colours in this order, so that a kind has one colour in all of them."""
+        order = dict.fromkeys(self.kinds or ())
+        for snapshot in self.snapshots:
+            order.update(dict.fromkeys(unit.kind for unit in snapshot.units.values()))
+        return tuple(order)
 
     def __iter__(self) -> Iterator[Snapshot]:
         return iter(self.snapshots)

@@ -499,11 +499,7 @@ def _kinds(history: History, lang: Lang) -> dict[str, dict[str, str]]:
     from orgmodel.drawing._style import kind_colours
     from orgmodel.drawing._words import kind_word
 
-    present: dict[str, None] = {}
-    for snapshot in history.snapshots:
-        for unit in snapshot.units.values():
-            present[unit.kind] = None
-    colours = kind_colours(list(history.kinds or ()), present)
+    colours = kind_colours(history.kind_order, ())
     described = history.kinds or {}
     return {
         kind: {

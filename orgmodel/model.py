@@ -38,6 +38,7 @@ from pydantic import (
 from pydantic_core import SchemaValidator
 
 __all__ = [
+    "COMMON_KINDS",
     "CONFIDENCES",
     "ENDED_PLANS",
     "KIND_WORDS_ZH",
@@ -215,6 +216,10 @@ KIND_WORDS_ZH: dict[str, str] = {
     "committee": "委员会",
     "affiliate": "关联公司",
 }
+
+#: The usual kinds of unit, in the order the pictures give them colours when they are not told
+#: a history's own order: so a holding or a business group has one colour in every picture.
+COMMON_KINDS: tuple[str, ...] = tuple(KIND_WORDS_ZH)
 
 #: The languages the library words its output in.
 Lang = Literal["en", "zh"]

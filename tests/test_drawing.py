@@ -645,3 +645,45 @@ def test_each_step_panel_draws_its_labels_as_large_as_an_org_chart() -> None:
         assert not a.overlaps(b), f"panels {i + 1} and {j + 1} overlap"
         # Reading order: a later step is to the right on the same row, or on a row below.
         assert b.y1 <= a.y1 + 1 and (b.x0 >= a.x1 or b.y1 <= a.y0 + 1)
+
+
+def _kind_colours(chart: Chart, snapshot: Snapshot) -> dict[str, tuple[float, ...]]:
+    colours: dict[str, set[tuple[float, ...]]] = {}
+    for uid, box in chart.boxes.items():
+        unit = snapshot.units[uid]
+        if unit.status == "active":  # units outside their line are drawn lighter
+            colours.setdefault(unit.kind, set()).add(tuple(box.get_facecolor()))
+    assert all(len(found) == 1 for found in colours.values()), colours
+    return {kind: found.pop() for kind, found in colours.items()}
+
+
+def test_a_kind_has_one_colour_in_every_chart_of_a_history() -> None:
+    """A history that lists no kinds: the charts of two dates holding different kinds, as the
+    command line draws them, give each kind they share the same colour."""
+    from orgmodel.drawing.pictures import draw_history
+
+    g = Unit(id="g", name="Group", kind="holding")
+    first = [g, Unit(id="d", name="D", kind="division", parent="g")]
+    first.append(Unit(id="t", name="T", kind="team", parent="d"))
+    second = [g, Unit(id="o", name="O", kind="office", parent="g")]
+    second += [Unit(id="d", name="D", kind="division", parent="g")]
+    second.append(Unit(id="t", name="T", kind="team", parent="d"))
+    history = orgmodel.History(
+        [Snapshot(dt.date(2020, 1, 1), first), Snapshot(dt.date(2021, 1, 1), second)]
+    )
+    assert history.kinds is None
+    assert history.kind_order == ("holding", "division", "team", "office")
+    one, two = (draw_history(history, day) for day in history.dates)
+    colours = _kind_colours(one, history.snapshots[0]), _kind_colours(two, history.snapshots[1])
+    assert all(colours[1][kind] == colour for kind, colour in colours[0].items())
+    assert len(set(colours[1].values())) == len(colours[1])
+
+
+def test_charts_drawn_without_a_history_agree_on_the_usual_kinds() -> None:
+    history = orgmodel.load_history()
+    early, late = history.at("2015-12-07"), history.at("2023-05-18")
+    one, two = draw_org_chart(early), draw_org_chart(late)
+    colours = _kind_colours(one, early), _kind_colours(two, late)
+    shared = colours[0].keys() & colours[1].keys()
+    assert "business_group" in shared and len(shared) >= 3
+    assert all(colours[0][kind] == colours[1][kind] for kind in shared)

@@ -291,13 +291,19 @@ def kind_colours(
 ) -> dict[str, str]:
     """A colour for each kind: the palette in the order of ``kinds``, then of ``present``.
 
-    Taking the order from the history's list of kinds keeps a kind's colour the same in every
-    picture of that history, whatever appears in each.
+    Taking the order from the history (:attr:`History.kind_order`) keeps a kind's colour the
+    same in every picture of that history, whatever appears in each. Without it, the usual kinds
+    (:data:`orgmodel.model.COMMON_KINDS`) keep their places, present or not, so that two
+    pictures drawn without a history still agree on them.
 
     >>> kind_colours(["holding", "group"], ["group", "lab"])
     {'holding': '#0072B2', 'group': '#E69F00', 'lab': '#009E73'}
+    >>> kind_colours(None, ["company"]) == kind_colours(None, ["lab", "company"])
+    True
     """
-    order = list(kinds or ())
+    from orgmodel.model import COMMON_KINDS
+
+    order = list(kinds if kinds is not None else COMMON_KINDS)
     for kind in present:
         if kind not in order:
             order.append(kind)

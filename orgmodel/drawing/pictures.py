@@ -51,7 +51,7 @@ def draw_history(
             lang=lang,
             title=title,
             width=width,
-            kinds=history.kinds,
+            kinds=history.kind_order,
             sources=history.sources,
             leaders=leaders,
             citations=citations,

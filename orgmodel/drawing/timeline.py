@@ -203,7 +203,7 @@ def draw_timeline(
     families, chinese = text_families(lang, [history.title or ""])
     ink = _Ink(TextMeasure(families), "zh" if chinese else "en", chinese, 1.0)
     view = timeline_lanes(history, start=start, end=end, unit=unit, depth=depth, room=ink.room)
-    colours = kind_colours(history.kinds, (s.kind for ln in view.lanes for s in ln.segments))
+    colours = kind_colours(history.kind_order, (s.kind for ln in view.lanes for s in ln.segments))
     legend = _legend_entries(view, colours, ink)
     frame = _frame(view, ink, legend)
     chart = _open(view, ax, frame, width, ink.lang)
