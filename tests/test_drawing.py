@@ -151,7 +151,7 @@ def test_heading_legend_and_footnote_say_what_was_drawn(example: orgmodel.Histor
     legend = [text.get_text() for text in chart.legend.get_texts() if text.get_text()]
     kinds = {"holding", "business group", "business unit", "company", "function"}
     assert kinds <= set(legend)
-    assert "standalone company (dashed)" in legend and "IPO planned" in legend
+    assert "stand-alone company (dashed)" in legend and "IPO planned" in legend
     assert "listed (thick border)" in legend
     assert chart.footnote is not None
     note = chart.footnote.get_text()

@@ -22,7 +22,7 @@ ENTRIES: list[tuple[str, Any]] = [
     ("business group", ("patch", {"facecolor": "#a1d99b"})),
     ("Lab (R&D)", ("patch", {"facecolor": "#fee391"})),
     ("in line", ("patch", {})),
-    ("standalone company (dashed)", ("patch", {"linestyle": "--"})),
+    ("stand-alone company (dashed)", ("patch", {"linestyle": "--"})),
     ("listed", ("patch", {"linewidth": 2.6})),
     ("affiliate (hatched)", ("patch", {"linestyle": ":", "hatch": "////"})),
     ("IPO planned", ("marker", {"marker": "^"})),

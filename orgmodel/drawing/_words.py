@@ -55,7 +55,7 @@ WORDS: Mapping[str, Mapping[str, str]] = {
     "leader": {"en": "{role}: {name}", "zh": "{role}：{name}"},
     # Standing and plans (org chart legend)
     "active": {"en": "in line", "zh": "内部单位"},
-    "standalone": {"en": "standalone company (dashed)", "zh": "独立运营公司（虚线）"},
+    "standalone": {"en": "stand-alone company (dashed)", "zh": "独立运营公司（虚线）"},
     "listed": {"en": "listed (thick border)", "zh": "已上市（粗边框）"},
     "affiliate": {
         "en": "affiliate, outside the group (dotted, hatched)",
