@@ -44,6 +44,8 @@ from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 from orgmodel.events import CLASSES, KINDS
 from orgmodel.model import (
+    CONFIDENCE_WORDS,
+    CONFIDENCE_WORDS_ZH,
     LANGS,
     PLAN_WORDS,
     PLAN_WORDS_ZH,
@@ -140,18 +142,6 @@ LABELS: Final[dict[str, dict[Lang, str]]] = {
     },
     "snapshots_used": {"en": "Snapshots", "zh": "快照"},
     "language": {"en": "English", "zh": "中文"},
-}
-
-#: Chinese words for the confidences (statuses and plans take the model's words).
-CONFIDENCE_WORDS_ZH: Final[dict[str, str]] = {
-    "confirmed": "已证实",
-    "single-source": "单一来源",
-    "unconfirmed": "未证实",
-}
-CONFIDENCE_WORDS: Final[dict[str, str]] = {
-    "confirmed": "confirmed",
-    "single-source": "single source",
-    "unconfirmed": "unconfirmed",
 }
 
 _SCHEMES: Final = ("http://", "https://")

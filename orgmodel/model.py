@@ -40,6 +40,8 @@ from pydantic_core import SchemaValidator
 __all__ = [
     "COMMON_KINDS",
     "CONFIDENCES",
+    "CONFIDENCE_WORDS",
+    "CONFIDENCE_WORDS_ZH",
     "ENDED_PLANS",
     "KIND_WORDS_ZH",
     "LANGS",
@@ -201,6 +203,18 @@ PLAN_WORDS_ZH: dict[Plan, str] = {
     "spin_off_cancelled": "分拆取消",
     "sale_agreed": "已达成出售协议",
     "sale_cancelled": "出售取消",
+}
+
+#: How each confidence reads, in words; and in Chinese.
+CONFIDENCE_WORDS: dict[Confidence, str] = {
+    "confirmed": "confirmed",
+    "single-source": "single source",
+    "unconfirmed": "unconfirmed",
+}
+CONFIDENCE_WORDS_ZH: dict[Confidence, str] = {
+    "confirmed": "已证实",
+    "single-source": "单一来源",
+    "unconfirmed": "未证实",
 }
 
 #: Chinese words for the usual kinds of unit. A kind is data (any snapshot may name its own),

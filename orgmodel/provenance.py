@@ -38,9 +38,11 @@ from orgmodel.dates import DateLike
 from orgmodel.errors import OrgModelError, UnknownUnitError
 from orgmodel.markup import check_format, check_lang, escape_markdown
 from orgmodel.model import (
+    CONFIDENCE_WORDS_ZH,
     KIND_WORDS_ZH,
     PLAN_WORDS_ZH,
     STATUS_WORDS_ZH,
+    Confidence,
     Leader,
     Source,
     Unit,
@@ -260,11 +262,6 @@ _WORDS: Final[dict[str, dict[str, str]]] = {
         "no_unit": "无",
     },
 }
-_CONFIDENCE_ZH: Final[dict[str, str]] = {
-    "confirmed": "已证实",
-    "single-source": "单一来源",
-    "unconfirmed": "未证实",
-}
 
 
 def _span(period: Period, lang: str = "en") -> str:
@@ -369,8 +366,8 @@ def _plan(unit: Unit, lang: str) -> str:
     return _value(unit.plan, PLAN_WORDS_ZH[unit.plan], lang == "zh")
 
 
-def _confidence(value: str | None, chinese: bool) -> str | None:
-    return value if value is None else _value(value, _CONFIDENCE_ZH.get(value), chinese)
+def _confidence(value: Confidence | None, chinese: bool) -> str | None:
+    return value if value is None else _value(value, CONFIDENCE_WORDS_ZH[value], chinese)
 
 
 def _leader(person: Leader, esc: Callable[[str], str], chinese: bool) -> str:
@@ -381,7 +378,7 @@ def _leader(person: Leader, esc: Callable[[str], str], chinese: bool) -> str:
     if person.confidence is None:
         return text
     return text + (
-        f"（{_CONFIDENCE_ZH[person.confidence]}）" if chinese else f" ({person.confidence})"
+        f"（{CONFIDENCE_WORDS_ZH[person.confidence]}）" if chinese else f" ({person.confidence})"
     )
 
 
