@@ -10,8 +10,9 @@ never calls; ``from orgmodel import diff`` works as before.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from orgmodel._lazy import lazy_names
 
 if TYPE_CHECKING:
     from orgmodel.compare import DEFAULT_THRESHOLD, Diff, diff
@@ -98,8 +99,6 @@ _HOMES: dict[str, tuple[str, ...]] = {
     "snapshot": ("Snapshot",),
     "tables": ("events_table", "units_table"),
 }
-_HOME = {name: module for module, names in _HOMES.items() for name in names}
-
 __all__ = [
     "DEFAULT_THRESHOLD",
     "KINDS",
@@ -151,14 +150,4 @@ __all__ = [
 __version__ = "0.1.0"
 
 
-def __getattr__(name: str) -> Any:
-    module = _HOME.get(name)
-    if module is None:
-        raise AttributeError(f"module 'orgmodel' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"orgmodel.{module}"), name)
-    globals()[name] = value  # found once: later uses are plain module attributes
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_names(__name__, _HOMES, globals())

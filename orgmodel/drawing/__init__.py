@@ -11,8 +11,9 @@ does not load the timeline's or the flow chart's code.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from orgmodel._lazy import lazy_names
 
 if TYPE_CHECKING:
     from orgmodel.drawing._style import (
@@ -57,8 +58,6 @@ _HOMES: dict[str, tuple[str, ...]] = {
     "pictures": ("draw_history",),
     "timeline": ("Timeline", "draw_timeline"),
 }
-_HOME = {name: module for module, names in _HOMES.items() for name in names}
-
 __all__ = [
     "CJK_FONTS",
     "DEFAULT_DPI",
@@ -83,14 +82,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _HOME.get(name)
-    if module is None:
-        raise AttributeError(f"module 'orgmodel.drawing' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"orgmodel.drawing.{module}"), name)
-    globals()[name] = value  # found once: later uses are plain module attributes
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_names(__name__, _HOMES, globals())
