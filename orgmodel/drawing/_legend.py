@@ -22,7 +22,18 @@ if TYPE_CHECKING:
     from matplotlib.artist import Artist
     from matplotlib.text import Text
 
-__all__ = ["HandleBox", "LegendEntry", "draw_legend", "legend_layout"]
+__all__ = [
+    "Handle",
+    "HandleBox",
+    "LegendEntry",
+    "by_columns",
+    "draw_legend",
+    "legend_layout",
+    "line_handle",
+    "marker_handle",
+    "no_handle",
+    "patch_handle",
+]
 
 #: matplotlib's legend options, as the org chart sets them, in font sizes: the handle's length
 #: and height, the room between handle and label, between columns and between rows.
@@ -63,18 +74,86 @@ class LegendEntry:
     handle: HandleBox
 
 
+#: What draws an entry's handle in its box: its artists, in points from the legend's anchor.
+Handle = Callable[[HandleBox], list["Artist"]]
+
+
+def patch_handle(**props: Any) -> Handle:
+    """A handle filling its box, as matplotlib's legend draws a patch: a rectangle with the
+    patch's ``props`` (facecolor, edgecolor, linewidth, linestyle, hatch...)."""
+
+    def handle(box: HandleBox) -> list[Artist]:
+        from matplotlib.patches import Rectangle
+
+        return [Rectangle((box.left, box.bottom), box.width, box.height, **props)]
+
+    return handle
+
+
+def line_handle(**props: Any) -> Handle:
+    """A handle drawn across its box, as matplotlib's legend draws a line."""
+
+    def handle(box: HandleBox) -> list[Artist]:
+        from matplotlib.lines import Line2D
+
+        return [Line2D([box.left, box.left + box.width], [box.line_y, box.line_y], **props)]
+
+    return handle
+
+
+def marker_handle(**props: Any) -> Handle:
+    """A handle of one marker in the middle of its box, as matplotlib's legend draws a line
+    with a marker and no line style."""
+
+    def handle(box: HandleBox) -> list[Artist]:
+        from matplotlib.lines import Line2D
+
+        return [Line2D([box.middle], [box.line_y], linestyle="none", **props)]
+
+    return handle
+
+
+def no_handle(box: HandleBox) -> list[Artist]:
+    """The handle of an entry without one: nothing."""
+    return []
+
+
+def by_columns(
+    entries: Sequence[tuple[str, Handle]], columns: int
+) -> list[list[tuple[str, Handle]]]:
+    """Entries read column by column into ``columns`` columns as matplotlib's legend fills
+    them (the first ones a row longer when they do not divide evenly), as the rows that
+    :func:`draw_legend` takes, with blank entries below the shorter columns.
+
+    >>> [[label for label, _ in row] for row in by_columns([(c, no_handle) for c in "abcde"], 3)]
+    [['a', 'c', 'e'], ['b', 'd', '']]
+    """
+    size, extra = divmod(len(entries), max(columns, 1))
+    lengths = [n for n in (size + (c < extra) for c in range(columns)) if n]
+    starts = [sum(lengths[:c]) for c in range(len(lengths))]
+    return [
+        [entries[s + r] if r < n else ("", no_handle) for s, n in zip(starts, lengths, strict=True)]
+        for r in range(max(lengths, default=0))
+    ]
+
+
 #: The size of a label as a legend packs it, in points: its width, and how far its box reaches
 #: above and below its baseline.
 Metrics = Callable[[str], tuple[float, float, float]]
 
 
 def legend_layout(
-    rows: Sequence[Sequence[str]], metrics: Metrics, size: float, right: bool = False
+    rows: Sequence[Sequence[str]],
+    metrics: Metrics,
+    size: float,
+    right: bool = False,
+    handle_length: float = HANDLE_LENGTH,
 ) -> list[list[LegendEntry]]:
     """The entries of a legend whose labels are read row by row, each row as long as the
     first, in ``size`` points, with its top left corner at (0, 0) (its top right corner if
-    ``right``). Rows of one column are stacked top down, ``LABEL_SPACING`` apart; columns are
-    as wide as their widest entry, ``COLUMN_SPACING`` apart, and share the first row's baseline.
+    ``right``), handles ``handle_length`` font sizes long. Rows of one column are stacked top
+    down, ``LABEL_SPACING`` apart; columns are as wide as their widest entry, ``COLUMN_SPACING``
+    apart, and share the first row's baseline.
 
     >>> width = lambda label: (len(label) * 5.0, 7.0, 2.0)
     >>> [[(e.label, e.x, e.baseline) for e in row] for row in legend_layout(
@@ -89,7 +168,7 @@ def legend_layout(
     downs = [[max(handle_down, down) for _, _, down in row] for row in sized]
     columns = range(len(rows[0]) if rows else 0)
     widths = [
-        max((HANDLE_LENGTH + HANDLE_PAD) * size + row[c][0] for row in sized) for c in columns
+        max((handle_length + HANDLE_PAD) * size + row[c][0] for row in sized) for c in columns
     ]
     lefts = [sum(widths[:c]) + c * COLUMN_SPACING * size for c in columns]
     baselines = [
@@ -105,12 +184,12 @@ def legend_layout(
             handle = HandleBox(
                 left,
                 baseline - handle_down,
-                HANDLE_LENGTH * size,
+                handle_length * size,
                 HANDLE_HEIGHT * size - handle_down,
                 baseline + (HANDLE_HEIGHT * size - 2 * handle_down) / 2,
             )
             placed.append(
-                LegendEntry(label, left + (HANDLE_LENGTH + HANDLE_PAD) * size, baseline, handle)
+                LegendEntry(label, left + (handle_length + HANDLE_PAD) * size, baseline, handle)
             )
         entries.append(placed)
     return entries
@@ -149,17 +228,19 @@ def label_metrics(measure: TextMeasure, size: float) -> Metrics:
 
 def draw_legend(
     owner: Any,
-    rows: Sequence[Sequence[tuple[str, Callable[[HandleBox], list[Artist]]]]],
+    rows: Sequence[Sequence[tuple[str, Handle]]],
     measure: TextMeasure,
     size: float,
     anchor: tuple[float, float],
     right: bool = False,
+    handle_length: float = HANDLE_LENGTH,
 ) -> Artist:
     """Add a legend to ``owner`` (a figure or axes), its top left corner at ``anchor`` in the
     owner's fractions (its top right corner if ``right``), and return it.
 
     ``rows`` holds each row's entries: a label, and the function that makes its handle's
-    artists in a :class:`HandleBox` (in points from the anchor). The legend is one artist;
+    artists in a :class:`HandleBox` (in points from the anchor), ``handle_length`` font sizes
+    long. The legend is one artist;
     like matplotlib's, ``get_texts()`` gives its labels.
     """
     from matplotlib.transforms import Affine2D, ScaledTranslation
@@ -172,7 +253,11 @@ def draw_legend(
         + ScaledTranslation(anchor[0], anchor[1], fraction)
     )
     layout = legend_layout(
-        [[label for label, _ in row] for row in rows], label_metrics(measure, size), size, right
+        [[label for label, _ in row] for row in rows],
+        label_metrics(measure, size),
+        size,
+        right,
+        handle_length,
     )
     font = measure.font(size)
     handles: list[Artist] = []

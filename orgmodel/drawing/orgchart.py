@@ -15,7 +15,14 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from orgmodel.drawing._legend import HandleBox, draw_legend
+from orgmodel.drawing._legend import (
+    Handle,
+    draw_legend,
+    line_handle,
+    marker_handle,
+    no_handle,
+    patch_handle,
+)
 from orgmodel.drawing._style import (
     EVENT_STYLE,
     INK,
@@ -1270,14 +1277,14 @@ def _legend(
     """The legend, read row by row, each group (kinds, standings, changes) on rows of its own,
     added to ``owner`` (a figure or axes) with its upper left corner at ``anchor`` in the
     owner's fractions (its upper right corner if ``right``)."""
-    rows: list[list[tuple[str, Callable[[HandleBox], list[Artist]]]]] = []
+    rows: list[list[tuple[str, Handle]]] = []
     for group in _groups(legend):
         for start in range(0, len(group), columns):
             row = [
                 (label, _legend_handle(kind, options, scale))
                 for label, (kind, options) in group[start : start + columns]
             ]
-            rows.append(row + [("", _no_handle)] * (columns - len(row)))
+            rows.append(row + [("", no_handle)] * (columns - len(row)))
     return draw_legend(owner, rows, measure, size * scale, anchor, right)
 
 
@@ -1379,57 +1386,29 @@ def _groups(legend: Sequence[tuple[str, Any]]) -> list[list[tuple[str, Any]]]:
     return groups
 
 
-def _legend_handle(
-    kind: str, options: Mapping[str, Any], scale: float
-) -> Callable[[HandleBox], list[Artist]]:
+def _legend_handle(kind: str, options: Mapping[str, Any], scale: float) -> Handle:
     """What draws the handle of a legend entry of ``kind`` in its box, as matplotlib's legend
     draws a patch (filling the box) or a line and its marker (across the box, the marker in
     the middle)."""
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Rectangle
-
     if kind == "blank":
-        return _no_handle
+        return no_handle
     if kind == "patch":
-        return lambda box: [
-            Rectangle(
-                (box.left, box.bottom),
-                box.width,
-                box.height,
-                facecolor=options.get("facecolor", "white"),
-                edgecolor=options.get("edgecolor", "#333333"),
-                linestyle=options.get("linestyle", "-"),
-                linewidth=options.get("linewidth", 0.9) * scale,
-                hatch=options.get("hatch"),
-            )
-        ]
+        return patch_handle(
+            facecolor=options.get("facecolor", "white"),
+            edgecolor=options.get("edgecolor", "#333333"),
+            linestyle=options.get("linestyle", "-"),
+            linewidth=options.get("linewidth", 0.9) * scale,
+            hatch=options.get("hatch"),
+        )
     if kind == "line":
-        return lambda box: [
-            Line2D(
-                [box.left, box.left + box.width],
-                [box.line_y, box.line_y],
-                color=INK,
-                linewidth=1.1 * scale,
-                linestyle=options["linestyle"],
-            )
-        ]
+        return line_handle(color=INK, linewidth=1.1 * scale, linestyle=options["linestyle"])
     if kind == "change":
         colour, filled, size = options["edgecolor"], options.get("filled", True), 7.0
     else:
         colour, filled, size = INK, options.get("marker_filled", True), 6.5
-    look = {"color": colour, "markerfacecolor": colour if filled else "white"}
-    return lambda box: [
-        Line2D(
-            [box.middle],
-            [box.line_y],
-            marker=options["marker"],
-            markersize=size * scale,
-            linestyle="none",
-            **look,
-        )
-    ]
-
-
-def _no_handle(box: HandleBox) -> list[Artist]:
-    """The handle of an entry without one: nothing."""
-    return []
+    return marker_handle(
+        marker=options["marker"],
+        markersize=size * scale,
+        color=colour,
+        markerfacecolor=colour if filled else "white",
+    )

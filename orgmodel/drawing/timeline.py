@@ -18,6 +18,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from orgmodel.dates import DateLike
+from orgmodel.drawing._legend import (
+    Handle,
+    by_columns,
+    draw_legend,
+    line_handle,
+    marker_handle,
+    patch_handle,
+)
 from orgmodel.drawing._style import (
     INK,
     TextMeasure,
@@ -45,6 +53,8 @@ __all__ = ["Timeline", "draw_timeline", "organisation_name", "stack_titles"]
 
 #: Lane and event labels: the org chart's box label size, in points.
 LABEL_SIZE = FONT_SIZE
+#: The length of a legend entry's handle, in font sizes: long enough for a dotted plan line.
+LEGEND_HANDLE = 2.4
 #: Height of a row and of its bar, in points.
 ROW, BAR = 13.0, 10.5
 #: Width of the date axis, in points, and the widest a figure gets (1916 pixels at 100 dpi).
@@ -362,7 +372,7 @@ def _titles(view: Lanes, measure: TextMeasure, per_day: float, room: float) -> _
     return _Titles(tuple(p.title for p in kept), texts, tuple(rows), tuple(p.ends for p in kept))
 
 
-def _frame(view: Lanes, ink: _Ink, legend: Sequence[tuple[str, Any]]) -> _Frame:
+def _frame(view: Lanes, ink: _Ink, legend: Sequence[tuple[str, Handle]]) -> _Frame:
     measure = ink.measure
     firsts = _row_heads(view)
     gutter = 12.0 + max(
@@ -972,11 +982,10 @@ def _draw_heading(
     chart: Timeline,
     title: str,
     ink: _Ink,
-    legend: Sequence[tuple[str, Any]],
+    legend: Sequence[tuple[str, Handle]],
     frame: _Frame,
 ) -> None:
     lines = [title, *_subtitle(chart.lanes, ink, len(frame.titles.shown))]
-    handles, labels = [h for _, h in legend], [label for label, _ in legend]
     y = 1 - MARGIN / frame.height
     for index, line in enumerate(lines):
         size = TITLE_SIZE if index == 0 else SUB_SIZE
@@ -993,19 +1002,13 @@ def _draw_heading(
             )
         )
         y -= size * 1.5 / frame.height
-    chart.legend = chart.figure.legend(
-        handles,
-        labels,
-        loc="upper left",
-        bbox_to_anchor=_at(
-            chart, MARGIN / frame.width, 1 - (MARGIN + frame.heading) / frame.height
-        ),
-        ncol=frame.legend_columns,
-        frameon=False,
-        prop=ink.font(LABEL_SIZE),
-        borderpad=0.0,
-        borderaxespad=0.0,
-        handlelength=2.4,
+    chart.legend = draw_legend(
+        chart.figure,
+        by_columns(legend, frame.legend_columns),
+        ink.measure,
+        LABEL_SIZE * ink.scale,
+        _at(chart, MARGIN / frame.width, 1 - (MARGIN + frame.heading) / frame.height),
+        handle_length=LEGEND_HANDLE,
     )
 
 
@@ -1038,31 +1041,31 @@ def _subtitle(view: Lanes, ink: _Ink, titles: int) -> list[str]:
     return lines
 
 
-def _legend_entries(view: Lanes, colours: dict[str, str], ink: _Ink) -> list[tuple[str, Any]]:
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
-
+def _legend_entries(view: Lanes, colours: dict[str, str], ink: _Ink) -> list[tuple[str, Handle]]:
     lang, scale = ink.lang, ink.scale
     segments = [s for lane in view.lanes for s in lane.segments]
     kinds = {s.kind for s in segments}
-    entries: list[tuple[str, Any]] = [
-        (kind_word(kind, lang), Patch(facecolor=lighten(colour, 0.62), edgecolor=colour, lw=scale))
+    entries: list[tuple[str, Handle]] = [
+        (
+            kind_word(kind, lang),
+            patch_handle(facecolor=lighten(colour, 0.62), edgecolor=colour, lw=scale),
+        )
         for kind, colour in colours.items()
         if kind in kinds
     ]
     standings = {s.standing for s in segments}
     for standing, (light, style, width) in STANDING_STYLE.items():
         if standing in standings:
-            patch = Patch(
+            patch = patch_handle(
                 facecolor=lighten("#777777", light), edgecolor="#555555", lw=width * scale, ls=style
             )
             entries.append((word(STANDING_WORDS[standing], lang), patch))
     if any(s.pending for s in segments):
-        line = Line2D([], [], color=INK, lw=1.6 * scale, ls=(0, (1.0, 1.6)))
+        line = line_handle(color=INK, lw=1.6 * scale, ls=(0, (1.0, 1.6)))
         entries.append((word("plan_bar", lang), line))
     for kind, (colour, key) in LINK_STYLE.items():
         if any(link.kind == kind for link in view.links):
-            entries.append((word(key, lang), Line2D([], [], color=colour, lw=1.4 * scale)))
+            entries.append((word(key, lang), line_handle(color=colour, lw=1.4 * scale)))
     if _new_on_row(view):
         entries.append((word("new_on_row", lang), _marker_entry("added", scale)))
     for kind in MARKED:
@@ -1072,10 +1075,8 @@ def _legend_entries(view: Lanes, colours: dict[str, str], ink: _Ink) -> list[tup
     return entries
 
 
-def _marker_entry(kind: str, scale: float) -> Any:
+def _marker_entry(kind: str, scale: float) -> Handle:
     """A legend entry's mark for an event kind: matplotlib's default marker, scaled."""
-    from matplotlib.lines import Line2D
-
     colour, marker = CHANGE_STYLE.get(kind, ("#4d4d4d", "o"))
     size, edge = 6.0 * scale, 1.0 * scale  # matplotlib's default size and edge width
-    return Line2D([], [], marker=marker, color=colour, ls="none", ms=size, mew=edge)
+    return marker_handle(marker=marker, color=colour, ms=size, mew=edge)
