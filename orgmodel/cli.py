@@ -1500,7 +1500,8 @@ def main(argv: list[str] | None = None) -> None:
         # A short-lived process: holding the collector off spares it walks over the records
         # and events a command builds and keeps until it exits.
         with paused(), on_terminal(sys.stderr):
-            result = app(args=argv, prog_name="orgmodel", standalone_mode=False)
+            args = sys.argv[1:] if argv is None else argv
+            result = _app_for(args)(args=args, prog_name="orgmodel", standalone_mode=False)
         status = result if isinstance(result, int) else 0
         _flush_stdout()
     except _ReaderGone:
@@ -1511,6 +1512,50 @@ def main(argv: list[str] | None = None) -> None:
     except BaseException as exc:  # every way out is one of the statuses above, with one line
         _fail(_message_for(exc), status=_status_for(exc))
     raise SystemExit(status)
+
+
+#: The options of the command line itself, before a command: those that take a value.
+_ROOT_VALUES = ("--data", "-d")
+
+
+def _app_for(args: Sequence[str]) -> typer.Typer:
+    """The command line with only the command ``args`` name, when they name one: typer builds
+    the click parameters of every command it holds, a twentieth of a second for all of them,
+    which a picture command started cold would spend for nothing. Help of the whole command
+    line, shell completion, and a name that is not a command (whose message suggests the
+    near ones) get every command."""
+    name = _command_name(args)
+    if name is None or any(key.endswith("_COMPLETE") for key in os.environ):
+        return app
+    import copy
+
+    from typer.main import get_command_name
+
+    chosen = [
+        command
+        for command in app.registered_commands
+        if (command.name or get_command_name(command.callback.__name__)) == name  # type: ignore[union-attr]
+    ]
+    groups = [group for group in app.registered_groups if group.name == name]
+    if not chosen and not groups:
+        return app
+    one = copy.copy(app)
+    one.registered_commands, one.registered_groups = chosen, groups
+    return one
+
+
+def _command_name(args: Sequence[str]) -> str | None:
+    """The command ``args`` name: the first word that is neither an option of the command
+    line itself nor the value of one."""
+    words = iter(args)
+    for word in words:
+        if word == "--":
+            return next(words, None)
+        if word in _ROOT_VALUES:
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
 
 
 def _message_for(exc: BaseException) -> list[str]:

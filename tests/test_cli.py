@@ -42,6 +42,38 @@ def test_every_command_has_help(capsys, name):
     assert command.help and len(command.help.strip()) > 20
 
 
+@pytest.mark.parametrize("name", command_names())
+def test_a_command_run_alone_is_the_one_of_the_whole_command_line(name):
+    """Only the command named is built for a run, and it is built as in the whole group."""
+    import typer.main
+
+    from orgmodel.cli import _app_for
+
+    whole = typer.main.get_group(app)
+    alone = typer.main.get_group(_app_for(["--data", EXAMPLE, name, "--help"]))
+    assert list(alone.commands) == [name]
+    ours, theirs = alone.commands[name], whole.commands[name]
+    assert [p.opts for p in ours.params] == [p.opts for p in theirs.params]
+    with whole.make_context("orgmodel", [name], resilient_parsing=True) as parent:
+        assert ours.get_help(parent) == theirs.get_help(parent)
+
+
+@pytest.mark.parametrize(
+    "args", [[], ["--help"], ["timelin"], ["--data"], ["-V"], ["--data", "timeline"]]
+)
+def test_a_command_line_naming_no_command_gets_every_command(args):
+    import typer.main
+
+    from orgmodel.cli import _app_for
+
+    assert len(typer.main.get_group(_app_for(args)).commands) == len(command_names())
+
+
+def test_the_folder_given_before_the_command_reaches_it(capsys):
+    code, out, _ = run(capsys, "--data", EXAMPLE, "dates")
+    assert code == 0 and out.startswith("Example Group: 4 snapshots")
+
+
 def test_dates(capsys):
     code, out, _ = run(capsys, "dates", "--data", EXAMPLE)
     assert code == 0
