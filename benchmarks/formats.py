@@ -143,21 +143,23 @@ def measure(units: int, workdir: Path, rounds: int) -> Measured:
 def json_stages(units: int, workdir: Path, rounds: int) -> dict[str, float]:
     """Where a JSON load's time goes: median milliseconds of each stage, run on its own.
 
-    A plain file is read in bulk (see :mod:`orgmodel.records`): parsed, its unit records checked
-    column by column, the rest of the file validated, and a snapshot made whose units are built
-    when first read. The full validation, which a file that is not plain goes through, is
-    shown for comparison, as is building every unit of the snapshot.
+    A plain file is read in bulk (see :mod:`orgmodel.records`): decoded by msgspec into typed
+    unit records, which are checked column by column, the rest of the file validated, and a
+    snapshot made whose units are built when first read. The full validation, which a file that
+    is not plain goes through, is shown for comparison, as is building every unit of the
+    snapshot.
     """
     from orgmodel import reading
     from orgmodel.history import History
-    from orgmodel.jsonfiles import quick_parse
+    from orgmodel.jsonfiles import decode_typed
     from orgmodel.model import SnapshotFile, quick_validator
-    from orgmodel.records import check_rows
+    from orgmodel.records import check_typed
 
     folder = write_json_folder(units, workdir / f"stages-{units}")
     file = next(folder.glob("*.json"))
     text = file.read_bytes()
-    rows = quick_parse(text)["units"]
+    typed = decode_typed(text)
+    assert typed is not None, "the synthetic file is plain: msgspec must decode it"
     snapshot = reading._quick_json_snapshot(file, text)
     assert snapshot is not None, "the synthetic file is plain: it must be read in bulk"
     bibliography = reading.read_bibliography(folder / "sources.yaml")
@@ -166,9 +168,9 @@ def json_stages(units: int, workdir: Path, rounds: int) -> dict[str, float]:
     stages: dict[str, Callable[[], object]] = {
         "read the bytes": file.read_bytes,
         "orjson.loads (the floor)": lambda: orjson.loads(text),
-        "parse (quick_parse)": lambda: quick_parse(text),
-        "check the unit records in bulk": lambda: check_rows(rows),
-        "parse + check + rest of the file + Snapshot": lambda: reading._quick_json_snapshot(
+        "decode into typed records (msgspec)": lambda: decode_typed(text),
+        "check the typed records in bulk": lambda: check_typed(typed.units, typed.unset),
+        "decode + check + rest of the file + Snapshot": lambda: reading._quick_json_snapshot(
             file, text
         ),
         "checks across files": lambda: reading._cross_file_findings(

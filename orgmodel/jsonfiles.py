@@ -2,9 +2,12 @@
 
 A JSON snapshot file (``2023-01-01.json``) holds exactly what a YAML one does, and is checked the
 same way (except that a key given twice in one object keeps its last value, as JSON parsers
-do). It is read in one step by pydantic's own JSON parser, which builds the validated models
-without making Python dicts first, several times faster than parsing YAML; only a file with a
-problem is parsed again, with the standard library, to say where the problem is.
+do). A big file of plain units is decoded by msgspec straight into typed records
+(:func:`decode_typed`), whose types it checks as it parses, for the bulk check of
+:mod:`orgmodel.records`. Any other file is read in one step by pydantic's own JSON parser,
+which builds the validated models without making Python dicts first, several times faster than
+parsing YAML; only a file with a problem is parsed again, with the standard library, to say
+where the problem is.
 
 Examples
 --------
@@ -21,15 +24,23 @@ import functools
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pydantic_core
 from pydantic import ValidationError
 
 from orgmodel.errors import DataError, Problem
-from orgmodel.model import SnapshotFile, quick_validator
+from orgmodel.model import Confidence, Plan, SnapshotFile, Status, quick_validator
+from orgmodel.records import PLAIN_FIELDS, REQUIRED_FIELDS
 
-__all__ = ["JSON_SUFFIX", "parse_json", "quick_parse", "validated_snapshot"]
+__all__ = [
+    "JSON_SUFFIX",
+    "TypedFile",
+    "decode_typed",
+    "parse_json",
+    "quick_parse",
+    "validated_snapshot",
+]
 
 JSON_SUFFIX = ".json"
 
@@ -56,6 +67,73 @@ def quick_parse(text: bytes) -> Any:
         return _fast_loads()(text)
     except ValueError:
         return None
+
+
+class TypedFile(NamedTuple):
+    """A snapshot file decoded into typed unit records (see :func:`decode_typed`)."""
+
+    #: The keys of the file other than its units, as given (dates and texts still unchecked).
+    head: dict[str, Any]
+    #: One record per unit, an attribute per field of :data:`orgmodel.records.PLAIN_FIELDS`.
+    units: list[Any]
+    #: The value of a field a record does not give.
+    unset: object
+
+
+#: The keys of a snapshot file besides its units, decoded as they are, for the model to check.
+_HEAD_KEYS = ("date", "title", "summary", "sources", "removed")
+
+
+@functools.cache
+def _typed_decoder() -> tuple[Any, object]:
+    """msgspec's decoder of a snapshot file whose units have only plain fields, each of the
+    model's type; and its value for a field not given (which tells a field left out from one
+    given as null, as the fields a unit has set must)."""
+    import msgspec
+
+    unset = msgspec.UNSET
+    left_out: Any = msgspec.UnsetType  # the types are values here, made when first asked for
+    types: dict[str, Any] = {
+        "status": Status | left_out,
+        "plan": Plan | None | left_out,
+        "confidence": Confidence | None | left_out,
+        "sources": list[str] | left_out,
+    }
+    fields = [(name, str) for name in REQUIRED_FIELDS] + [
+        (name, types.get(name, str | None | left_out), unset)
+        for name in PLAIN_FIELDS
+        if name not in REQUIRED_FIELDS
+    ]
+    # Unknown keys refused; and no unit record is tracked by the collector (it holds no cycle).
+    unit: Any = msgspec.defstruct("PlainUnit", fields, forbid_unknown_fields=True, gc=False)
+    head = [(key, Any, unset) for key in _HEAD_KEYS]
+    file = msgspec.defstruct(
+        "PlainFile", [("units", list[unit]), *head], forbid_unknown_fields=True
+    )
+    return msgspec.json.Decoder(file), unset
+
+
+def decode_typed(text: bytes) -> TypedFile | None:
+    """A snapshot file's units decoded by msgspec into typed records, their types checked while
+    parsing; None when the text is not JSON, a key is not one of a plain unit's (leaders,
+    lineage, field_confidence, or any other), or a value is not of its field's type. Then
+    :func:`quick_parse` and the full validation read it, and say what is wrong, if anything is.
+
+    >>> typed = decode_typed(b'{"date": "2024-01-01", "units": [{"id": "g", "name": "G", '
+    ...                      b'"kind": "holding", "parent": null}]}')
+    >>> typed.head, typed.units[0].parent, typed.units[0].status is typed.unset
+    ({'date': '2024-01-01'}, None, True)
+    >>> decode_typed(b'{"units": [{"id": "g", "name": "G", "kind": "k", "status": "x"}]}')
+    """
+    import msgspec
+
+    decoder, unset = _typed_decoder()
+    try:
+        decoded = decoder.decode(text)
+    except msgspec.DecodeError:  # a ValidationError is one too
+        return None
+    head = {key: value for key in _HEAD_KEYS if (value := getattr(decoded, key)) is not unset}
+    return TypedFile(head, decoded.units, unset)
 
 
 def validated_snapshot(text: bytes) -> SnapshotFile | None:

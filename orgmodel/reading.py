@@ -44,11 +44,17 @@ from pydantic import BaseModel, ValidationError
 
 from orgmodel.errors import DataError, Problem
 from orgmodel.history import History
-from orgmodel.jsonfiles import JSON_SUFFIX, parse_json, quick_parse, validated_snapshot
+from orgmodel.jsonfiles import (
+    JSON_SUFFIX,
+    decode_typed,
+    parse_json,
+    quick_parse,
+    validated_snapshot,
+)
 from orgmodel.longtable import TABLE_SUFFIXES, read_table_history
 from orgmodel.model import Bibliography, SnapshotFile, Unit, quick_validator
 from orgmodel.progress import track
-from orgmodel.records import LazyUnits, UnitRecords, check_rows
+from orgmodel.records import LazyUnits, UnitRecords, check_rows, check_typed
 from orgmodel.snapshot import Snapshot, structure_problems
 
 __all__ = [
@@ -566,28 +572,40 @@ def _quick_json_snapshot(path: Path, text: bytes) -> Snapshot | None:
     """The snapshot of a JSON file whose units are plainly valid, checked in bulk and built
     on first use (see :mod:`orgmodel.records`); None when the file must be read the full way,
     which says what is wrong with it, if anything is."""
-    data = quick_parse(text)
-    rows = data.get("units") if isinstance(data, dict) else None
-    records = check_rows(rows)
-    if records is None:
+    plain = _plain_records(text)
+    if plain is None:
         return None
-    assert isinstance(rows, list)
+    head, records = plain
     try:
         # The rest of the file, with one unit to satisfy the schema: validated the usual way.
-        head = quick_validator(SnapshotFile).validate_python({**data, "units": rows[:1]})
+        model = quick_validator(SnapshotFile).validate_python({**head, "units": [records.given(0)]})
     except ValidationError:
         return None
-    if head.units[0] != records.unit(0) or _named_findings(head, path, records.positions):
+    if model.units[0] != records.unit(0) or _named_findings(model, path, records.positions):
         return None
     return Snapshot.of_records(
-        head.date,
+        model.date,
         records,
-        title=head.title,
-        summary=head.summary,
-        sources=head.sources,
-        removed=head.removed,
+        title=model.title,
+        summary=model.summary,
+        sources=model.sources,
+        removed=model.removed,
         path=path,
     )
+
+
+def _plain_records(text: bytes) -> tuple[dict[str, Any], UnitRecords] | None:
+    """The keys of a JSON file besides its units, and its unit records checked in bulk, if they
+    are plain. The file is decoded into typed records, whose types msgspec checks as it parses;
+    where it refuses the file, which the reading of JSON may yet take (a key given twice, say,
+    its first value of the wrong type), the file is parsed into dicts and checked as such."""
+    typed = decode_typed(text)
+    if typed is not None:
+        records = check_typed(typed.units, typed.unset)
+        return None if records is None else (typed.head, records)
+    data = quick_parse(text)
+    records = check_rows(data.get("units") if isinstance(data, dict) else None)
+    return None if records is None else (data, records)
 
 
 def _raw_structure_findings(data: Any, known: list[Problem]) -> list[_Finding]:
@@ -732,12 +750,12 @@ def _cross_file_findings(
     # empty one would only bury that report under a line for every citation.
     sources: Any = bibliography.sources if check_sources else _Anything()
     citable = _Citable(sources, bibliography.kinds, bib_path or BIBLIOGRAPHY_NAME)
-    seen_ids: set[str] = set()
+    seen_ids = _SeenIds()
     problems: list[Problem] = []
     previous: Snapshot | None = None
     for snapshot in snapshots:
         assert snapshot.path is not None
-        seen_ids.update(snapshot.units)
+        seen_ids.add(snapshot.units)
         date = snapshot.date.isoformat()
         earlier = previous.date.isoformat() if previous is not None else ""
         known: Any = _Anything() if any(f < date for f in failed) else seen_ids
@@ -753,6 +771,32 @@ def _cross_file_findings(
             problems.extend(_locate(snapshot.path, findings))
         previous = snapshot
     return problems
+
+
+class _SeenIds:
+    """The ids of the units of the snapshots met so far, gathered when first looked in: the
+    lineage checks look, and a folder of plain files, which have no lineage, never does."""
+
+    __slots__ = ("_ids", "_waiting")
+
+    def __init__(self) -> None:
+        self._ids: set[str] = set()
+        self._waiting: list[Iterable[str]] = []
+
+    def add(self, ids: Iterable[str]) -> None:
+        self._waiting.append(ids)
+
+    def _gathered(self) -> set[str]:
+        for ids in self._waiting:
+            self._ids.update(ids)
+        self._waiting.clear()
+        return self._ids
+
+    def __contains__(self, uid: object) -> bool:
+        return uid in self._gathered()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._gathered())
 
 
 def _removal_findings(

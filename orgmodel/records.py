@@ -3,11 +3,13 @@
 Validating a big snapshot unit by unit costs several times what parsing its file does, most of
 it in building a pydantic object for every unit. Most big files are plain: every record has
 only the usual fields, of the usual types, with nothing odd in them. :func:`check_rows` (records
-parsed from JSON) and :func:`check_columns` (the columns of a table) decide that in a few passes
-that run in C -- one per field: a type check, a set of its values, a search of its text joined
-into one string -- and say None at the first thing that is not plainly valid or that they do not
-cover (leaders, lineage, field_confidence, a text with odd characters, units not written parents
-first). Then the caller validates the records the full way, whose messages say what is wrong.
+parsed from JSON as dicts), :func:`check_typed` (records a typed decoder has checked the types
+of) and :func:`check_columns` (the columns of a table) decide that in a few passes that run in
+C -- one per field: a type check, a set of its values, a search of its text joined into one
+string -- and say None at the first thing that is not plainly valid or that they do not cover
+(leaders, lineage, field_confidence, a text with odd characters, units not written parents
+first). All three hand their columns to the same checks. Then the caller validates the records
+the full way, whose messages say what is wrong.
 
 What they accept, the model accepts, and the :class:`Unit` each record becomes is equal to the
 one validation builds (defaults filled, the same fields marked as set). It is built when first
@@ -42,7 +44,16 @@ from orgmodel.model import (
     Unit,
 )
 
-__all__ = ["LazyUnits", "UnitRecords", "check_columns", "check_rows", "parents_first_tree"]
+__all__ = [
+    "PLAIN_FIELDS",
+    "REQUIRED_FIELDS",
+    "LazyUnits",
+    "UnitRecords",
+    "check_columns",
+    "check_rows",
+    "check_typed",
+    "parents_first_tree",
+]
 
 _repeat = itertools.repeat
 _ID_LIMIT, _KIND_LIMIT, _SOURCE_LIMIT = 120, 60, 200
@@ -70,8 +81,10 @@ _CHOICES: dict[str, frozenset[object]] = {
     "confidence": frozenset((*CONFIDENCES, None)),
 }
 _OPTIONAL = ("parent", "sources", *_CHOICES, *_TEXT_FIELDS, *_PROSE_FIELDS)
-_REQUIRED = ("id", "name", "kind")
-_FIELDS = frozenset((*_REQUIRED, *_OPTIONAL))
+REQUIRED_FIELDS = _REQUIRED = ("id", "name", "kind")
+#: Every field a record may have for the bulk check to take it, the required ones first.
+PLAIN_FIELDS = (*_REQUIRED, *_OPTIONAL)
+_FIELDS = frozenset(PLAIN_FIELDS)
 
 
 class _Absent:
@@ -81,6 +94,9 @@ class _Absent:
 
     def __repr__(self) -> str:
         return "<absent>"
+
+    def __bool__(self) -> bool:
+        return False  # like the empty values, passed over by filter(None, ...)
 
 
 ABSENT: Any = _Absent()
@@ -143,6 +159,11 @@ class UnitRecords:
     def __len__(self) -> int:
         return len(self.ids)
 
+    def given(self, index: int) -> dict[str, Any]:
+        """The fields the record at ``index`` gives, as a dict (it may be the record itself:
+        do not change it)."""
+        return self._record(index)
+
     def unit(self, index: int) -> Unit:
         """The unit of the record at ``index``, a new object each time."""
         return _build(self._record(index))
@@ -198,15 +219,16 @@ def parents_first_tree(ids: Sequence[str], parents: Sequence[str | None]) -> dic
     structure problems looked for (a parent met before its child cannot be below it), and
     telling takes a few passes that run in C."""
     size = len(ids)
-    place: dict[str | None, int] = dict(zip(ids, range(size), strict=True))
+    place = dict(zip(ids, range(size), strict=True))
     if len(place) != size or parents.count(None) != 1:
         return None
-    place[None] = -1  # the root's parent comes before everything
-    # A parent that is missing has the place `size`, after every unit.
-    if not all(map(operator.lt, map(place.get, parents, _repeat(size)), range(size))):
+    # Each parent comes before all its children if it comes before the first: so only the
+    # few distinct parents are looked up. A missing parent has the place `size`, after all.
+    first: dict[Any, int] = dict(zip(reversed(parents), range(size - 1, -1, -1), strict=True))
+    del first[None]
+    if not all(map(operator.lt, map(place.get, first, _repeat(size)), first.values())):
         return None
-    del place[None]
-    return place  # type: ignore[return-value]
+    return place
 
 
 def _types(values: Sequence[Any], allowed: tuple[type, ...]) -> bool:
@@ -255,29 +277,28 @@ def _distinct(values: Iterable[Any]) -> set[Any] | None:
         return None
 
 
-def _cited(column: Sequence[Any], absent: frozenset[object]) -> frozenset[str] | None:
-    """The source keys a column of source lists cites, if each is a list of keys (or None,
-    where None stands for a field not given)."""
-    if not _types(column, (list, tuple, type(None)) if None in absent else (list, tuple)):
+def _cited(column: Sequence[Any], absent: object) -> frozenset[str] | None:
+    """The source keys a column of source lists cites, if each is a list of keys (or
+    ``absent``, which stands for a field not given)."""
+    if not _types(column, (list, tuple, type(absent))):
         return None
-    lists = _distinct(map(tuple, filter(None, column)))  # the few distinct lists of keys
-    cited = None if lists is None else _distinct(itertools.chain.from_iterable(lists))
+    cited = _distinct(itertools.chain.from_iterable(filter(None, column)))
     if cited is None or not _plain_words(cited, _SOURCE_KEY, _SOURCE_LIMIT):
         return None
     return frozenset(cited)
 
 
-def _plain_fields(fields: Mapping[str, Iterable[Any]], absent: frozenset[object]) -> bool:
+def _plain_fields(fields: Mapping[str, Iterable[Any]], absent: object) -> bool:
     """Whether the choices (status, plan, confidence) are among their values and the optional
-    texts plainly valid; a value in ``absent`` stands for a field not given."""
+    texts plainly valid; ``absent`` stands for a field not given."""
     for name, allowed in _CHOICES.items():
         if name in fields:
             values = _distinct(fields[name])
-            if values is None or not values.issubset(allowed | absent):
+            if values is None or not values.issubset(allowed | {absent}):
                 return False
     for name, unsafe in (("name_zh", UNSAFE_IN_TEXT), ("note", UNSAFE_IN_PROSE)):
         column = fields.get(name, ())
-        given = [v for v in column if v is not None and v is not ABSENT]
+        given = [v for v in column if v is not None and v is not absent]
         if given and not _plain_text(given, unsafe):
             return False
     return True
@@ -288,11 +309,12 @@ def _checked(
     parents: list[Any],
     fields: Mapping[str, Iterable[Any]],
     record: Callable[[int], dict[str, Any]],
-    absent: frozenset[object],
+    absent: object,
 ) -> UnitRecords | None:
-    """The records as checked columns, if every column is plainly valid; else None. A value in
-    ``absent`` stands for a field the record does not give. The columns of names, sources and
-    optional texts are lists; the others (kinds and choices) may be iterators, read once."""
+    """The records as checked columns, if every column is plainly valid; else None. ``absent``
+    stands for a field the record does not give; a field without a column is not given by any
+    record. The columns of names, sources and optional texts are lists; the others (kinds and
+    choices) may be iterators, read once."""
     if not _plain_ids(ids):
         return None
     try:
@@ -331,7 +353,7 @@ def check_rows(rows: Any) -> UnitRecords | None:
         default = () if name == "sources" else ABSENT
         fields[name] = map(dict.get, rows, _repeat(name), _repeat(default))
     parents = list(map(dict.get, rows, _repeat("parent")))
-    return _checked(ids, parents, fields, rows.__getitem__, frozenset((ABSENT,)))
+    return _checked(ids, parents, fields, rows.__getitem__, ABSENT)
 
 
 _GET_ID, _GET_NAME = operator.itemgetter("id"), operator.itemgetter("name")
@@ -357,4 +379,40 @@ def check_columns(columns: Mapping[str, list[Any]]) -> UnitRecords | None:
         values = map(operator.itemgetter(index), cells)
         return {k: v for k, v in zip(names, values, strict=True) if v is not None}
 
-    return _checked(ids, parents, fields, record, frozenset((None,)))
+    return _checked(ids, parents, fields, record, None)
+
+
+_TYPED_COLUMNS = {name: operator.attrgetter(name) for name in PLAIN_FIELDS}
+
+
+def check_typed(units: Any, unset: object) -> UnitRecords | None:
+    """Unit records a typed decoder has made (msgspec's, see :mod:`orgmodel.jsonfiles`), if
+    they are plainly valid; else None.
+
+    Each record has one attribute per field of :data:`PLAIN_FIELDS`, which the decoder has
+    checked to be of the model's type (text; text or null; one of the model's choices; a list
+    of texts), and ``unset`` for a field the record does not give. So the choices need no
+    check; the rest (ids, the tree, text, kinds, source keys) is checked as for
+    :func:`check_rows`, and each record's unit is the one validating it builds.
+    """
+    if type(units) is not list or not units:
+        return None
+    column = _TYPED_COLUMNS
+    ids, parents = list(map(column["id"], units)), list(map(column["parent"], units))
+    if parents.count(unset) == 1:  # the root, without a parent given: as if given as null
+        parents[parents.index(unset)] = None
+    fields: dict[str, Iterable[Any]] = {
+        "name": list(map(column["name"], units)),
+        "kind": map(column["kind"], units),
+        "sources": list(map(column["sources"], units)),
+    }
+    for name in (*_TEXT_FIELDS, *_PROSE_FIELDS):
+        values = list(map(column[name], units))
+        if values.count(unset) + values.count(None) != len(values):  # given by some record
+            fields[name] = values
+
+    def record(index: int) -> dict[str, Any]:
+        typed = units[index]
+        return {name: value for name, get in column.items() if (value := get(typed)) is not unset}
+
+    return _checked(ids, parents, fields, record, unset)

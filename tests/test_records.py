@@ -1,8 +1,10 @@
 """The bulk check of unit records: it takes only what validation takes, and builds the same units.
 
-For random records -- valid, invalid and hostile -- :func:`check_rows` and :func:`check_columns`
-either decline, or give exactly the units that validating the records one by one gives, with
-no structure problem. A snapshot whose units are built on use equals one built up front in every
+For random records -- valid, invalid and hostile -- :func:`check_rows`, :func:`check_typed` (on
+the records msgspec decodes from the JSON text, keys given twice included) and
+:func:`check_columns` either decline, or give exactly the units that validating the records one
+by one gives, with no structure problem; and the typed check declines exactly where the check of
+dicts does. A snapshot whose units are built on use equals one built up front in every
 public respect, and a JSON file read through the bulk check gives what the full reading gives.
 """
 
@@ -23,10 +25,10 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 import orgmodel
-from orgmodel import reading, records
+from orgmodel import jsonfiles, reading, records
 from orgmodel.errors import DataError
 from orgmodel.model import Unit
-from orgmodel.records import LazyUnits, UnitRecords, check_columns, check_rows
+from orgmodel.records import LazyUnits, UnitRecords, check_columns, check_rows, check_typed
 from orgmodel.snapshot import Snapshot, share_unchanged, structure_problems
 
 ABSENT = records.ABSENT
@@ -41,34 +43,59 @@ IDS = st.sampled_from(["g", "a", "b", "c.d", "e_f", "x-1"])
 BAD_IDS = st.sampled_from(["", "A", "-a", ".a", "a b", "a\n", " a", "a/b", "é", "a" * 121])
 
 
-def _maybe(strategy: st.SearchStrategy[Any], hostile: st.SearchStrategy[Any]) -> Any:
-    """Mostly a field's usual values, sometimes absent, sometimes anything at all."""
+def _maybe(strategy: st.SearchStrategy[Any], hostile: st.SearchStrategy[Any], calm: bool) -> Any:
+    """A field's usual values or none; unless ``calm``, sometimes anything at all."""
+    if calm:
+        return st.one_of(strategy, strategy, st.just(ABSENT))
     return st.one_of(strategy, strategy, strategy, st.just(ABSENT), hostile, WRONG)
+
+
+#: Values one field of an otherwise plain record may be given instead, and keys it may add.
+ODD = st.one_of(
+    TEXT, WRONG, BAD_IDS, st.sampled_from(["ipo_planned", "Active", "sure", "K", ["s\n"]])
+)
+ODD_KEYS = st.sampled_from(["lineage", "leaders", "field_confidence", "colour"])
 
 
 @st.composite
 def unit_rows(draw: st.DrawFn) -> list[dict[str, Any]]:
-    """A few unit records, mostly one tree written parents first, with hostile values mixed in."""
+    """A few unit records, mostly one tree written parents first, with hostile values mixed in:
+    either anywhere, or (a calm list) as one odd value in plain records."""
+    calm = draw(st.booleans())
     size = draw(st.integers(1, 5))
-    ids = draw(st.lists(st.one_of(IDS, IDS, IDS, BAD_IDS, WRONG), min_size=size, max_size=size))
+    if calm:
+        ids = draw(st.lists(IDS, min_size=size, max_size=size, unique=True))
+    else:
+        ids = draw(st.lists(st.one_of(IDS, IDS, IDS, BAD_IDS, WRONG), min_size=size, max_size=size))
     rows = []
     for index, uid in enumerate(ids):
         earlier = st.sampled_from(ids[:index]) if index else st.just(None)
+        names = st.sampled_from(["Group", "A b", "中文"])
+        kinds = st.sampled_from(["holding", "k_2"])
+        if calm:  # no required field left out, and each unit under one before it
+            uid_s, name_s, kind_s = st.just(uid), names, kinds
+            parent_s = earlier if index else _maybe(earlier, WRONG, calm)
+        else:
+            uid_s = st.one_of(st.just(uid), st.just(uid), st.just(ABSENT))
+            name_s = _maybe(names, TEXT, calm)
+            kind_s = _maybe(kinds, st.sampled_from(["K", "2k", "k\n", "", "k-k", "k" * 61]), calm)
+            parent_s = _maybe(earlier, st.one_of(IDS, BAD_IDS), calm)
         fields = {
-            "id": draw(st.one_of(st.just(uid), st.just(uid), st.just(ABSENT))),
-            "name": draw(_maybe(st.sampled_from(["Group", "A b", "中文"]), TEXT)),
-            "kind": draw(_maybe(st.sampled_from(["holding", "k_2"]), st.sampled_from(
-                ["K", "2k", "k\n", "", "k-k", "k" * 61]))),
-            "parent": draw(_maybe(earlier, st.one_of(IDS, BAD_IDS))),
+            "id": draw(uid_s),
+            "name": draw(name_s),
+            "kind": draw(kind_s),
+            "parent": draw(parent_s),
             "status": draw(_maybe(st.sampled_from(["active", "listed"]), st.sampled_from(
-                ["ipo_planned", "x", "Active"]))),
-            "plan": draw(st.one_of(st.just(ABSENT), st.sampled_from(["ipo_planned", None, "x"]))),
-            "confidence": draw(_maybe(st.sampled_from(["confirmed", None]), st.just("sure"))),
+                ["ipo_planned", "x", "Active"]), calm)),
+            "plan": draw(st.one_of(st.just(ABSENT), st.sampled_from(
+                ["ipo_planned", None] if calm else ["ipo_planned", None, "x"]))),
+            "confidence": draw(_maybe(st.sampled_from(["confirmed", None]), st.just("sure"), calm)),
             "sources": draw(_maybe(st.lists(st.sampled_from(["s1", "s:2"]), max_size=2),
-                st.sampled_from([["-s"], ["s\n"], ["s 1"], [1], "s1", ("s1",), ["s" * 201]]))),
-            "name_zh": draw(st.one_of(st.just(ABSENT), st.just(ABSENT), TEXT, WRONG)),
-            "note": draw(st.one_of(st.just(ABSENT), st.just(ABSENT), TEXT, WRONG)),
-            "extra": draw(st.sampled_from([ABSENT] * 6 + [
+                st.sampled_from([["-s"], ["s\n"], ["s 1"], [1], "s1", ("s1",), ["s" * 201]]),
+                calm)),
+            "name_zh": draw(_maybe(st.just("乙"), TEXT, calm)),
+            "note": draw(_maybe(st.sampled_from(["x\ny", "a\tb"]), TEXT, calm)),
+            "extra": ABSENT if calm else draw(st.sampled_from([ABSENT] * 6 + [
                 ("lineage", []), ("lineage", ["g"]), ("leaders", []), ("field_confidence", {}),
                 ("colour", "red")])),
         }  # fmt: skip
@@ -77,6 +104,10 @@ def unit_rows(draw: st.DrawFn) -> list[dict[str, Any]]:
         if extra is not ABSENT:
             row[extra[0]] = extra[1]
         rows.append(row)
+    if calm and draw(st.booleans()):  # one odd value, or one odd key, in one record
+        row = rows[draw(st.integers(0, size - 1))]
+        key = draw(st.one_of(st.sampled_from([*records.PLAIN_FIELDS, "id", "id"]), ODD_KEYS))
+        row[key] = draw(ODD)
     return rows
 
 
@@ -177,10 +208,71 @@ def test_check_columns_declines_or_builds_exactly_the_validated_units(
     assert _agrees(check_columns(columns), _table_rows(columns))
 
 
+def _json_object(pairs: list[tuple[str, Any]]) -> str:
+    return "{" + ", ".join(f"{json.dumps(k)}: {json.dumps(v)}" for k, v in pairs) + "}"
+
+
+@st.composite
+def unit_arrays(draw: st.DrawFn) -> str:
+    """The JSON text of a list of random records (see :func:`unit_rows`), some keys given
+    twice: an earlier value, of any sort, that the last one overrides."""
+    objects = []
+    for row in draw(unit_rows()):
+        pairs = list(row.items())
+        if pairs and draw(st.integers(0, 3)) == 0:
+            at = draw(st.integers(0, len(pairs) - 1))
+            earlier = draw(st.one_of(WRONG, TEXT, st.sampled_from(["active", "g", "s1"])))
+            pairs.insert(at, (pairs[at][0], earlier))
+        objects.append(_json_object(pairs))
+    return "[" + ", ".join(objects) + "]"
+
+
+def _file_text(head: dict[str, Any], units: str) -> str:
+    return json.dumps(head, ensure_ascii=False)[:-1] + ', "units": ' + units + "}"
+
+
+def unit_texts() -> st.SearchStrategy[str]:
+    """The JSON text of a snapshot file of such records."""
+    return unit_arrays().map(lambda units: _file_text({"date": "2024-01-01"}, units))
+
+
+def _typed(text: str) -> UnitRecords | None:
+    typed = jsonfiles.decode_typed(text.encode())
+    return None if typed is None else check_typed(typed.units, typed.unset)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=unit_texts())
+@example(text=json.dumps({"date": "2024-01-01", "units": PLAIN}))
+@example(text='{"units": [{"id": "g", "name": "G", "kind": "k", "parent": null}]}')
+@example(
+    text='{"units": [{"id": "g", "name": "G", "kind": "k", "status": "x", "status": "active"}]}'
+)
+@example(text='{"units": [{"id": "g", "name": "G", "kind": "k", "name_zh": 1, "name_zh": "G"}]}')
+@example(text='{"units": [{"id": "g", "name": "G", "kind": "k", "sources": [], "plan": null}]}')
+def test_check_typed_declines_or_builds_exactly_the_validated_units(text: str) -> None:
+    """On what msgspec decodes, the typed check agrees with validation of what the JSON says
+    (the last value of a key given twice), and with the check of the same records as dicts."""
+    rows = json.loads(text)["units"]
+    checked = _typed(text)
+    assert _agrees(checked, rows)
+    if jsonfiles.decode_typed(text.encode()) is not None:
+        assert (checked is None) == (check_rows(rows) is None)
+
+
+def test_the_typed_decoder_takes_exactly_the_plain_fields() -> None:
+    """One list of the fields the bulk check takes: the decoder's records have those fields."""
+    decoder, _ = jsonfiles._typed_decoder()
+    unit_type = decoder.type.__annotations__["units"].__args__[0]
+    assert unit_type.__struct_fields__ == records.PLAIN_FIELDS
+    assert set(records.PLAIN_FIELDS) < set(Unit.model_fields)
+
+
 @pytest.mark.parametrize("rows", HOSTILE)
 def test_each_check_declines_a_hostile_value(rows: list[dict[str, Any]]) -> None:
-    assert check_rows(PLAIN) is not None
+    assert check_rows(PLAIN) is not None and _typed(json.dumps({"units": PLAIN})) is not None
     assert check_rows(rows) is None
+    assert _typed(json.dumps({"units": rows})) is None
     if all(v is not None for row in rows for v in row.values()):  # in a table, None is empty
         assert check_columns(_columns_of(rows)) is None
 
@@ -219,9 +311,11 @@ def test_plain_records_are_taken() -> None:
 )
 def test_a_broken_check_is_caught(part: str, broken: Callable[..., Any]) -> None:
     """The agreement the property tests ask for fails when any part of the check is broken."""
+    cases = [PLAIN, *HOSTILE]
     with mock.patch.object(records, part, broken):
-        found = [rows for rows in [PLAIN, *HOSTILE] if not _agrees(check_rows(rows), rows)]
-    assert found
+        found = [rows for rows in cases if not _agrees(check_rows(rows), rows)]
+        typed = [rows for rows in cases if not _agrees(_typed(json.dumps({"units": rows})), rows)]
+    assert found and typed
 
 
 # -- snapshots whose units are built on use ----------------------------------------------------
@@ -277,8 +371,9 @@ def test_a_lazy_snapshot_equals_the_eager_one_in_every_public_respect() -> None:
 
 
 def _read_both(folder: Path) -> tuple[Any, Any]:
-    """load_history of a folder with the bulk check, and with it turned off: each a History,
-    or the problems of its DataError."""
+    """load_history of a folder with the bulk check (of typed records, and of dicts where
+    msgspec refuses the text), and with it turned off: each a History, or the problems of its
+    DataError. The bulk check of dicts alone must give the same too."""
 
     def load() -> Any:
         try:
@@ -287,8 +382,11 @@ def _read_both(folder: Path) -> tuple[Any, Any]:
             return [str(p) for p in exc.problems]
 
     quick = load()
+    with mock.patch.object(reading, "decode_typed", lambda text: None):
+        dicts = load()
     with mock.patch.object(reading, "_quick_json_snapshot", lambda path, text: None):
         full = load()
+    _same_history(dicts, full)
     return quick, full
 
 
@@ -315,11 +413,11 @@ HEADS = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=100, deadline=None)
-@given(head=HEADS, rows=unit_rows())
-@example(head={"date": "2024-01-01", "title": "T"}, rows=PLAIN)
+@settings(max_examples=150, deadline=None)
+@given(head=HEADS, units=unit_arrays())
+@example(head={"date": "2024-01-01", "title": "T"}, units=json.dumps(PLAIN))
 def test_a_json_file_reads_the_same_with_and_without_the_bulk_check(
-    head: dict[str, Any], rows: list[dict[str, Any]]
+    head: dict[str, Any], units: str
 ) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -329,8 +427,7 @@ def test_a_json_file_reads_the_same_with_and_without_the_bulk_check(
             "  's:2': {title: B, publisher: P, date: 2021}\n",
             encoding="utf-8",
         )
-        text = json.dumps({**head, "units": rows}, ensure_ascii=False)
-        (folder / "2024-01-01.json").write_text(text, encoding="utf-8")
+        (folder / "2024-01-01.json").write_text(_file_text(head, units), encoding="utf-8")
         _same_history(*_read_both(folder))
 
 
