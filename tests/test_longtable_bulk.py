@@ -21,7 +21,7 @@ pytest.importorskip("pyarrow")
 
 #: Characters that CSV readers treat apart, and some text.
 CSV_CHARS = st.sampled_from(
-    [*'ab,;"\t \n\r', "\x0b", "\x0c", "\x1c", "\x1f", "\x85", "\xa0", "\u2028", "中"]
+    [*'ab,;"\t \n\r', *"\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u2028\u2029", "中"]
 )
 
 
@@ -38,14 +38,19 @@ def test_pyarrow_reads_csv_text_as_the_csv_module_does_or_stands_aside(
     delimiter = max((",", ";", "\t"), key=header.count)
     quick = longtable._read_text_columnar(text, delimiter)
     if quick is not None:
-        assert quick == longtable._read_text_rows(text, delimiter, "t.csv")
+        assert _as_lists(quick) == longtable._read_text_rows(text, delimiter, "t.csv")
+
+
+def _as_lists(raw: Any) -> Any:
+    """A table as read, with the columns pyarrow read turned into lists."""
+    return raw._replace(columns=[longtable._values(column) for column in raw.columns])
 
 
 def test_pyarrow_reads_a_plain_csv_file() -> None:
     text = '"date","id","name","parent"\r\n2024-01-01,g,"Group, the",\r\n2024-01-01,a,A,g\r\n'
     quick = longtable._read_text_columnar(text, ",")
-    assert quick is not None and quick == longtable._read_text_rows(text, ",", "t.csv")
-    assert quick.columns[2] == ["Group, the", "A"]
+    assert quick is not None and _as_lists(quick) == longtable._read_text_rows(text, ",", "t.csv")
+    assert longtable._values(quick.columns[2]) == ["Group, the", "A"]
 
 
 GOOD_IDS = st.sampled_from(["g", "a", "b", "c"])
@@ -94,7 +99,12 @@ def _load_both(path: Path) -> tuple[Any, Any]:
             return [str(p) for p in exc.problems]
 
     quick = load()
-    with mock.patch.object(longtable, "_quick_history", lambda *args: None):
+    # The reference: row by row, each cell cleaned in Python, each date read from its cell.
+    with (
+        mock.patch.object(longtable, "_quick_history", lambda *args: None),
+        mock.patch.object(longtable, "_cells", lambda c: longtable._clean(longtable._values(c))),
+        mock.patch.object(longtable, "_only_date", lambda column: None),
+    ):
         full = load()
     return quick, full
 
@@ -157,3 +167,38 @@ def test_a_column_is_cleaned_as_each_cell_would_be(column: list[Any]) -> None:
     assert longtable._clean(list(column)) == [longtable._text(cell) for cell in column]
     text = [cell for cell in column if not isinstance(cell, int | float)]
     assert longtable._clean(list(text)) == [longtable._text(cell) for cell in text]
+
+
+@settings(max_examples=400, deadline=None)
+@given(column=st.lists(st.one_of(st.text(max_size=4), CELLS, st.none())))
+@example(column=["a\u3000", "\u200b", "\x1c", "\x85b", "b\u180e", "", None])
+def test_a_column_pyarrow_read_is_cleaned_as_each_cell_would_be(column: list[Any]) -> None:
+    import pyarrow as pa
+
+    for array in (pa.chunked_array([pa.array(column, pa.string())]), pa.array(column)):
+        assert longtable._cells(array) == [longtable._text(cell) for cell in column]
+
+
+@pytest.mark.parametrize(
+    ("cells", "date"),
+    [
+        (["2024-01-01"] * 3, "2024-01-01"),
+        (["2024-01-01", "2024-01-01 "], None),
+        (["2024-01-01", None], None),
+        (["", ""], None),
+        (["2024-13-01"], None),
+        ([45292, 45292], "2024-01-01"),
+    ],
+)
+def test_one_date_is_told_from_the_distinct_cells(cells: list[Any], date: str | None) -> None:
+    import datetime as dt
+
+    import pyarrow as pa
+
+    found = longtable._only_date(pa.chunked_array([pa.array(cells)]))
+    assert found == (None if date is None else dt.date.fromisoformat(date))
+
+
+def test_pyarrow_is_told_to_strip_what_python_strips() -> None:
+    spaces = "".join(c for c in map(chr, range(0x110000)) if c.isspace())
+    assert spaces == longtable._SPACES
