@@ -31,7 +31,7 @@ import itertools
 import operator
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, ValuesView
-from typing import Any
+from typing import Any, NamedTuple
 
 from orgmodel.model import (
     CONFIDENCES,
@@ -138,7 +138,7 @@ class UnitRecords:
     parents, the source keys and kinds they use (for the checks across files), and the unit
     each one stands for, built on request."""
 
-    __slots__ = ("_record", "cited", "ids", "kinds", "parents", "positions")
+    __slots__ = ("_record", "cited", "ids", "kinds", "parents", "positions", "raw")
 
     def __init__(
         self,
@@ -148,6 +148,7 @@ class UnitRecords:
         record: Callable[[int], dict[str, Any]],
         cited: frozenset[str],
         kinds: frozenset[str],
+        raw: list[Any] | None = None,
     ) -> None:
         self.ids = ids
         self.parents = parents
@@ -155,6 +156,10 @@ class UnitRecords:
         self.cited = cited
         self.kinds = kinds
         self._record = record
+        #: The records as given, one object per unit that is equal to another exactly when
+        #: the two give the same fields with the same values (dicts, typed records); None
+        #: when the records are not such objects (the rows of a table).
+        self.raw = raw
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -171,19 +176,44 @@ class UnitRecords:
 
 class LazyUnits(Mapping[str, Unit]):
     """A read-only mapping of unit ids to units, in written order, whose units are built from
-    their checked records when first read, and kept."""
+    their checked records when first read, and kept.
 
-    __slots__ = ("_built", "records")
+    A unit whose record is equal to one of an earlier snapshot's (see :func:`share_records`)
+    is that snapshot's unit, the very same object, built there when first read here.
+    """
+
+    __slots__ = ("_built", "_owners", "_places", "records")
 
     def __init__(self, records: UnitRecords) -> None:
         self.records = records
         self._built: list[Unit | None] = [None] * len(records)
+        # Where the units not built from these records come from: _owners[i] (None for a
+        # unit of its own) at the place _places[i]. An owner's unit there is its own.
+        self._owners: list[LazyUnits | None] | None = None
+        self._places: list[int] = []
 
     def _at(self, index: int) -> Unit:
         unit = self._built[index]
         if unit is None:
-            unit = self._built[index] = self.records.unit(index)
+            owner = None if self._owners is None else self._owners[index]
+            unit = self.records.unit(index) if owner is None else owner._at(self._places[index])
+            self._built[index] = unit
         return unit
+
+    def _sources(
+        self, places: list[int], same: list[bool]
+    ) -> tuple[list[LazyUnits | None], list[int]]:
+        """For the places of some of these units (where ``same`` is true), the mapping whose
+        own unit each is, and its place there: the owners and places of a mapping sharing
+        them. Elsewhere the owner is None."""
+        owners, at = self._owners, self._places
+        if owners is None:
+            return [self if s else None for s in same], places
+        return (
+            [(owners[p] if owners[p] is not None else self) if s else None
+             for p, s in zip(places, same, strict=True)],
+            [at[p] if owners[p] is not None else p for p in places],
+        )  # fmt: skip
 
     def __getitem__(self, unit_id: str) -> Unit:
         return self._at(self.records.positions[unit_id])
@@ -310,6 +340,7 @@ def _checked(
     fields: Mapping[str, Iterable[Any]],
     record: Callable[[int], dict[str, Any]],
     absent: object,
+    raw: list[Any] | None = None,
 ) -> UnitRecords | None:
     """The records as checked columns, if every column is plainly valid; else None. ``absent``
     stands for a field the record does not give; a field without a column is not given by any
@@ -329,7 +360,7 @@ def _checked(
     cited = _cited(list(fields.get("sources", ())), absent)
     if cited is None or not _plain_fields(fields, absent):
         return None
-    return UnitRecords(ids, parents, positions, record, cited, frozenset(kinds))
+    return UnitRecords(ids, parents, positions, record, cited, frozenset(kinds), raw)
 
 
 def check_rows(rows: Any) -> UnitRecords | None:
@@ -353,7 +384,7 @@ def check_rows(rows: Any) -> UnitRecords | None:
         default = () if name == "sources" else ABSENT
         fields[name] = map(dict.get, rows, _repeat(name), _repeat(default))
     parents = list(map(dict.get, rows, _repeat("parent")))
-    return _checked(ids, parents, fields, rows.__getitem__, ABSENT)
+    return _checked(ids, parents, fields, rows.__getitem__, ABSENT, rows)
 
 
 _GET_ID, _GET_NAME = operator.itemgetter("id"), operator.itemgetter("name")
@@ -415,4 +446,47 @@ def check_typed(units: Any, unset: object) -> UnitRecords | None:
         typed = units[index]
         return {name: value for name, get in column.items() if (value := get(typed)) is not unset}
 
-    return _checked(ids, parents, fields, record, unset)
+    return _checked(ids, parents, fields, record, unset, units)
+
+
+#: The units of b that are new or whose values are not a's, as (place in b, id, a's unit or
+#: None, b's unit), in b's order (what :class:`orgmodel.snapshot.Step` records).
+Touched = list[tuple[int, str, Unit | None, Unit]]
+
+
+class SharedUnits(NamedTuple):
+    """The units of a snapshot sharing the unchanged ones of the snapshot before, and what a
+    walk from one to the other finds (see :func:`orgmodel.snapshot.walk`)."""
+
+    units: LazyUnits
+    touched: Touched
+    gone: list[str]
+    in_order: bool
+
+
+def share_records(before: LazyUnits, after: LazyUnits) -> SharedUnits | None:
+    """The units of ``after`` with each one whose record equals ``before``'s taken from
+    ``before`` (built there when first read), compared record by record: so no unit is built
+    but those whose records differ. None when the records are not objects to compare."""
+    a, b = before.records, after.records
+    if a.raw is None or b.raw is None:
+        return None
+    places = list(map(a.positions.get, b.ids, _repeat(-1)))  # -1: not a unit of before
+    earlier = [*a.raw, None]
+    same = list(map(operator.eq, map(earlier.__getitem__, places), b.raw))
+    shared = LazyUnits(b)
+    touched: Touched = []
+    for index in list(itertools.compress(range(len(b)), map(operator.not_, same))):
+        place = places[index]
+        old = None if place < 0 else before._at(place)
+        new = b.unit(index)
+        if old is not None and old.__dict__ == new.__dict__:
+            same[index] = True  # equal values, though given otherwise: the unit is shared
+        else:
+            shared._built[index] = new
+            touched.append((index, b.ids[index], old, new))
+    shared._owners, shared._places = before._sources(places, same)
+    kept = [place for place in places if place >= 0]
+    in_order = all(map(operator.lt, kept, itertools.islice(kept, 1, None)))
+    gone = list(itertools.filterfalse(b.positions.__contains__, a.ids))
+    return SharedUnits(shared, touched, gone, in_order)

@@ -28,7 +28,13 @@ from types import MappingProxyType
 
 from orgmodel.errors import DataError, Problem
 from orgmodel.model import Removal, Unit
-from orgmodel.records import LazyUnits, UnitRecords, parents_first_tree
+from orgmodel.records import (
+    LazyUnits,
+    Touched,
+    UnitRecords,
+    parents_first_tree,
+    share_records,
+)
 
 __all__ = [
     "Snapshot",
@@ -242,7 +248,6 @@ def _rebuild(
 # a's record or None, b's record), in b's order; the ids of a that b lacks, in a's order;
 # whether b keeps a's units in a's order; and whether every record named that is on both sides
 # is known to hold other values there (else only its identity differs, as far as is known).
-Touched = list[tuple[int, str, Unit | None, Unit]]
 Walked = tuple[Touched, list[str], bool, bool]
 
 
@@ -390,6 +395,9 @@ def share_unchanged(previous: Snapshot, snapshot: Snapshot) -> Snapshot:
     without looking inside it. The result equals ``snapshot``, and carries the :class:`Step`
     from ``previous``.
     """
+    lazy = _share_lazily(previous, snapshot)
+    if lazy is not None:
+        return lazy
     # The walk names every unit whose record is not previous's own; those with equal values
     # take previous's record, and the rest are what the step records.
     touched, gone, in_order, _ = walk(previous, snapshot)
@@ -412,6 +420,30 @@ def share_unchanged(previous: Snapshot, snapshot: Snapshot) -> Snapshot:
         path=snapshot.path,
     )
     shared._step = Step(previous, differ, gone, in_order)
+    return shared
+
+
+def _share_lazily(previous: Snapshot, snapshot: Snapshot) -> Snapshot | None:
+    """What :func:`share_unchanged` gives, for two snapshots whose units are built on use,
+    told from their records (see :func:`orgmodel.records.share_records`): so the units
+    stay unbuilt. None when the records cannot be compared so."""
+    before, after = previous.units, snapshot.units
+    if not isinstance(before, LazyUnits) or not isinstance(after, LazyUnits):
+        return None
+    found = share_records(before, after)
+    if found is None:
+        return None
+    shared = Snapshot(
+        snapshot.date,
+        (),
+        title=snapshot.title,
+        summary=snapshot.summary,
+        sources=snapshot.sources,
+        removed=snapshot.removed,
+        path=snapshot.path,
+    )
+    shared.units = found.units
+    shared._step = Step(previous, found.touched, found.gone, found.in_order)
     return shared
 
 

@@ -11,6 +11,7 @@ public respect, and a JSON file read through the bulk check gives what the full 
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 import pickle
 import tempfile
@@ -440,3 +441,106 @@ def test_the_bulk_check_reads_a_plain_file_lazily(tmp_path: Path) -> None:
     quick, full = _read_both(tmp_path)
     assert isinstance(quick.at("2024").units, LazyUnits)
     _same_history(quick, full)
+
+
+# -- histories of such snapshots: unchanged units shared, told from the records ---------------
+
+BASE: list[dict[str, Any]] = [
+    {"id": "g", "name": "Group", "kind": "holding", "sources": ["s1"]},
+    {"id": "a", "name": "A", "kind": "company", "parent": "g"},
+    {"id": "b", "name": "B", "kind": "company", "parent": "g", "note": "x"},
+    {"id": "c", "name": "C", "kind": "company", "parent": "a", "plan": None},
+    {"id": "d", "name": "D", "kind": "company", "parent": "a"},
+]
+CHANGES = st.sampled_from(["rename", "move", "remove", "add", "explicit", "last", "same"])
+
+
+def _changed(rows: list[dict[str, Any]], change: str, at: int) -> list[dict[str, Any]]:
+    """The records of a snapshot after one change to the unit at ``at`` (never the root)."""
+    rows = [dict(row) for row in rows]
+    index = 1 + at % (len(rows) - 1) if len(rows) > 1 else 0
+    row = rows[index]
+    leaf = index and not any(r.get("parent") == row["id"] for r in rows)
+    if change == "rename":
+        row["name"] = row["name"] + "x"
+    elif change == "move" and index:
+        row["parent"] = rows[0]["id"] if row["parent"] != rows[0]["id"] else rows[1]["id"]
+        if row["parent"] == row["id"] or rows.index(row) < 2:
+            row["parent"] = rows[0]["id"]
+    elif change == "remove" and leaf:
+        del rows[index]
+    elif change == "add":
+        rows.append({"id": f"n{len(rows)}{at}", "name": "New", "kind": "company", "parent": "g"})
+    elif change == "explicit":
+        row["status"] = "active"  # the same unit, given otherwise
+    elif change == "last" and leaf:
+        rows.append(rows.pop(index))  # the same units, in another order
+    return rows
+
+
+def _folder_of(steps: list[list[dict[str, Any]]], folder: Path) -> None:
+    (folder / "sources.yaml").write_text(
+        "sources:\n  s1: {title: A, publisher: P, date: 2020}\n", encoding="utf-8"
+    )
+    for month, rows in enumerate(steps, 1):
+        date = f"2024-{month:02d}-01"
+        data = {"date": date, "title": "T", "units": rows}
+        (folder / f"{date}.json").write_text(json.dumps(data), encoding="utf-8")
+
+
+def _steps_of(history: orgmodel.History) -> list[Any]:
+    """Each snapshot's step from the one before, by value, and which units it shares."""
+    found = []
+    for before, after in zip(history, list(history)[1:], strict=False):
+        step = after._step
+        assert step is not None and step.base is before
+        touched = [
+            (i, uid, old and old.__dict__, new.__dict__) for i, uid, old, new in step.touched
+        ]
+        shared = [uid for uid in after.units if uid in before.units
+                  and after.units[uid] is before.units[uid]]  # fmt: skip
+        found.append((touched, step.gone, step.in_order, shared))
+    return found
+
+
+@settings(max_examples=60, deadline=None)
+@given(changes=st.lists(st.lists(st.tuples(CHANGES, st.integers(0, 9)), max_size=3), max_size=3))
+@example(changes=[[("same", 0)], [("explicit", 1)], [("last", 3), ("add", 0)]])
+def test_a_history_of_lazy_snapshots_shares_what_an_eager_one_shares(
+    changes: list[list[tuple[str, int]]],
+) -> None:
+    steps = [BASE]
+    for step in changes:
+        rows = steps[-1]
+        for change, at in step:
+            rows = _changed(rows, change, at)
+        steps.append(rows)
+    with tempfile.TemporaryDirectory() as tmp:
+        _folder_of(steps, Path(tmp))
+        lazy = orgmodel.load_history(tmp)
+        with mock.patch.object(reading, "_quick_json_snapshot", lambda path, text: None):
+            eager = orgmodel.load_history(tmp)
+    assert all(isinstance(s.units, LazyUnits) for s in lazy)
+    assert list(lazy) == list(eager)
+    assert _steps_of(lazy) == _steps_of(eager)
+    for a, b in itertools.pairwise(eager.dates):
+        assert lazy.changes(a, b) == eager.changes(a, b)
+    assert lazy.changes(eager.dates[0], eager.dates[-1]) == eager.changes(
+        eager.dates[0], eager.dates[-1]
+    )
+
+
+def test_a_history_builds_only_the_units_that_changed(tmp_path: Path) -> None:
+    renamed = _changed(BASE, "rename", 2)  # unit c
+    _folder_of([BASE, BASE, renamed, renamed], tmp_path)
+    history = orgmodel.load_history(tmp_path)
+    first, second, third, last = history
+    # c's old and new records hold other values, so their units were built to compare them;
+    # the second snapshot's c is the first's, read through it.
+    built = [
+        [uid for uid, unit in zip(s.units, s.units._built, strict=True) if unit] for s in history
+    ]
+    assert built == [["c"], ["c"], ["c"], []]
+    assert second.units["c"] is first.units["c"] and third.units["c"] is last.units["c"]
+    assert last.units["a"] is first.units["a"] and last.units["c"] != first.units["c"]
+    assert [[i for i, _, _, _ in s._step.touched] for s in (second, third, last)] == [[], [3], []]
