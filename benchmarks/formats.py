@@ -158,20 +158,22 @@ def json_stages(units: int, workdir: Path, rounds: int) -> dict[str, float]:
     folder = write_json_folder(units, workdir / f"stages-{units}")
     file = next(folder.glob("*.json"))
     text = file.read_bytes()
-    typed = decode_typed(text)
-    assert typed is not None, "the synthetic file is plain: msgspec must decode it"
-    snapshot = reading._quick_json_snapshot(file, text)
-    assert snapshot is not None, "the synthetic file is plain: it must be read in bulk"
     bibliography = reading.read_bibliography(folder / "sources.yaml")
+    kinds = frozenset(bibliography.kinds or ()) or None
+    known = reading._Known(kinds, frozenset(bibliography.sources))
+    typed = decode_typed(text, known.kinds, known.sources)
+    assert typed is not None, "the synthetic file is plain: msgspec must decode it"
+    snapshot = reading._quick_json_snapshot(file, text, known)
+    assert snapshot is not None, "the synthetic file is plain: it must be read in bulk"
     import orjson
 
     stages: dict[str, Callable[[], object]] = {
         "read the bytes": file.read_bytes,
         "orjson.loads (the floor)": lambda: orjson.loads(text),
-        "decode into typed records (msgspec)": lambda: decode_typed(text),
+        "decode into typed records (msgspec)": lambda: decode_typed(text, *known),
         "check the typed records in bulk": lambda: check_typed(typed.units, typed.unset),
         "decode + check + rest of the file + Snapshot": lambda: reading._quick_json_snapshot(
-            file, text
+            file, text, known
         ),
         "checks across files": lambda: reading._cross_file_findings(
             [snapshot], bibliography, folder / "sources.yaml"
@@ -179,7 +181,7 @@ def json_stages(units: int, workdir: Path, rounds: int) -> dict[str, float]:
         "History": lambda: History([snapshot]),
         "load_history, all of it": lambda: reading.load_history(folder),
         "(not in the load) build every unit": lambda: list(
-            reading._quick_json_snapshot(file, text).units.values()  # type: ignore[union-attr]
+            reading._quick_json_snapshot(file, text, known).units.values()  # type: ignore[union-attr]
         ),
         "(not in the load) full validation (pydantic-core)": lambda: quick_validator(
             SnapshotFile

@@ -24,7 +24,7 @@ import functools
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 import pydantic_core
 from pydantic import ValidationError
@@ -84,22 +84,32 @@ class TypedFile(NamedTuple):
 _HEAD_KEYS = ("date", "title", "summary", "sources", "removed")
 
 
-@functools.cache
-def _typed_decoder() -> tuple[Any, object]:
+def _one_of(words: frozenset[str] | None) -> Any:
+    """Text, or one of ``words`` when there are any: msgspec checks that in C, and gives each
+    value as the very string object of its word, so a set of them costs no hashing."""
+    return Literal.__getitem__(tuple(sorted(words))) if words else str
+
+
+@functools.lru_cache(maxsize=8)
+def _typed_decoder(
+    kinds: frozenset[str] | None = None, sources: frozenset[str] | None = None
+) -> tuple[Any, object]:
     """msgspec's decoder of a snapshot file whose units have only plain fields, each of the
-    model's type; and its value for a field not given (which tells a field left out from one
-    given as null, as the fields a unit has set must)."""
+    model's type (the kind one of ``kinds``, the sources among ``sources``, when given); and
+    its value for a field not given (which tells a field left out from one given as null, as
+    the fields a unit has set must)."""
     import msgspec
 
     unset = msgspec.UNSET
     left_out: Any = msgspec.UnsetType  # the types are values here, made when first asked for
     types: dict[str, Any] = {
+        "kind": _one_of(kinds),
         "status": Status | left_out,
         "plan": Plan | None | left_out,
         "confidence": Confidence | None | left_out,
-        "sources": list[str] | left_out,
+        "sources": list[_one_of(sources)] | left_out,  # type: ignore[misc]
     }
-    fields = [(name, str) for name in REQUIRED_FIELDS] + [
+    fields = [(name, types.get(name, str)) for name in REQUIRED_FIELDS] + [
         (name, types.get(name, str | None | left_out), unset)
         for name in PLAIN_FIELDS
         if name not in REQUIRED_FIELDS
@@ -113,11 +123,15 @@ def _typed_decoder() -> tuple[Any, object]:
     return msgspec.json.Decoder(file), unset
 
 
-def decode_typed(text: bytes) -> TypedFile | None:
+def decode_typed(
+    text: bytes, kinds: frozenset[str] | None = None, sources: frozenset[str] | None = None
+) -> TypedFile | None:
     """A snapshot file's units decoded by msgspec into typed records, their types checked while
     parsing; None when the text is not JSON, a key is not one of a plain unit's (leaders,
-    lineage, field_confidence, or any other), or a value is not of its field's type. Then
-    :func:`quick_parse` and the full validation read it, and say what is wrong, if anything is.
+    lineage, field_confidence, or any other), or a value is not of its field's type: a kind
+    not in ``kinds`` or a source not in ``sources`` too, when they are given (the folder's
+    bibliography). Then :func:`quick_parse` and the full validation read it, and say what is
+    wrong, if anything is.
 
     >>> typed = decode_typed(b'{"date": "2024-01-01", "units": [{"id": "g", "name": "G", '
     ...                      b'"kind": "holding", "parent": null}]}')
@@ -127,7 +141,7 @@ def decode_typed(text: bytes) -> TypedFile | None:
     """
     import msgspec
 
-    decoder, unset = _typed_decoder()
+    decoder, unset = _typed_decoder(kinds, sources)
     try:
         decoded = decoder.decode(text)
     except msgspec.DecodeError:  # a ValidationError is one too

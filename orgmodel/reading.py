@@ -530,14 +530,24 @@ def read_snapshot(path: str | Path) -> Snapshot:
     return snapshot
 
 
-def _read_snapshot(path: Path) -> tuple[Snapshot | None, list[Problem]]:
+class _Known(NamedTuple):
+    """The kinds and source keys a folder's bibliography lists (None: any kind, or no
+    bibliography): JSON units of others are read the slower way, and reported."""
+
+    kinds: frozenset[str] | None
+    sources: frozenset[str] | None
+
+
+def _read_snapshot(
+    path: Path, known: _Known | None = None
+) -> tuple[Snapshot | None, list[Problem]]:
     try:
         text = _read_bytes(path)
     except DataError as exc:
         return None, exc.problems
     # JSON is read about as fast as the cache would be, so it is neither taken from nor kept in it.
     is_json = path.suffix.lower() == JSON_SUFFIX
-    quick = _quick_json_snapshot(path, text) if is_json else None
+    quick = _quick_json_snapshot(path, text, known) if is_json else None
     if quick is not None:
         return quick, []
     entry = None if is_json else _cache_path(path, text)
@@ -568,11 +578,11 @@ def _read_snapshot(path: Path) -> tuple[Snapshot | None, list[Problem]]:
     return _snapshot(model, path), []
 
 
-def _quick_json_snapshot(path: Path, text: bytes) -> Snapshot | None:
+def _quick_json_snapshot(path: Path, text: bytes, known: _Known | None = None) -> Snapshot | None:
     """The snapshot of a JSON file whose units are plainly valid, checked in bulk and built
     on first use (see :mod:`orgmodel.records`); None when the file must be read the full way,
     which says what is wrong with it, if anything is."""
-    plain = _plain_records(text)
+    plain = _plain_records(text, known or _Known(None, None))
     if plain is None:
         return None
     head, records = plain
@@ -594,12 +604,13 @@ def _quick_json_snapshot(path: Path, text: bytes) -> Snapshot | None:
     )
 
 
-def _plain_records(text: bytes) -> tuple[dict[str, Any], UnitRecords] | None:
+def _plain_records(text: bytes, known: _Known) -> tuple[dict[str, Any], UnitRecords] | None:
     """The keys of a JSON file besides its units, and its unit records checked in bulk, if they
-    are plain. The file is decoded into typed records, whose types msgspec checks as it parses;
-    where it refuses the file, which the reading of JSON may yet take (a key given twice, say,
-    its first value of the wrong type), the file is parsed into dicts and checked as such."""
-    typed = decode_typed(text)
+    are plain. The file is decoded into typed records, whose types msgspec checks as it parses
+    (kinds and sources among those ``known``); where it refuses the file, which the reading of
+    JSON may yet take (a key given twice, say, its first value of the wrong type; a source the
+    bibliography lacks, reported later), the file is parsed into dicts and checked as such."""
+    typed = decode_typed(text, known.kinds, known.sources)
     if typed is not None:
         records = check_typed(typed.units, typed.unset)
         return None if records is None else (typed.head, records)
@@ -915,13 +926,13 @@ class _ReadSnapshots(NamedTuple):
     failed: list[str]
 
 
-def _read_snapshots(files: list[Path]) -> _ReadSnapshots:
+def _read_snapshots(files: list[Path], known: _Known | None = None) -> _ReadSnapshots:
     snapshots: list[Snapshot] = []
     problems: list[Problem] = []
     failed: list[str] = []
     by_date: dict[Any, Path] = {}
     for file in track(files, "Reading snapshot files"):
-        snapshot, found = _read_snapshot(file)
+        snapshot, found = _read_snapshot(file, known)
         problems.extend(found)
         if snapshot is None:
             match = SNAPSHOT_NAME.match(file.name)
@@ -961,7 +972,9 @@ def read_history(path: str | Path) -> History:
         except DataError as exc:
             problems.extend(exc.problems)
             bibliography_ok = False
-    snapshots, found, failed = _read_snapshots(snapshot_files)
+    kinds = bibliography.kinds
+    known = _Known(None if kinds is None else frozenset(kinds), frozenset(bibliography.sources))
+    snapshots, found, failed = _read_snapshots(snapshot_files, known if bibliography_ok else None)
     problems.extend(found)
     if bib_path is None and any(_cites(s) for s in snapshots):
         # One line for the missing file, rather than one for every citation.

@@ -439,7 +439,7 @@ def check_typed(units: Any, unset: object) -> UnitRecords | None:
     }
     for name in (*_TEXT_FIELDS, *_PROSE_FIELDS):
         values = list(map(column[name], units))
-        if values.count(unset) + values.count(None) != len(values):  # given by some record
+        if values.count(unset) != len(values):  # given by some record (perhaps as null)
             fields[name] = values
 
     def record(index: int) -> dict[str, Any]:

@@ -72,7 +72,7 @@ def unit_rows(draw: st.DrawFn) -> list[dict[str, Any]]:
     for index, uid in enumerate(ids):
         earlier = st.sampled_from(ids[:index]) if index else st.just(None)
         names = st.sampled_from(["Group", "A b", "中文"])
-        kinds = st.sampled_from(["holding", "k_2"])
+        kinds = st.sampled_from(["holding", "k_2", "k_2", "lab"])  # lab: in no list of kinds
         if calm:  # no required field left out, and each unit under one before it
             uid_s, name_s, kind_s = st.just(uid), names, kinds
             parent_s = earlier if index else _maybe(earlier, WRONG, calm)
@@ -91,7 +91,7 @@ def unit_rows(draw: st.DrawFn) -> list[dict[str, Any]]:
             "plan": draw(st.one_of(st.just(ABSENT), st.sampled_from(
                 ["ipo_planned", None] if calm else ["ipo_planned", None, "x"]))),
             "confidence": draw(_maybe(st.sampled_from(["confirmed", None]), st.just("sure"), calm)),
-            "sources": draw(_maybe(st.lists(st.sampled_from(["s1", "s:2"]), max_size=2),
+            "sources": draw(_maybe(st.lists(st.sampled_from(["s1", "s:2", "s1", "s3"]), max_size=2),
                 st.sampled_from([["-s"], ["s\n"], ["s 1"], [1], "s1", ("s1",), ["s" * 201]]),
                 calm)),
             "name_zh": draw(_maybe(st.just("乙"), TEXT, calm)),
@@ -383,9 +383,9 @@ def _read_both(folder: Path) -> tuple[Any, Any]:
             return [str(p) for p in exc.problems]
 
     quick = load()
-    with mock.patch.object(reading, "decode_typed", lambda text: None):
+    with mock.patch.object(reading, "decode_typed", lambda *args: None):
         dicts = load()
-    with mock.patch.object(reading, "_quick_json_snapshot", lambda path, text: None):
+    with mock.patch.object(reading, "_quick_json_snapshot", lambda *args: None):
         full = load()
     _same_history(dicts, full)
     return quick, full
@@ -518,7 +518,7 @@ def test_a_history_of_lazy_snapshots_shares_what_an_eager_one_shares(
     with tempfile.TemporaryDirectory() as tmp:
         _folder_of(steps, Path(tmp))
         lazy = orgmodel.load_history(tmp)
-        with mock.patch.object(reading, "_quick_json_snapshot", lambda path, text: None):
+        with mock.patch.object(reading, "_quick_json_snapshot", lambda *args: None):
             eager = orgmodel.load_history(tmp)
     assert all(isinstance(s.units, LazyUnits) for s in lazy)
     assert list(lazy) == list(eager)
