@@ -456,7 +456,8 @@ def bench_memory(ctx: Context) -> None:
 
 def bench_cache(ctx: Context) -> None:
     """read_history with the cache of validated files: off, filling it, and reading from it."""
-    from orgmodel.reading import CACHE_ENV, read_history
+    from orgmodel.cache import CACHE_ENV
+    from orgmodel.reading import read_history
 
     units = 2000 if ctx.quick else 10000
     folders = {

@@ -7,15 +7,11 @@ per problem, each naming the file and line.
 Line numbers cost a second parse, so they are only looked up for files that have a problem: the
 happy path parses each file once with libyaml (when PyYAML has it) and no position tracking.
 
-Parsing YAML is most of the cost of reading, so each file that passes its own checks is kept,
-validated, in a cache: ``$XDG_CACHE_HOME/orgmodel`` (``~/.cache/orgmodel``), one JSON file per
-file content, file name and version of the reading code, in its own subfolder
-(:data:`CACHE_SUBFOLDER`). A file read again is taken from there, which is several times faster
-than parsing it. An entry read back must carry the digest the cache wrote with it, and passes
-the same checks as the file it stands for; the checks across files are made every time. The
-cache is safe to delete; set ``ORGMODEL_CACHE=off`` to do without it, or to a folder to move it.
-The cache only ever writes and deletes files of its own subfolder named as it names them, so
-pointing it at a folder that holds other files is safe.
+Parsing YAML is most of the cost of reading, so what passes its checks is kept in a cache (see
+:mod:`orgmodel.cache`): each file, validated, and the history of each folder whose files all
+passed. A file entry read back passes the same checks as the file it stands for, and the checks
+across files are made again; a folder entry is taken only while every file of the folder is as
+it was.
 
 Only regular files are read: a FIFO or a device named like a snapshot is reported, not read
 (reading one would wait for ever).
@@ -23,11 +19,7 @@ Only regular files are read: a FIFO or a device named like a snapshot is reporte
 
 from __future__ import annotations
 
-import contextlib
 import difflib
-import functools
-import hashlib
-import hmac
 import itertools
 import operator
 import os
@@ -38,10 +30,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
-import pydantic_core
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from orgmodel.cache import (
+    file_entry,
+    folder_entry,
+    read_entry,
+    read_object,
+    write_entry,
+    write_object,
+)
 from orgmodel.errors import DataError, Problem
 from orgmodel.history import History
 from orgmodel.jsonfiles import (
@@ -148,59 +147,13 @@ class _Anything:
         return iter(())
 
 
-CACHE_ENV = "ORGMODEL_CACHE"
-#: The subfolder of the cache folder that holds the entries; nothing outside it is touched.
-CACHE_SUBFOLDER = "orgmodel-validated-files"
-#: The names of entries, and of entries being written; the only files the cache deletes.
-_ENTRY_NAME = re.compile(r"^[0-9a-f]{64}\.json$")
-_PARTIAL_NAME = re.compile(r"^[0-9a-f]{64}\.\d+\.tmp$")
 _Model = TypeVar("_Model", bound=BaseModel)
 
 
-def _cache_dir() -> Path | None:
-    setting = os.environ.get(CACHE_ENV)
-    if setting is not None:
-        if setting.lower() in ("", "0", "off", "no", "false"):
-            return None
-        return Path(setting) / CACHE_SUBFOLDER
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "orgmodel" / CACHE_SUBFOLDER
-
-
-@functools.cache
-def _code_fingerprint() -> bytes:
-    """What the validated form of a file depends on besides its text: the code that checks it."""
-    digest = hashlib.sha256(pydantic_core.__version__.encode())
-    here = Path(__file__).resolve().parent
-    for name in ("model.py", "reading.py", "snapshot.py"):
-        try:
-            digest.update((here / name).read_bytes())
-        except OSError:
-            digest.update(name.encode())
-    return digest.digest()
-
-
-def _cache_path(path: Path, text: bytes) -> Path | None:
-    folder = _cache_dir()
-    if folder is None:
-        return None
-    digest = hashlib.sha256(_code_fingerprint())
-    digest.update(path.name.encode())  # a snapshot's date is checked against its file name
-    digest.update(b"\0")
-    digest.update(text)
-    return folder / f"{digest.hexdigest()}.json"
-
-
 def _from_cache(model: type[_Model], entry: Path | None) -> _Model | None:
-    if entry is None:
-        return None
-    try:
-        data = _read_regular(entry)
-    except (OSError, _NotRegularError):
-        return None
-    seal, _, data = data.partition(b"\n")
-    if not hmac.compare_digest(seal, _seal(entry, data)):
-        return None  # not what the cache wrote: read the file itself
+    data = read_entry(entry)
+    if data is None:
+        return None  # none, or not what the cache wrote: read the file itself
     try:
         cached: _Model = quick_validator(model).validate_json(data)
         return cached
@@ -208,53 +161,8 @@ def _from_cache(model: type[_Model], entry: Path | None) -> _Model | None:
         return None  # a damaged entry: read the file itself
 
 
-def _seal(entry: Path, data: bytes) -> bytes:
-    """What proves an entry is what the cache wrote under its name: a digest of both."""
-    return hashlib.sha256(entry.name.encode() + b"\0" + data).hexdigest().encode()
-
-
 def _to_cache(entry: Path | None, value: BaseModel) -> None:
-    if entry is None:
-        return
-    partial = entry.with_name(f"{entry.stem}.{os.getpid()}.tmp")
-    try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        data = value.model_dump_json(exclude_unset=True).encode()
-        partial.write_bytes(_seal(entry, data) + b"\n" + data)
-        os.replace(partial, entry)
-        _prune(entry.parent)
-    except OSError:
-        # A cache that cannot be written only costs time.
-        with contextlib.suppress(OSError):
-            os.unlink(partial)
-    except BaseException:
-        # Stopped while writing (Ctrl-C, a signal): leave nothing half-written behind.
-        with contextlib.suppress(OSError):
-            os.unlink(partial)
-        raise
-
-
-CACHE_KEEP = 1000
-
-
-def _prune(folder: Path) -> None:
-    """Keep the cache from growing without end: past ``2 * CACHE_KEEP`` entries, drop all but
-    the ``CACHE_KEEP`` most recently written. Entries are only written for files read for the
-    first time, so this runs rarely. Only files named as the cache names its entries are
-    counted or deleted."""
-    with os.scandir(folder) as scan:
-        entries = [
-            e
-            for e in scan
-            if (_ENTRY_NAME.match(e.name) or _PARTIAL_NAME.match(e.name))
-            and e.is_file(follow_symlinks=False)
-        ]
-    if len(entries) <= 2 * CACHE_KEEP:
-        return
-    entries.sort(key=lambda e: e.stat().st_mtime, reverse=True)
-    for stale in entries[CACHE_KEEP:]:
-        with contextlib.suppress(OSError):
-            os.unlink(stale.path)
+    write_entry(entry, value.model_dump_json(exclude_unset=True).encode())
 
 
 class _NotRegularError(Exception):
@@ -550,7 +458,7 @@ def _read_snapshot(
     quick = _quick_json_snapshot(path, text, known) if is_json else None
     if quick is not None:
         return quick, []
-    entry = None if is_json else _cache_path(path, text)
+    entry = None if is_json else file_entry(path, text)
     cached = _from_cache(SnapshotFile, entry)
     if cached is not None and not _file_findings(cached, path):
         # An entry is only written for a file that passed; one that fails now was changed
@@ -695,7 +603,7 @@ def read_bibliography(path: str | Path) -> Bibliography:
     """Read a folder's ``sources.yaml``."""
     path = Path(path)
     text = _read_bytes(path)
-    entry = _cache_path(path, text)
+    entry = file_entry(path, text)
     cached = _from_cache(Bibliography, entry)
     if cached is not None:
         return cached
@@ -964,6 +872,22 @@ def read_history(path: str | Path) -> History:
             [Problem(folder, None, "is a file; give the folder that holds the snapshot files")]
         )
     bib_path, snapshot_files, problems = _folder_files(folder)
+    files = [*([bib_path] if bib_path is not None else []), *snapshot_files]
+    entry = None if problems else folder_entry(folder, files)
+    cached = read_object(entry)
+    if isinstance(cached, History):
+        return cached
+    history = _read_folder(folder, bib_path, snapshot_files, problems)
+    # Kept only if no file changed while it was read: the entry names what was read.
+    if entry is not None and folder_entry(folder, files) == entry:
+        write_object(entry, history)
+    return history
+
+
+def _read_folder(
+    folder: Path, bib_path: Path | None, snapshot_files: list[Path], problems: list[Problem]
+) -> History:
+    """The history of a folder's files, every problem in them raised at once."""
     bibliography = Bibliography.model_validate({})
     bibliography_ok = True
     if bib_path is not None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import orgmodel
-from orgmodel.reading import CACHE_SUBFOLDER
+from orgmodel.cache import CACHE_SUBFOLDER
 
 # The benchmarks live beside the package, not in it: importable from the repository's root only.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -99,9 +99,12 @@ def test_a_cached_read_equals_a_fresh_one(
                 dict(before.removed),
             )
             assert [u.model_fields_set for u in after] == [u.model_fields_set for u in before]
-    entries = sorted((tmp_path / "cache" / CACHE_SUBFOLDER).iterdir())
-    assert len(entries) == len(fresh) + 1
-    entries[0].write_text("{damaged", encoding="utf-8")
+    entries = tmp_path / "cache" / CACHE_SUBFOLDER
+    files = sorted(entries.glob("*.json"))
+    [folder_entry] = entries.glob("*.pickle")
+    assert len(files) == len(fresh) + 1
+    folder_entry.write_text("damaged", encoding="utf-8")  # so the files' own entries are read
+    files[0].write_text("{damaged", encoding="utf-8")
     assert list(orgmodel.load_history(folder)) == list(fresh)
 
 

@@ -20,6 +20,9 @@ class Terminal(io.StringIO):
 
 def test_a_terminal_gets_a_bar_for_long_work(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(progress, "DELAY", 0.0)
+    monkeypatch.setenv(
+        "ORGMODEL_CACHE", "off"
+    )  # so that the files are read, not the folder's entry
     screen = Terminal()
     with progress.on_terminal(screen):
         history = orgmodel.load_history(EXAMPLE)

@@ -9,6 +9,7 @@ from typing import get_args
 import pytest
 
 import orgmodel
+import orgmodel.cache as orgcache
 from orgmodel.errors import DataError
 from orgmodel.model import ConfidentField
 
@@ -460,9 +461,7 @@ def test_read_snapshot_alone(write_folder):
 def test_cache_is_pruned_of_its_own_entries_only(tmp_path: Path, monkeypatch):
     import os
 
-    from orgmodel import reading
-
-    monkeypatch.setattr(reading, "CACHE_KEEP", 3)
+    monkeypatch.setattr(orgcache, "CACHE_KEEP", 3)
     folder = tmp_path / "cache"
     folder.mkdir()
     names = [f"{i:064x}.json" for i in range(7)]
@@ -474,15 +473,13 @@ def test_cache_is_pruned_of_its_own_entries_only(tmp_path: Path, monkeypatch):
     for name in theirs:
         (folder / name).write_text("mine")
         os.utime(folder / name, (1, 1))
-    reading._prune(folder)
+    orgcache.prune(folder)
     assert sorted(p.name for p in folder.iterdir()) == sorted(names[4:] + theirs)
 
 
 def test_the_cache_never_deletes_the_users_files(tmp_path: Path, monkeypatch, write_folder):
     """ORGMODEL_CACHE may name a folder full of the user's own JSON: none of it is touched."""
-    from orgmodel import reading
-
-    monkeypatch.setattr(reading, "CACHE_KEEP", 1)
+    monkeypatch.setattr(orgcache, "CACHE_KEEP", 1)
     shared = tmp_path / "shared"
     shared.mkdir()
     for i in range(5):
@@ -494,8 +491,8 @@ def test_the_cache_never_deletes_the_users_files(tmp_path: Path, monkeypatch, wr
     assert {p.name: p.read_text() for p in shared.glob("*.json")} == {
         f"{i:064x}.json": f"user file {i}" for i in range(5)
     }
-    entries = list((shared / reading.CACHE_SUBFOLDER).iterdir())
-    assert 1 <= len(entries) <= 2 and all(reading._ENTRY_NAME.match(p.name) for p in entries)
+    entries = list((shared / orgcache.CACHE_SUBFOLDER).iterdir())
+    assert 1 <= len(entries) <= 2 and all(orgcache.ENTRY_NAME.match(p.name) for p in entries)
 
 
 HEAD = "date: 2020-01-01\ntitle: T\nunits:\n  - {id: g, name: Group, kind: holding}\n"
@@ -545,18 +542,20 @@ def test_values_yaml_cannot_build_are_located_errors(write_folder, line: str, me
     )
 
 
-def _entries(cache: Path) -> list[Path]:
-    from orgmodel import reading
+def _entries(cache: Path, kind: str = "json") -> list[Path]:
+    return sorted((cache / orgcache.CACHE_SUBFOLDER).glob(f"*.{kind}"))
 
-    return sorted((cache / reading.CACHE_SUBFOLDER).glob("*.json"))
+
+def _forget_folders(cache: Path) -> None:
+    """Drop the entries of whole folders, so that a folder read again takes its files' own."""
+    for entry in _entries(cache, "pickle"):
+        entry.unlink()
 
 
 @pytest.mark.parametrize("reseal", [False, True])
 def test_an_edited_cache_entry_is_never_trusted(tmp_path: Path, monkeypatch, write_folder, reseal):
     """An entry edited into a parent cycle (even with its digest made again) is passed over
     for the file itself, so every reader sees what the file says."""
-    from orgmodel import reading
-
     cache = tmp_path / "cache"
     monkeypatch.setenv("ORGMODEL_CACHE", str(cache))
     folder = write_folder({"2020-01-01.yaml": GOOD})
@@ -569,8 +568,9 @@ def test_an_edited_cache_entry_is_never_trusted(tmp_path: Path, monkeypatch, wri
     )
     assert data.count(b'"parent":"b"') == 2  # a under b, b under b: a cycle and a self-parent
     if reseal:
-        seal = reading._seal(entry, data)
+        seal = orgcache.seal(entry, data)
     entry.write_bytes(seal + b"\n" + data)
+    _forget_folders(cache)
     again = orgmodel.load_history(folder)
     assert list(again) == list(fresh)
     assert again.at("2020").units["b"].parent == "a"
@@ -583,7 +583,75 @@ def test_a_renamed_unit_in_a_cache_entry_is_not_believed(tmp_path, monkeypatch, 
     orgmodel.load_history(folder)
     for entry in _entries(cache):
         entry.write_bytes(entry.read_bytes().replace(b'"name":"Group"', b'"name":"Forged"'))
+    _forget_folders(cache)
     assert orgmodel.load_history(folder).at("2020").units["g"].name == "Group"
+
+
+def _same_history(a: orgmodel.History, b: orgmodel.History) -> None:
+    assert a.snapshots == b.snapshots and a.dates == b.dates
+    assert (a.sources, a.kinds, a.title, a.path) == (b.sources, b.kinds, b.title, b.path)
+    assert [s.path for s in a.snapshots] == [s.path for s in b.snapshots]
+    assert a.changes(a.dates[0], a.dates[-1]) == b.changes(b.dates[0], b.dates[-1])
+
+
+SECOND = GOOD.replace("2020-01-01", "2021-01-01").replace("name: B,", "name: B renamed,")
+
+
+def test_a_folder_read_again_unchanged_is_taken_whole_from_the_cache(
+    tmp_path, monkeypatch, write_folder
+):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("ORGMODEL_CACHE", str(cache))
+    folder = write_folder({"2020-01-01.yaml": GOOD, "2021-01-01.yaml": SECOND})
+    fresh = orgmodel.load_history(folder)
+    [entry] = _entries(cache, "pickle")
+    assert entry.stat().st_mode & 0o777 == 0o600  # the user's alone
+    for file_entry in _entries(cache):
+        file_entry.unlink()  # the folder's entry alone answers
+    again = orgmodel.load_history(folder)
+    _same_history(again, fresh)
+    assert not _entries(cache)  # no file was read the slow way
+
+
+def test_a_folder_whose_file_changed_is_read_anew(tmp_path, monkeypatch, write_folder):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("ORGMODEL_CACHE", str(cache))
+    folder = write_folder({"2020-01-01.yaml": GOOD, "2021-01-01.yaml": SECOND})
+    orgmodel.load_history(folder)
+    (folder / "2021-01-01.yaml").write_text(SECOND.replace("B renamed", "B again"))
+    assert orgmodel.load_history(folder).at("2021").units["b"].name == "B again"
+    (folder / "2021-01-01.yaml").unlink()
+    assert orgmodel.load_history(folder).dates == (dt.date(2020, 1, 1),)
+    moved = folder.rename(tmp_path / "elsewhere")
+    assert orgmodel.load_history(moved).path == moved  # a folder's entry names its place
+
+
+@pytest.mark.parametrize("how", ["edited", "writable by others", "resealed, writable by others"])
+def test_a_folder_entry_not_as_written_is_passed_over(
+    tmp_path, monkeypatch, write_folder, how: str
+):
+    """Unpickling can run code: an entry is taken only as the cache wrote it, and only from
+    a file nobody but the user may write."""
+    import pickle
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("ORGMODEL_CACHE", str(cache))
+    folder = write_folder({"2020-01-01.yaml": GOOD})
+    fresh = orgmodel.load_history(folder)
+    [entry] = _entries(cache, "pickle")
+    seal = entry.read_bytes().partition(b"\n")[0]
+    forged = pickle.dumps(
+        orgmodel.History(fresh.snapshots, title="Forged"), pickle.HIGHEST_PROTOCOL
+    )
+    if how == "edited":
+        entry.write_bytes(seal + b"\n" + forged)
+    elif how == "writable by others":
+        entry.chmod(0o622)
+    else:
+        entry.write_bytes(orgcache.seal(entry, forged) + b"\n" + forged)
+        entry.chmod(0o666)
+    again = orgmodel.load_history(folder)
+    _same_history(again, fresh)
 
 
 def test_a_fifo_named_like_a_snapshot_is_reported_not_read(write_folder):

@@ -159,9 +159,9 @@ def _add_system_cjk_fonts(manager: Any) -> None:
 def _font_cache_file() -> Path | None:
     """Where the CJK fonts found are kept: beside the validated files, in orgmodel's cache
     folder (None when the cache is off)."""
-    from orgmodel.reading import _cache_dir
+    from orgmodel.cache import cache_folder
 
-    folder = _cache_dir()
+    folder = cache_folder()
     return None if folder is None else folder.parent / "orgmodel-fonts" / "cjk-fonts.json"
 
 
