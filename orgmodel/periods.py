@@ -54,14 +54,24 @@ def period_openings(
 
 
 def placement(snapshot: Snapshot, level: int) -> dict[str, str]:
-    """Each unit at or below ``level``, with the unit at ``level`` it is under (or itself)."""
-    where: dict[str, str] = {}
-    for uid in snapshot.units:
-        chain = [uid, *snapshot.ancestors(uid)]  # the unit, its parent, ..., the top
-        depth = len(chain) - 1
+    """Each unit at or below ``level``, with the unit at ``level`` it is under (or itself),
+    in file order.
+
+    >>> import orgmodel
+    >>> snapshot = orgmodel.load_history().at("2023-05-18")
+    >>> heads = placement(snapshot, 1)
+    >>> all(heads[u] in [u, *snapshot.ancestors(u)] for u in heads), snapshot.root in heads
+    (True, False)
+    """
+    heads: dict[str, str] = {}
+    root = snapshot.root
+    for uid in (root, *snapshot.descendants(root)):  # each parent before its children
+        depth = snapshot.depth(uid)
         if depth >= level:
-            where[uid] = chain[depth - level]
-    return where
+            head = heads[uid] = uid if depth == level else heads[uid]
+            for child in snapshot.children(uid):
+                heads[child] = head
+    return {uid: heads[uid] for uid in snapshot.units if uid in heads}
 
 
 def choose_periods(placements: Sequence[Mapping[str, str]], columns: int) -> list[int]:
@@ -82,12 +92,13 @@ def choose_periods(placements: Sequence[Mapping[str, str]], columns: int) -> lis
     [0, 2, 6]
     """
     count = len(placements)
-    jump = [0, *(moved(placements[i - 1], placements[i]) for i in range(1, count))]
+    apart = _Distances(placements)
+    jump = [0, *(apart(i - 1, i) for i in range(1, count))]
     opening = sorted(range(1, count - 1), key=lambda i: (-jump[i], i))
     starts = [0, *sorted(i for i in opening[:CANDIDATES] if jump[i] > 0)]
     ends = [*starts[1:], count - 1]
     # drift[a][t]: how far placements a..t-1 are, in sum, from placement starts[a].
-    drift = [_drift(placements, start, count) for start in starts]
+    drift = [_drift(apart, start, count) for start in starts]
 
     def cost(a: int, b: int) -> float:  # the period from starts[a] to just before ends[b]
         return drift[a][ends[b] - starts[a]] - OPENING_WEIGHT * jump[starts[a]]
@@ -113,13 +124,40 @@ def choose_periods(placements: Sequence[Mapping[str, str]], columns: int) -> lis
     return sorted({0, *chosen})
 
 
-def _drift(placements: Sequence[Mapping[str, str]], start: int, count: int) -> list[int]:
+def _drift(apart: _Distances, start: int, count: int) -> list[int]:
     """The running sums of how far the placements from ``start`` on are from it."""
     sums, total = [0], 0
     for t in range(start, count):
-        total += moved(placements[start], placements[t])
+        total += apart(start, t)
         sums.append(total)
     return sums
+
+
+class _Distances:
+    """:func:`moved` between placements given by their indexes, worked out once for each two
+    distinct placements (a history's placements at one level repeat for long runs), with set
+    operations in C: of item pairs, keys and heads."""
+
+    def __init__(self, placements: Sequence[Mapping[str, str]]) -> None:
+        shapes: dict[frozenset[tuple[str, str]], int] = {}
+        self._shape = [shapes.setdefault(frozenset(p.items()), len(shapes)) for p in placements]
+        self._sets = [
+            (items, frozenset(key for key, _ in items), frozenset(head for _, head in items))
+            for items in shapes
+        ]
+        self._known: dict[tuple[int, int], int] = {}
+
+    def __call__(self, a: int, b: int) -> int:
+        key = (self._shape[a], self._shape[b])
+        if key not in self._known:
+            (items_a, keys_a, heads_a), (items_b, keys_b, heads_b) = map(
+                self._sets.__getitem__, key
+            )
+            came_or_went = len(keys_a ^ keys_b)
+            # A unit under another head is two pairs apart, one that came or went is one.
+            changed = (len(items_a ^ items_b) - came_or_went) // 2
+            self._known[key] = changed + came_or_went + 2 * len(heads_a ^ heads_b)
+        return self._known[key]
 
 
 def moved(before: Mapping[str, str], after: Mapping[str, str]) -> int:

@@ -18,7 +18,7 @@ import orgmodel
 from orgmodel.drawing.flow import MARGIN, draw_flow_chart
 from orgmodel.drawing.orgchart import FONT_SIZE
 from orgmodel.flows import COLUMNS, Flows, flows
-from orgmodel.periods import OPENING_WEIGHT, choose_periods, moved
+from orgmodel.periods import OPENING_WEIGHT, choose_periods, moved, placement
 
 from .randomhistory import random_history
 
@@ -280,3 +280,37 @@ def test_a_flow_chart_drawn_into_given_axes_fits_them() -> None:
     assert chart.scale == pytest.approx(
         width / (full.figure.get_size_inches()[0] * 72 - 2 * MARGIN)
     )
+
+
+def _placement_by_chains(snapshot, level: int) -> dict[str, str]:
+    """Each unit's head at ``level``, read off its chain of ancestors."""
+    where = {}
+    for uid in snapshot.units:
+        chain = [uid, *snapshot.ancestors(uid)]
+        if len(chain) - 1 >= level:
+            where[uid] = chain[len(chain) - 1 - level]
+    return where
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_placements_are_read_off_each_units_ancestors(seed: int) -> None:
+    history = random_history(40, 6, seed) if seed else orgmodel.load_history()
+    for snapshot in history.snapshots:
+        for level in range(4):
+            ours = placement(snapshot, level)
+            theirs = _placement_by_chains(snapshot, level)
+            assert ours == theirs and list(ours) == list(theirs)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_periods_chosen_with_shared_distances_are_those_of_moved(seed: int) -> None:
+    """The distances choose_periods works out once per two distinct placements are
+    :func:`moved`'s, and so are the periods it chooses."""
+    from orgmodel.periods import _Distances
+
+    rng = random.Random(seed)
+    placements = [{u: rng.choice("abcd") for u in rng.sample("stuvwxyz", 6)} for _ in range(5)]
+    placements += [dict(p) for p in rng.choices(placements, k=12)]  # runs and repeats
+    apart = _Distances(placements)
+    for a, b in itertools.product(range(len(placements)), repeat=2):
+        assert apart(a, b) == moved(placements[a], placements[b])
