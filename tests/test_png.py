@@ -54,6 +54,24 @@ def test_rows_are_written_unfiltered_and_whole() -> None:
     assert image.info["Title"] == "t"
 
 
+@pytest.mark.parametrize(("width", "height"), [(1201, 1000), (1100000, 1), (700, 1601)])
+def test_a_big_picture_deflated_in_bands_is_one_stream_of_its_rows(width: int, height: int) -> None:
+    from orgmodel.drawing import _png
+
+    assert width * height * 4 >= _png.BAND_MIN  # big enough to be cut into bands
+    rng = np.random.default_rng(width)
+    pixels = rng.integers(0, 4, size=(height, width, 4), dtype=np.uint8) * 60  # runs and noise
+    pixels[: height // 2, : width // 3] = 255
+    png = png_bytes(pixels.tobytes(), width, height, 72)
+    start = png.index(b"IDAT")
+    length = int.from_bytes(png[start - 4 : start], "big")
+    stream = png[start + 4 : start + 4 + length]
+    assert zlib.decompress(stream) == b"".join(b"\0" + row.tobytes() for row in pixels)
+    assert stream[:2] == zlib.compress(b"", _png.LEVEL)[:2]  # the header zlib's own would have
+    image = Image.open(io.BytesIO(png))
+    assert np.array_equal(np.asarray(image), pixels)
+
+
 def test_save_figure_writes_a_png_with_the_same_pixels(tmp_path) -> None:
     figure = sample_figure(4, 3)
     target = save_figure(figure, tmp_path / "chart.png", dpi=90)
