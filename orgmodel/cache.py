@@ -7,7 +7,7 @@ subfolder (:data:`CACHE_SUBFOLDER`). Two kinds of entry are kept there:
 - a **file entry** (``<digest>.json``) per file content, file name and version of the reading
   code: the file's validated form as JSON, which reading validates again when it takes it,
   and checks against the other files of its folder;
-- a **folder entry** (``<digest>.pickle``) per folder whose every file passed every check,
+- a **folder entry** (``<digest>.pickle``) per folder of YAML files that all passed every check,
   alone and together: the :class:`~orgmodel.History` read from it, named by the folder (as
   given and as resolved), the name and content of each of its files and the version of the
   code. A folder read again unchanged is one read of its files (to name the entry) and one
@@ -61,7 +61,15 @@ PARTIAL_NAME = re.compile(r"^[0-9a-f]{64}\.\d+\.tmp$")
 #: How many entries are kept when the cache is pruned (see :func:`prune`).
 CACHE_KEEP = 1000
 #: The modules whose code a checked file's form, or a history's pickle, depends on.
-_CODE = ("model.py", "reading.py", "snapshot.py", "records.py", "history.py", "cache.py")
+_CODE = (
+    "model.py",
+    "reading.py",
+    "jsonfiles.py",
+    "snapshot.py",
+    "records.py",
+    "history.py",
+    "cache.py",
+)
 
 
 def cache_folder() -> Path | None:

@@ -873,7 +873,10 @@ def read_history(path: str | Path) -> History:
         )
     bib_path, snapshot_files, problems = _folder_files(folder)
     files = [*([bib_path] if bib_path is not None else []), *snapshot_files]
-    entry = None if problems else folder_entry(folder, files)
+    # A folder of YAML files is kept whole. JSON files are quick to read, and their units are
+    # built on first use, which pickling a history would force for every unit.
+    yaml_only = all(file.suffix.lower() != JSON_SUFFIX for file in snapshot_files)
+    entry = folder_entry(folder, files) if yaml_only and not problems else None
     cached = read_object(entry)
     if isinstance(cached, History):
         return cached

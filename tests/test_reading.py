@@ -626,6 +626,22 @@ def test_a_folder_whose_file_changed_is_read_anew(tmp_path, monkeypatch, write_f
     assert orgmodel.load_history(moved).path == moved  # a folder's entry names its place
 
 
+def test_a_folder_of_json_files_is_not_kept_whole(tmp_path, monkeypatch, write_folder):
+    """Its units are built on first use; a pickle of its history would build them all."""
+    import json
+
+    import yaml
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("ORGMODEL_CACHE", str(cache))
+    data = yaml.safe_load(GOOD)
+    data["date"] = str(data["date"])
+    folder = write_folder({"2020-01-01.json": json.dumps(data)})
+    for _ in range(2):
+        assert orgmodel.load_history(folder).at("2020").units["b"].name == "B"
+    assert _entries(cache, "pickle") == []
+
+
 @pytest.mark.parametrize("how", ["edited", "writable by others", "resealed, writable by others"])
 def test_a_folder_entry_not_as_written_is_passed_over(
     tmp_path, monkeypatch, write_folder, how: str
