@@ -377,6 +377,7 @@ class TextMeasure:
         self._fonts: dict[tuple[float, str], FontProperties] = {}
         self._faces: dict[str, list[Any]] = {}
         self._advances: dict[tuple[str, str], float] = {}  # at 1 pt
+        self._line_advances: dict[tuple[str, str], float] = {}  # of whole lines, at 1 pt
         self._heights: dict[tuple[float, str], tuple[float, float]] = {}
         self._outlines: dict[tuple[str, str], _Outline | None] = {}  # at 1 pt
         self._lines: dict[tuple[str, str], _LineInk | None] = {}
@@ -510,7 +511,11 @@ class TextMeasure:
         """The width in points of one line of ``text``."""
         if not text:
             return 0.0
-        advance = sum(self._advance(char, weight) for char in text)
+        # A layout measures the same names many times over: each line is summed once.
+        advance = self._line_advances.get((text, weight))
+        if advance is None:
+            advance = sum(self._advance(char, weight) for char in text)
+            self._line_advances[text, weight] = advance
         return advance * size + self.SLACK_PER_CHAR * len(text) * size / 10 + 1.0
 
     def size(self, text: str, size: float, weight: str = "normal") -> tuple[float, float]:
