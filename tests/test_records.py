@@ -544,3 +544,14 @@ def test_a_history_builds_only_the_units_that_changed(tmp_path: Path) -> None:
     assert second.units["c"] is first.units["c"] and third.units["c"] is last.units["c"]
     assert last.units["a"] is first.units["a"] and last.units["c"] != first.units["c"]
     assert [[i for i, _, _, _ in s._step.touched] for s in (second, third, last)] == [[], [3], []]
+
+
+@pytest.mark.parametrize("listed", [1, jsonfiles._MOST_WORDS, jsonfiles._MOST_WORDS + 1])
+def test_a_source_the_bibliography_lacks_is_refused_while_decoding_unless_it_lists_many(
+    listed: int,
+) -> None:
+    sources = frozenset(f"s{i}" for i in range(listed))
+    text = json.dumps({"units": [{**PLAIN[0], "sources": ["zz"]}]}).encode()
+    typed = jsonfiles.decode_typed(text, frozenset({"holding"}), sources)
+    assert (typed is None) == (listed <= jsonfiles._MOST_WORDS)
+    assert jsonfiles.decode_typed(text.replace(b"zz", b"s0"), None, sources) is not None
