@@ -125,3 +125,36 @@ def test_a_label_with_no_text_draws_nothing(text: str) -> None:
     canvas.draw()
     path = label.ink_path(canvas.get_renderer())  # type: ignore[attr-defined]
     assert path is not None and len(path.vertices) == 0
+
+
+def _wrapped_by_whole_lines(text, width, measure, size, separator=" "):
+    """Lines broken by measuring each longer line afresh."""
+    lines, current = [], ""
+    for word in text.split(separator):
+        candidate = f"{current}{separator}{word}" if current else word
+        if current and measure.width(candidate, size) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = candidate
+    return [*lines, current] if current else lines
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_lines_wrapped_word_by_word_break_where_whole_lines_do(seed: int) -> None:
+    import random
+
+    from orgmodel.drawing._style import TextMeasure, wrap_to_width
+
+    rng = random.Random(seed)
+    measure = TextMeasure()
+    words = ["Alibaba", "Cloud", "Intelligence", "—", "Taobao", "天猫", "a", "", "(CCO)", "Lazada"]
+    for _ in range(40):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(0, 30)))
+        width, size = rng.uniform(20, 400), rng.choice([6.5, 8.0, 10.0])
+        expected = _wrapped_by_whole_lines(text, width, measure, size)
+        assert wrap_to_width(text, width, measure, size) == expected
+    text = "、".join(rng.choice(words[:6]) for _ in range(20))
+    assert wrap_to_width(text, 120, measure, 8.0, "、") == _wrapped_by_whole_lines(
+        text, 120, measure, 8.0, "、"
+    )

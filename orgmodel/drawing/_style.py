@@ -511,12 +511,21 @@ class TextMeasure:
         """The width in points of one line of ``text``."""
         if not text:
             return 0.0
+        return self.width_of(self.advance(text, weight), len(text), size)
+
+    def advance(self, text: str, weight: str = "normal") -> float:
+        """The summed advance of the glyphs of one line of ``text`` at 1 pt."""
         # A layout measures the same names many times over: each line is summed once.
         advance = self._line_advances.get((text, weight))
         if advance is None:
             advance = sum(self._advance(char, weight) for char in text)
             self._line_advances[text, weight] = advance
-        return advance * size + self.SLACK_PER_CHAR * len(text) * size / 10 + 1.0
+        return advance
+
+    def width_of(self, advance: float, length: int, size: float) -> float:
+        """The width in points of a line of ``length`` characters whose glyphs' advance at
+        1 pt is ``advance`` (see :meth:`width`): a width can be summed word by word."""
+        return advance * size + self.SLACK_PER_CHAR * length * size / 10 + 1.0
 
     def size(self, text: str, size: float, weight: str = "normal") -> tuple[float, float]:
         """``(width, height)`` in points of ``text`` (lines split on newlines)."""
@@ -729,14 +738,20 @@ def wrap_to_width(
     """Break ``text`` at ``separator`` into lines no wider than ``width`` points (a word longer
     than the width gets a line of its own)."""
     lines: list[str] = []
-    current = ""
+    current, advance = "", 0.0  # the line so far, and its glyphs' advance
+    gap = measure.advance(separator)
     for word in text.split(separator):
-        candidate = f"{current}{separator}{word}" if current else word
-        if current and measure.width(candidate, size) > width:
+        step = measure.advance(word)
+        if not current:
+            current, advance = word, step
+            continue
+        candidate = f"{current}{separator}{word}"
+        # Summed word by word: measuring each longer line afresh costs its length squared.
+        if measure.width_of(advance + gap + step, len(candidate), size) > width:
             lines.append(current)
-            current = word
+            current, advance = word, step
         else:
-            current = candidate
+            current, advance = candidate, advance + gap + step
     if current:
         lines.append(current)
     return lines
