@@ -648,35 +648,12 @@ def _draw_marks(chart: Timeline, ink: _Ink, frame: _Frame, named: dict[int, _OnB
     rows = [lane.row for lane in view.lanes]
     new = _new_on_row(view)
     if new:  # marked as new where it starts, so that it does not read as the earlier one's heir
-        colour, marker = CHANGE_STYLE["added"]
-        chart.marks.append(
-            chart.ax.scatter(
-                [_num(lane.start) for lane in new],
-                [lane.row + 0.5 for lane in new],
-                marker=marker,
-                s=34 * chart.scale**2,
-                c=colour,
-                edgecolors="white",
-                linewidths=0.6 * chart.scale,
-                zorder=4,
-            )
-        )
+        _scatter_marks(chart, "added", [_num(ln.start) for ln in new], [ln.row + 0.5 for ln in new])
     for kind in MARKED:
         marks = [m for m in view.marks if m.kind == kind]
         if marks:
-            colour, marker = CHANGE_STYLE.get(kind, ("#4d4d4d", "o"))
-            chart.marks.append(
-                chart.ax.scatter(
-                    [_num(m.date) for m in marks],
-                    [rows[m.lane] + 0.5 for m in marks],
-                    marker=marker,
-                    s=34 * chart.scale**2,
-                    c=colour,
-                    edgecolors="white",
-                    linewidths=0.6 * chart.scale,
-                    zorder=4,
-                )
-            )
+            xs, ys = [_num(m.date) for m in marks], [rows[m.lane] + 0.5 for m in marks]
+            _scatter_marks(chart, kind, xs, ys)
     texts = [[mark_phrase(p, ink.lang, ink.chinese) for p in m.phrases] for m in view.marks]
     taken = {index: [(name.left, name.right)] for index, name in named.items()}
     places = place_event_labels(view, texts, ink.measure, frame.per_day, taken)
@@ -684,6 +661,23 @@ def _draw_marks(chart: Timeline, ink: _Ink, frame: _Frame, named: dict[int, _OnB
         if side != 0:
             x = _num(mark.date) + side * LABEL_OFFSET / frame.per_day
             chart.labels.append(_lane_text(chart, x, rows[mark.lane], text, ink, side))
+
+
+def _scatter_marks(chart: Timeline, kind: str, xs: list[float], ys: list[float]) -> None:
+    """Mark events of ``kind`` at ``xs``, ``ys`` in the kind's colour and marker, ringed white."""
+    colour, marker = CHANGE_STYLE.get(kind, ("#4d4d4d", "o"))
+    chart.marks.append(
+        chart.ax.scatter(
+            xs,
+            ys,
+            marker=marker,
+            s=34 * chart.scale**2,
+            c=colour,
+            edgecolors="white",
+            linewidths=0.6 * chart.scale,
+            zorder=4,
+        )
+    )
 
 
 def _lane_text(chart: Timeline, x: float, row: int, text: str, ink: _Ink, side: int) -> Text:
