@@ -24,14 +24,14 @@ import functools
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal, NamedTuple
+from typing import Annotated, Any, Literal, NamedTuple
 
 import pydantic_core
 from pydantic import ValidationError
 
 from orgmodel.errors import DataError, Problem
 from orgmodel.model import Confidence, Plan, SnapshotFile, Status, quick_validator
-from orgmodel.records import PLAIN_FIELDS, REQUIRED_FIELDS
+from orgmodel.records import ID_LIMIT, PLAIN_FIELDS, REQUIRED_FIELDS
 
 __all__ = [
     "JSON_SUFFIX",
@@ -112,6 +112,7 @@ def _typed_decoder(
     unset = msgspec.UNSET
     left_out: Any = msgspec.UnsetType  # the types are values here, made when first asked for
     types: dict[str, Any] = {
+        "id": Annotated[str, msgspec.Meta(max_length=ID_LIMIT)],  # checked in C, unlike a pattern
         "kind": _one_of(kinds),
         "status": Status | left_out,
         "plan": Plan | None | left_out,

@@ -499,7 +499,8 @@ def _quick_json_snapshot(path: Path, text: bytes, known: _Known | None = None) -
         model = quick_validator(SnapshotFile).validate_python({**head, "units": [records.given(0)]})
     except ValidationError:
         return None
-    if model.units[0] != records.unit(0) or _named_findings(model, path, records.positions):
+    unit_ids = records.positions if model.removed else {}  # placed only when needed
+    if model.units[0] != records.unit(0) or _named_findings(model, path, unit_ids):
         return None
     return Snapshot.of_records(
         model.date,

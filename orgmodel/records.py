@@ -35,6 +35,7 @@ from typing import Any, NamedTuple
 
 from orgmodel.model import (
     CONFIDENCES,
+    ID_PATTERN,
     KIND_PATTERN,
     PLANS,
     SOURCE_KEY_PATTERN,
@@ -45,6 +46,7 @@ from orgmodel.model import (
 )
 
 __all__ = [
+    "ID_LIMIT",
     "PLAIN_FIELDS",
     "REQUIRED_FIELDS",
     "LazyUnits",
@@ -56,7 +58,8 @@ __all__ = [
 ]
 
 _repeat = itertools.repeat
-_ID_LIMIT, _KIND_LIMIT, _SOURCE_LIMIT = 120, 60, 200
+#: The longest id, kind and source key the model takes.
+ID_LIMIT, _KIND_LIMIT, _SOURCE_LIMIT = 120, 60, 200
 
 
 def _whole(pattern: str) -> re.Pattern[str]:
@@ -67,9 +70,13 @@ def _whole(pattern: str) -> re.Pattern[str]:
 
 _KIND = _whole(KIND_PATTERN)
 _SOURCE_KEY = _whole(SOURCE_KEY_PATTERN)
-#: Characters no id holds: checked on all ids at once, joined by spaces.
-_NOT_IN_IDS = re.compile(r"[^a-z0-9._ -]")
-_NOT_ID_START = (" .", " _", " -", "  ")
+_ID = _whole(ID_PATTERN)
+_ASCII = tuple(map(chr, range(128)))
+#: The characters an id may hold after its first, and the space ids are joined by: deleted
+#: from the joined ids, they leave nothing when no id holds another.
+_ID_BYTES = "".join(c for c in _ASCII if _ID.fullmatch("a" + c)).encode() + b" "
+#: What no id starts with (a space and a character it may hold only later), and an empty id.
+_NOT_ID_START = (*(" " + c for c in _ID_BYTES.decode() if not _ID.fullmatch(c)), "  ")
 
 #: The fields a record may have for the bulk check to take it; any other (leaders, lineage,
 #: field_confidence, or a key the format does not know) sends the records the full way.
@@ -138,13 +145,12 @@ class UnitRecords:
     parents, the source keys and kinds they use (for the checks across files), and the unit
     each one stands for, built on request."""
 
-    __slots__ = ("_record", "cited", "ids", "kinds", "parents", "positions", "raw")
+    __slots__ = ("_positions", "_record", "cited", "ids", "kinds", "parents", "raw")
 
     def __init__(
         self,
         ids: list[str],
         parents: list[str | None],
-        positions: dict[str, int],
         record: Callable[[int], dict[str, Any]],
         cited: frozenset[str],
         kinds: frozenset[str],
@@ -152,7 +158,7 @@ class UnitRecords:
     ) -> None:
         self.ids = ids
         self.parents = parents
-        self.positions = positions
+        self._positions: dict[str, int] | None = None
         self.cited = cited
         self.kinds = kinds
         self._record = record
@@ -163,6 +169,14 @@ class UnitRecords:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    @property
+    def positions(self) -> dict[str, int]:
+        """Each unit's place, by id: made when first asked for (reading a file needs none),
+        and kept."""
+        if self._positions is None:
+            self._positions = dict(zip(self.ids, range(len(self.ids)), strict=True))
+        return self._positions
 
     def given(self, index: int) -> dict[str, Any]:
         """The fields the record at ``index`` gives, as a dict (it may be the record itself:
@@ -243,56 +257,94 @@ class _Values(ValuesView[Unit]):
         return map(self._mapping._at, range(len(self._mapping)))
 
 
-def parents_first_tree(ids: Sequence[str], parents: Sequence[str | None]) -> dict[str, int] | None:
-    """Each unit's place, if the units are one tree written parents first: distinct ids, one
-    root, and each parent listed before its children; else None. Such a list has none of the
+def parents_first_tree(ids: Sequence[str], parents: Sequence[str | None]) -> bool:
+    """Whether the units are one tree written parents first: distinct ids, one root (the
+    first unit), and each parent listed before its children. Such a list has none of the
     structure problems looked for (a parent met before its child cannot be below it), and
-    telling takes a few passes that run in C."""
+    telling takes a few passes that run in C, with no map of every id to its place."""
     size = len(ids)
-    place = dict(zip(ids, range(size), strict=True))
-    if len(place) != size or parents.count(None) != 1:
-        return None
-    # Each parent comes before all its children if it comes before the first: so only the
-    # few distinct parents are looked up. A missing parent has the place `size`, after all.
+    if not size or parents[0] is not None or parents.count(None) != 1 or len(set(ids)) != size:
+        return False
+    # Each parent comes before all its children if it comes before the first.
     first: dict[Any, int] = dict(zip(reversed(parents), range(size - 1, -1, -1), strict=True))
     del first[None]
-    if not all(map(operator.lt, map(place.get, first, _repeat(size)), first.values())):
-        return None
-    return place
+    # Written depth first, each parent comes just before its first child: one look each.
+    if list(map(ids.__getitem__, map(operator.sub, first.values(), _repeat(1)))) == list(first):
+        return True
+    # Else the few distinct parents are found among the ids, in one pass.
+    is_parent = list(map(first.__contains__, ids))
+    places = itertools.compress(range(size), is_parent)
+    place = dict(zip(itertools.compress(ids, is_parent), places, strict=True))
+    if len(place) != len(first):  # a parent that is not one of the ids
+        return False
+    return all(map(operator.lt, map(place.__getitem__, first), first.values()))
 
 
 def _types(values: Sequence[Any], allowed: tuple[type, ...]) -> bool:
     return set(map(type, values)).issubset(allowed)
 
 
-def _plain_ids(ids: list[Any]) -> bool:
-    """Whether every id is text matching the id pattern, checked on all ids at once."""
+def _plain_ids(ids: list[Any], lengths_checked: bool = False) -> bool:
+    """Whether every id is text matching the id pattern, checked on all ids at once (their
+    lengths too, unless ``lengths_checked``)."""
     if not ids:
         return False
     try:
         joined = " " + " ".join(ids)  # and a value that is not text fails here
     except TypeError:
         return False
-    if max(map(len, ids)) > _ID_LIMIT or _NOT_IN_IDS.search(joined) is not None:
+    if not joined.isascii() or joined.encode("ascii").translate(None, _ID_BYTES):
         return False
-    # Each id follows a space, and holds none: none starts with '.', '_', '-' or is empty (two
-    # spaces, or a space at the end).
+    if not lengths_checked and max(map(len, ids)) > ID_LIMIT:
+        return False
+    # Each id follows a space, and holds none: none starts with a character it may hold only
+    # later ('.', '_', '-'), and none is empty (two spaces, or a space at the end).
     if joined.count(" ") != len(ids) or joined.endswith(" "):
         return False
     return not any(map(joined.__contains__, _NOT_ID_START))
 
 
-def _plain_text(values: Sequence[Any], unsafe: re.Pattern[str]) -> bool:
+class _TextRule(NamedTuple):
+    """What a text field may hold: the characters it refuses, and, among those of ASCII, the
+    ones it takes and the white space among them (which must not start or end a value)."""
+
+    unsafe: re.Pattern[str]
+    ascii_kept: bytes
+    ascii_spaces: tuple[str, ...]
+
+
+def _text_rule(unsafe: re.Pattern[str]) -> _TextRule:
+    kept = [c for c in _ASCII if not unsafe.match(c)]
+    return _TextRule(unsafe, "".join(kept).encode(), tuple(c for c in kept if c.isspace()))
+
+
+_TEXT, _PROSE = _text_rule(UNSAFE_IN_TEXT), _text_rule(UNSAFE_IN_PROSE)
+
+
+def _plain_text(values: Sequence[Any], rule: _TextRule) -> bool:
     """Whether every value is non-empty text with nothing to strip and no character the model
     refuses: so validation keeps each value as it is."""
+    if not values:
+        return True
     try:
-        # str.strip removes every character pydantic's stripping does, and more; and a value
-        # that is not text fails here.
-        if "" in values or list(map(str.strip, values)) != values:
-            return False
+        # NUL, which no text holds, marks where each value starts and ends; and a value that
+        # is not text fails here.
+        joined = "\0" + "\0".join(values) + "\0"
     except TypeError:
         return False
-    return unsafe.search(" ".join(values)) is None
+    if "\0\0" in joined:  # an empty value
+        return False
+    if joined.isascii():
+        # Deleting what a value may hold leaves only the NULs, if no value holds anything else.
+        if len(joined.encode("ascii").translate(None, rule.ascii_kept)) != len(values) + 1:
+            return False
+        return not any(
+            f"\0{space}" in joined or f"{space}\0" in joined for space in rule.ascii_spaces
+        )
+    # str.strip removes every character pydantic's stripping does, and more.
+    if list(map(str.strip, values)) != values:
+        return False
+    return rule.unsafe.search(" ".join(values)) is None
 
 
 def _plain_words(values: set[Any], pattern: re.Pattern[str], limit: int) -> bool:
@@ -307,10 +359,11 @@ def _distinct(values: Iterable[Any]) -> set[Any] | None:
         return None
 
 
-def _cited(column: Sequence[Any], absent: object) -> frozenset[str] | None:
+def _cited(column: Sequence[Any], absent: object, lists: bool = False) -> frozenset[str] | None:
     """The source keys a column of source lists cites, if each is a list of keys (or
-    ``absent``, which stands for a field not given)."""
-    if not _types(column, (list, tuple, type(absent))):
+    ``absent``, which stands for a field not given; the values are known to be one or the
+    other when ``lists``)."""
+    if not lists and not _types(column, (list, tuple, type(absent))):
         return None
     cited = _distinct(itertools.chain.from_iterable(filter(None, column)))
     if cited is None or not _plain_words(cited, _SOURCE_KEY, _SOURCE_LIMIT):
@@ -326,10 +379,10 @@ def _plain_fields(fields: Mapping[str, Iterable[Any]], absent: object) -> bool:
             values = _distinct(fields[name])
             if values is None or not values.issubset(allowed | {absent}):
                 return False
-    for name, unsafe in (("name_zh", UNSAFE_IN_TEXT), ("note", UNSAFE_IN_PROSE)):
+    for name, rule in (("name_zh", _TEXT), ("note", _PROSE)):
         column = fields.get(name, ())
         given = [v for v in column if v is not None and v is not absent]
-        if given and not _plain_text(given, unsafe):
+        if given and not _plain_text(given, rule):
             return False
     return True
 
@@ -341,26 +394,28 @@ def _checked(
     record: Callable[[int], dict[str, Any]],
     absent: object,
     raw: list[Any] | None = None,
+    decoded: bool = False,
 ) -> UnitRecords | None:
     """The records as checked columns, if every column is plainly valid; else None. ``absent``
     stands for a field the record does not give; a field without a column is not given by any
     record. The columns of names, sources and optional texts are lists; the others (kinds and
-    choices) may be iterators, read once."""
-    if not _plain_ids(ids):
+    choices) may be iterators, read once. When ``decoded``, a typed decoder has checked the
+    ids' lengths and that each record's sources are a list."""
+    if not _plain_ids(ids, decoded):  # lengths checked by the decoder
         return None
     try:
-        positions = parents_first_tree(ids, parents)  # parents exist, so they are ids too
+        tree = parents_first_tree(ids, parents)  # parents exist, so they are ids too
     except TypeError:  # a parent that cannot be a key
         return None
-    if positions is None or not _plain_text(list(fields["name"]), UNSAFE_IN_TEXT):
+    if not tree or not _plain_text(list(fields["name"]), _TEXT):
         return None
     kinds = _distinct(fields["kind"])
     if kinds is None or not _plain_words(kinds, _KIND, _KIND_LIMIT):
         return None
-    cited = _cited(list(fields.get("sources", ())), absent)
+    cited = _cited(list(fields.get("sources", ())), absent, lists=decoded)
     if cited is None or not _plain_fields(fields, absent):
         return None
-    return UnitRecords(ids, parents, positions, record, cited, frozenset(kinds), raw)
+    return UnitRecords(ids, parents, record, cited, frozenset(kinds), raw)
 
 
 def check_rows(rows: Any) -> UnitRecords | None:
@@ -414,6 +469,25 @@ def check_columns(columns: Mapping[str, list[Any]]) -> UnitRecords | None:
 
 
 _TYPED_COLUMNS = {name: operator.attrgetter(name) for name in PLAIN_FIELDS}
+#: The fields check_typed reads of every record, in the order it takes them.
+_READ_TYPED = tuple(
+    _TYPED_COLUMNS[name]
+    for name in ("id", "parent", "name", "kind", "sources", *_TEXT_FIELDS, *_PROSE_FIELDS)
+)
+#: How many records are read at a time: few enough that they stay in the processor's cache
+#: while each of their fields is read.
+_CHUNK = 2048
+
+
+def _columns(records: list[Any], getters: Sequence[Callable[[Any], Any]]) -> list[list[Any]]:
+    """The values each getter gives of the records, one list per getter, read a chunk of
+    records at a time (reading one field of 100,000 records after another costs a third more)."""
+    columns: list[list[Any]] = [[] for _ in getters]
+    for start in range(0, len(records), _CHUNK):
+        part = records[start : start + _CHUNK]
+        for values, get in zip(columns, getters, strict=True):
+            values += map(get, part)
+    return columns
 
 
 def check_typed(units: Any, unset: object) -> UnitRecords | None:
@@ -429,16 +503,11 @@ def check_typed(units: Any, unset: object) -> UnitRecords | None:
     if type(units) is not list or not units:
         return None
     column = _TYPED_COLUMNS
-    ids, parents = list(map(column["id"], units)), list(map(column["parent"], units))
-    if parents.count(unset) == 1:  # the root, without a parent given: as if given as null
-        parents[parents.index(unset)] = None
-    fields: dict[str, Iterable[Any]] = {
-        "name": list(map(column["name"], units)),
-        "kind": map(column["kind"], units),
-        "sources": list(map(column["sources"], units)),
-    }
-    for name in (*_TEXT_FIELDS, *_PROSE_FIELDS):
-        values = list(map(column[name], units))
+    ids, parents, names, kinds, sources, *texts = _columns(units, _READ_TYPED)
+    if parents[0] is unset:  # the root (first, or the tree check fails) without a parent given:
+        parents[0] = None  # as if given as null
+    fields: dict[str, Iterable[Any]] = {"name": names, "kind": kinds, "sources": sources}
+    for name, values in zip((*_TEXT_FIELDS, *_PROSE_FIELDS), texts, strict=True):
         if values.count(unset) != len(values):  # given by some record (perhaps as null)
             fields[name] = values
 
@@ -446,7 +515,7 @@ def check_typed(units: Any, unset: object) -> UnitRecords | None:
         typed = units[index]
         return {name: value for name, get in column.items() if (value := get(typed)) is not unset}
 
-    return _checked(ids, parents, fields, record, unset, units)
+    return _checked(ids, parents, fields, record, unset, units, decoded=True)
 
 
 #: The units of b that are new or whose values are not a's, as (place in b, id, a's unit or

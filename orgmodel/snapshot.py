@@ -463,7 +463,7 @@ def structure_problems(units: Sequence[Unit]) -> list[StructureProblem]:
     """
     ids = list(map(_unit_id, units))
     parents = list(map(_unit_parent, units))
-    if parents_first_tree(ids, parents) is not None:
+    if parents_first_tree(ids, parents):
         return []
     first: dict[str, int] = {}
     for index, uid in enumerate(ids):
@@ -480,7 +480,7 @@ def structure_problems(units: Sequence[Unit]) -> list[StructureProblem]:
 def written_parents_first(units: Sequence[Unit]) -> bool:
     """Whether the units are one tree with each parent listed before its children."""
     ids, parents = list(map(_unit_id, units)), list(map(_unit_parent, units))
-    return parents_first_tree(ids, parents) is not None
+    return parents_first_tree(ids, parents)
 
 
 def _duplicate_ids(ids: list[str], first: dict[str, int]) -> Iterator[StructureProblem]:

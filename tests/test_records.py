@@ -306,7 +306,7 @@ def test_plain_records_are_taken() -> None:
         ("_plain_text", lambda *args: True),
         ("_plain_ids", lambda *args: True),
         ("_plain_words", lambda *args: True),
-        ("parents_first_tree", lambda ids, parents: {uid: i for i, uid in enumerate(ids)}),
+        ("parents_first_tree", lambda ids, parents: True),
         ("_build", lambda given: Unit.model_construct(**given)),
     ],
 )
@@ -317,6 +317,59 @@ def test_a_broken_check_is_caught(part: str, broken: Callable[..., Any]) -> None
         found = [rows for rows in cases if not _agrees(check_rows(rows), rows)]
         typed = [rows for rows in cases if not _agrees(_typed(json.dumps({"units": rows})), rows)]
     assert found and typed
+
+
+def _written_parents_first(ids: list[str], parents: list[str | None]) -> bool:
+    """The plain reading of "one tree written parents first", unit by unit."""
+    seen: set[str] = set()
+    roots = 0
+    for uid, parent in zip(ids, parents, strict=True):
+        if uid in seen or (parent is not None and parent not in seen):
+            return False
+        roots += parent is None
+        seen.add(uid)
+    return roots == 1
+
+
+@st.composite
+def tree_lists(draw: st.DrawFn) -> tuple[list[str], list[str | None]]:
+    """Ids and parents: a tree written parents first, in any order (depth first or not),
+    sometimes with one parent or id changed to any other."""
+    size = draw(st.integers(0, 9))
+    ids = [f"u{i}" for i in draw(st.permutations(range(size)))]
+    parents: list[str | None] = [None]
+    for index in range(1, size):
+        parents.append(ids[draw(st.integers(0, index - 1))])
+    if size and draw(st.booleans()):
+        place = draw(st.integers(0, size - 1))
+        value = draw(st.sampled_from([*ids, None, "zz"]))
+        (parents if draw(st.booleans()) else ids)[place] = value  # type: ignore[index]
+    return ids, parents[:size]
+
+
+@settings(max_examples=400, deadline=None)
+@given(tree=tree_lists())
+@example(tree=(["g", "a", "b"], [None, "g", "a"]))  # depth first
+@example(tree=(["g", "a", "b", "c"], [None, "g", "g", "a"]))  # breadth first
+@example(tree=(["g", "a", "b"], [None, "b", "g"]))  # a child before its parent
+@example(tree=(["a", "g"], ["g", None]))  # the root last
+def test_the_tree_check_tells_exactly_a_tree_written_parents_first(
+    tree: tuple[list[str], list[str | None]],
+) -> None:
+    ids, parents = tree
+    assert records.parents_first_tree(ids, parents) == _written_parents_first(ids, parents)
+
+
+@settings(max_examples=400, deadline=None)
+@given(values=st.lists(st.one_of(TEXT, st.sampled_from(["Group", "x\ny", "中文"])), max_size=4))
+@example(values=["Group", " A"])
+@example(values=["a\tb", "中"])
+def test_the_text_check_takes_exactly_what_validation_keeps_as_it_is(values: list[str]) -> None:
+    """ASCII text (checked on its bytes) and other text (checked by the model's pattern) are
+    taken exactly when every value is non-empty, has nothing to strip, and nothing unsafe."""
+    for rule in (records._TEXT, records._PROSE):
+        plain = all(v and v.strip() == v and not rule.unsafe.search(v) for v in values)
+        assert records._plain_text(values, rule) == plain
 
 
 # -- snapshots whose units are built on use ----------------------------------------------------
