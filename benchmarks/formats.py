@@ -171,7 +171,9 @@ def json_stages(units: int, workdir: Path, rounds: int) -> dict[str, float]:
         "read the bytes": file.read_bytes,
         "orjson.loads (the floor)": lambda: orjson.loads(text),
         "decode into typed records (msgspec)": lambda: decode_typed(text, *known),
-        "check the typed records in bulk": lambda: check_typed(typed.units, typed.unset),
+        "check the typed records in bulk": lambda: check_typed(
+            typed.units, typed.unset, typed.sources
+        ),
         "decode + check + rest of the file + Snapshot": lambda: reading._quick_json_snapshot(
             file, text, known
         ),

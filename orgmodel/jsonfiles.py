@@ -78,6 +78,8 @@ class TypedFile(NamedTuple):
     units: list[Any]
     #: The value of a field a record does not give.
     unset: object
+    #: The only source keys the records may cite, if the decoder was told them and checked.
+    sources: frozenset[str] | None = None
 
 
 #: The keys of a snapshot file besides its units, decoded as they are, for the model to check.
@@ -102,22 +104,27 @@ def _one_of(words: frozenset[str] | None) -> Any:
 @functools.lru_cache(maxsize=8)
 def _typed_decoder(
     kinds: frozenset[str] | None = None, sources: frozenset[str] | None = None
-) -> tuple[Any, object]:
+) -> tuple[Any, object, frozenset[str] | None]:
     """msgspec's decoder of a snapshot file whose units have only plain fields, each of the
-    model's type (the kind one of ``kinds``, the sources among ``sources``, when given); and
-    its value for a field not given (which tells a field left out from one given as null, as
-    the fields a unit has set must)."""
+    model's type (the kind one of ``kinds``, the sources among ``sources``, when given); its
+    value for a field not given (which tells a field left out from one given as null, as the
+    fields a unit has set must); and the source keys it takes as the only ones, if any."""
     import msgspec
 
     unset = msgspec.UNSET
     left_out: Any = msgspec.UnsetType  # the types are values here, made when first asked for
+    text = Annotated[str, msgspec.Meta(min_length=1)]  # lengths are checked in C, patterns not
+    source_type = _one_of(sources)
     types: dict[str, Any] = {
-        "id": Annotated[str, msgspec.Meta(max_length=ID_LIMIT)],  # checked in C, unlike a pattern
+        "id": Annotated[str, msgspec.Meta(max_length=ID_LIMIT)],
+        "name": text,
+        "name_zh": text | None | left_out,
+        "note": text | None | left_out,
         "kind": _one_of(kinds),
         "status": Status | left_out,
         "plan": Plan | None | left_out,
         "confidence": Confidence | None | left_out,
-        "sources": list[_one_of(sources)] | left_out,  # type: ignore[misc]
+        "sources": list[source_type] | left_out,  # type: ignore[valid-type]
     }
     fields = [(name, types.get(name, str)) for name in REQUIRED_FIELDS] + [
         (name, types.get(name, str | None | left_out), unset)
@@ -130,7 +137,7 @@ def _typed_decoder(
     file = msgspec.defstruct(
         "PlainFile", [("units", list[unit]), *head], forbid_unknown_fields=True
     )
-    return msgspec.json.Decoder(file), unset
+    return msgspec.json.Decoder(file), unset, None if source_type is str else sources
 
 
 def decode_typed(
@@ -151,13 +158,13 @@ def decode_typed(
     """
     import msgspec
 
-    decoder, unset = _typed_decoder(kinds, sources)
+    decoder, unset, typed_sources = _typed_decoder(kinds, sources)
     try:
         decoded = decoder.decode(text)
     except msgspec.DecodeError:  # a ValidationError is one too
         return None
     head = {key: value for key in _HEAD_KEYS if (value := getattr(decoded, key)) is not unset}
-    return TypedFile(head, decoded.units, unset)
+    return TypedFile(head, decoded.units, unset, typed_sources)
 
 
 def validated_snapshot(text: bytes) -> SnapshotFile | None:

@@ -27,6 +27,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import itertools
 import operator
 import re
@@ -143,23 +144,29 @@ def _build(given: dict[str, Any]) -> Unit:
 class UnitRecords:
     """The checked records of one snapshot's units, in written order: their ids, their
     parents, the source keys and kinds they use (for the checks across files), and the unit
-    each one stands for, built on request."""
+    each one stands for, built on request.
 
-    __slots__ = ("_positions", "_record", "cited", "ids", "kinds", "parents", "raw")
+    ``cited`` is the set of source keys cited, or what gathers it when first asked for (when a
+    decoder has checked the keys against ``among``, a set known to hold every one of them).
+    """
+
+    __slots__ = ("_cited", "_positions", "_record", "among", "ids", "kinds", "parents", "raw")
 
     def __init__(
         self,
         ids: list[str],
         parents: list[str | None],
         record: Callable[[int], dict[str, Any]],
-        cited: frozenset[str],
+        cited: frozenset[str] | Callable[[], frozenset[str]],
         kinds: frozenset[str],
         raw: list[Any] | None = None,
+        among: frozenset[str] | None = None,
     ) -> None:
         self.ids = ids
         self.parents = parents
         self._positions: dict[str, int] | None = None
-        self.cited = cited
+        self._cited = cited
+        self.among = among
         self.kinds = kinds
         self._record = record
         #: The records as given, one object per unit that is equal to another exactly when
@@ -169,6 +176,18 @@ class UnitRecords:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    @property
+    def cited(self) -> frozenset[str]:
+        """The source keys the records cite."""
+        if callable(self._cited):
+            self._cited = self._cited()
+        return self._cited
+
+    def may_cite(self) -> frozenset[str]:
+        """A set holding every source key the records cite, without gathering them when it is
+        known from decoding."""
+        return self.cited if self.among is None else self.among
 
     @property
     def positions(self) -> dict[str, int]:
@@ -387,6 +406,14 @@ def _plain_fields(fields: Mapping[str, Iterable[Any]], absent: object) -> bool:
     return True
 
 
+class _Cited(NamedTuple):
+    """The source keys records cite, or what gathers them; and a set known to hold them all,
+    if there is one."""
+
+    keys: frozenset[str] | Callable[[], frozenset[str]]
+    among: frozenset[str] | None
+
+
 def _checked(
     ids: list[Any],
     parents: list[Any],
@@ -395,12 +422,14 @@ def _checked(
     absent: object,
     raw: list[Any] | None = None,
     decoded: bool = False,
+    cited: _Cited | None = None,
 ) -> UnitRecords | None:
     """The records as checked columns, if every column is plainly valid; else None. ``absent``
     stands for a field the record does not give; a field without a column is not given by any
     record. The columns of names, sources and optional texts are lists; the others (kinds and
     choices) may be iterators, read once. When ``decoded``, a typed decoder has checked the
-    ids' lengths and that each record's sources are a list."""
+    ids' lengths and that each record's sources are a list; ``cited``, that the keys are the
+    bibliography's own (then the column of sources is not read)."""
     if not _plain_ids(ids, decoded):  # lengths checked by the decoder
         return None
     try:
@@ -412,10 +441,14 @@ def _checked(
     kinds = _distinct(fields["kind"])
     if kinds is None or not _plain_words(kinds, _KIND, _KIND_LIMIT):
         return None
-    cited = _cited(list(fields.get("sources", ())), absent, lists=decoded)
-    if cited is None or not _plain_fields(fields, absent):
+    if cited is None:
+        keys = _cited(list(fields.get("sources", ())), absent, lists=decoded)
+        if keys is None:
+            return None
+        cited = _Cited(keys, None)
+    if not _plain_fields(fields, absent):
         return None
-    return UnitRecords(ids, parents, record, cited, frozenset(kinds), raw)
+    return UnitRecords(ids, parents, record, cited.keys, frozenset(kinds), raw, cited.among)
 
 
 def check_rows(rows: Any) -> UnitRecords | None:
@@ -469,11 +502,9 @@ def check_columns(columns: Mapping[str, list[Any]]) -> UnitRecords | None:
 
 
 _TYPED_COLUMNS = {name: operator.attrgetter(name) for name in PLAIN_FIELDS}
-#: The fields check_typed reads of every record, in the order it takes them.
-_READ_TYPED = tuple(
-    _TYPED_COLUMNS[name]
-    for name in ("id", "parent", "name", "kind", "sources", *_TEXT_FIELDS, *_PROSE_FIELDS)
-)
+#: The fields check_typed reads of every record, in the order it takes them (the sources
+#: only when it must check their keys).
+_READ_TYPED = tuple(_TYPED_COLUMNS[name] for name in ("id", "parent", "name", "kind", "sources"))
 #: How many records are read at a time: few enough that they stay in the processor's cache
 #: while each of their fields is read.
 _CHUNK = 2048
@@ -490,32 +521,47 @@ def _columns(records: list[Any], getters: Sequence[Callable[[Any], Any]]) -> lis
     return columns
 
 
-def check_typed(units: Any, unset: object) -> UnitRecords | None:
+def check_typed(
+    units: Any, unset: object, sources: frozenset[str] | None = None
+) -> UnitRecords | None:
     """Unit records a typed decoder has made (msgspec's, see :mod:`orgmodel.jsonfiles`), if
     they are plainly valid; else None.
 
     Each record has one attribute per field of :data:`PLAIN_FIELDS`, which the decoder has
-    checked to be of the model's type (text; text or null; one of the model's choices; a list
-    of texts), and ``unset`` for a field the record does not give. So the choices need no
-    check; the rest (ids, the tree, text, kinds, source keys) is checked as for
-    :func:`check_rows`, and each record's unit is the one validating it builds.
+    checked to be of the model's type (text, name_zh and note not empty; text or null; one of
+    the model's choices; a list of texts), and ``unset`` for a field the record does not give.
+    So the choices need no check; the rest (ids, the tree, text, kinds, source keys) is
+    checked as for :func:`check_rows`, and each record's unit is the one validating it builds.
+    ``sources``, if given, are the only source keys the decoder took: the keys cited are then
+    gathered only when asked for.
     """
     if type(units) is not list or not units:
         return None
     column = _TYPED_COLUMNS
-    ids, parents, names, kinds, sources, *texts = _columns(units, _READ_TYPED)
+    ids, parents, names, kinds, *rest = _columns(units, _READ_TYPED[: 4 if sources else 5])
     if parents[0] is unset:  # the root (first, or the tree check fails) without a parent given:
         parents[0] = None  # as if given as null
-    fields: dict[str, Iterable[Any]] = {"name": names, "kind": kinds, "sources": sources}
-    for name, values in zip((*_TEXT_FIELDS, *_PROSE_FIELDS), texts, strict=True):
-        if values.count(unset) != len(values):  # given by some record (perhaps as null)
-            fields[name] = values
+    fields: dict[str, Iterable[Any]] = {"name": names, "kind": kinds}
+    if rest:
+        fields["sources"] = rest[0]
+    for name in (*_TEXT_FIELDS, *_PROSE_FIELDS):
+        if any(map(column[name], units)):  # some record gives it as text (none gives "")
+            fields[name] = list(map(column[name], units))
 
     def record(index: int) -> dict[str, Any]:
         typed = units[index]
         return {name: value for name, get in column.items() if (value := get(typed)) is not unset}
 
-    return _checked(ids, parents, fields, record, unset, units, decoded=True)
+    cited = None if not sources else _Cited(functools.partial(_gather_cited, units), sources)
+    return _checked(ids, parents, fields, record, unset, units, decoded=True, cited=cited)
+
+
+def _gather_cited(units: list[Any]) -> frozenset[str]:
+    """The source keys typed records cite."""
+    return frozenset(itertools.chain.from_iterable(filter(None, map(_SOURCES_OF, units))))
+
+
+_SOURCES_OF = operator.attrgetter("sources")
 
 
 #: The units of b that are new or whose values are not a's, as (place in b, id, a's unit or

@@ -263,7 +263,7 @@ def test_check_typed_declines_or_builds_exactly_the_validated_units(text: str) -
 
 def test_the_typed_decoder_takes_exactly_the_plain_fields() -> None:
     """One list of the fields the bulk check takes: the decoder's records have those fields."""
-    decoder, _ = jsonfiles._typed_decoder()
+    decoder, _, _ = jsonfiles._typed_decoder()
     unit_type = decoder.type.__annotations__["units"].__args__[0]
     assert unit_type.__struct_fields__ == records.PLAIN_FIELDS
     assert set(records.PLAIN_FIELDS) < set(Unit.model_fields)
@@ -523,7 +523,10 @@ def _changed(rows: list[dict[str, Any]], change: str, at: int) -> list[dict[str,
     elif change == "remove" and leaf:
         del rows[index]
     elif change == "add":
-        rows.append({"id": f"n{len(rows)}{at}", "name": "New", "kind": "company", "parent": "g"})
+        uid = f"n{len(rows)}{at}"
+        while any(r["id"] == uid for r in rows):  # a unit removed before may have had it
+            uid += "x"
+        rows.append({"id": uid, "name": "New", "kind": "company", "parent": "g"})
     elif change == "explicit":
         row["status"] = "active"  # the same unit, given otherwise
     elif change == "last" and leaf:
@@ -608,3 +611,21 @@ def test_a_source_the_bibliography_lacks_is_refused_while_decoding_unless_it_lis
     typed = jsonfiles.decode_typed(text, frozenset({"holding"}), sources)
     assert (typed is None) == (listed <= jsonfiles._MOST_WORDS)
     assert jsonfiles.decode_typed(text.replace(b"zz", b"s0"), None, sources) is not None
+
+
+@pytest.mark.parametrize("listed", [1, jsonfiles._MOST_WORDS + 1])
+def test_the_keys_cited_are_gathered_when_asked_for_if_the_decoder_checked_them(
+    listed: int,
+) -> None:
+    """Decoded as the bibliography's words, the keys need no check of their own: the records
+    say they may cite only those, and gather the keys they do cite when asked."""
+    sources = frozenset(f"s{i}" for i in range(listed))
+    rows = [{**PLAIN[0], "sources": ["s0"]}, {**PLAIN[1], "sources": ["s0", "s0"]}, PLAIN[2]]
+    typed = jsonfiles.decode_typed(json.dumps({"units": rows}).encode(), None, sources)
+    assert typed is not None
+    checked = check_typed(typed.units, typed.unset, typed.sources)
+    assert checked is not None and _agrees(checked, rows)
+    checked_words = listed <= jsonfiles._MOST_WORDS
+    assert (typed.sources == sources, checked.among == sources) == (checked_words, checked_words)
+    assert checked.may_cite() == (sources if checked_words else {"s0"})
+    assert checked.cited == {"s0"}
