@@ -82,7 +82,7 @@ def import_table(
 
     target = check_new_folder(folder)
     table = read_table(paths, column_map, title=title)
-    notes = []
+    notes = list(table.notes)
     if table.ignored:
         notes.append(
             "ignored columns (map them with --map to keep them): " + ", ".join(table.ignored)

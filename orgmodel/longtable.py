@@ -4,13 +4,17 @@ This is how most organisations arrive: a spreadsheet or an HR export with a row 
 and a column naming its parent. A long table holds every date in one file (a ``date`` column),
 or one file per date (then the date may instead be the file's name, ``2023-01-01.csv``).
 
-Columns are matched by header, ignoring case, spaces and hyphens:
+Columns are matched by header, ignoring case, spaces and punctuation and a leading ``Unit`` or
+``Org`` (``Unit ID``, ``Parent Unit``; see :mod:`orgmodel.tablecells`, which also says how
+dates, ids and words written in other ways are read):
 
 =========== ======== ===================================================================
 column      needed   what it holds
 =========== ======== ===================================================================
-date        yes      the snapshot date: YYYY-MM-DD, an Excel date cell or serial number
-id          yes      the unit's id (lower-case letters, digits, ``.``, ``_``, ``-``)
+date        yes      the snapshot date: YYYY-MM-DD, an Excel date cell or serial number,
+                     or day/month/year in the one order the column allows
+id          yes      the unit's id (lower-case letters, digits, ``.``, ``_``, ``-``; other
+                     ids are made so: ``Sales Dept`` is read as ``sales-dept``)
 name        yes      the unit's name in English
 parent      yes      the parent's id; empty for the one root
 kind        no       what sort of unit it is (default ``unit``)
@@ -26,9 +30,11 @@ note        no       a sentence on anything a reader should know
 
 Other headers are mapped with ``column_map`` (``{"Org Unit": "name"}``); columns that are
 neither known nor mapped are ignored and listed in :attr:`Table.ignored`, except one that looks
-like a misspelt known column, which is an error. Rows are numbered as a spreadsheet numbers them,
-the header being row 1. Every problem of every row is collected and raised as one
-:class:`~orgmodel.errors.DataError`, one line each, naming the file, the row and the fix.
+like a misspelt known column, which is an error. The header is the first row naming two fields
+or more, so a title above it is skipped; in a workbook, the table is on the one sheet that has
+such a header. Rows are numbered as a spreadsheet numbers them. Every problem of every row is
+collected and raised as one :class:`~orgmodel.errors.DataError`, one line each, naming the
+file, the row and the fix.
 
 Examples
 --------
@@ -63,6 +69,16 @@ from orgmodel.model import Bibliography, SnapshotFile, Source, Unit, quick_valid
 from orgmodel.progress import task, track
 from orgmodel.records import check_columns
 from orgmodel.snapshot import Snapshot, structure_problems, written_parents_first
+from orgmodel.tablecells import (
+    COLUMNS,
+    as_choice,
+    as_kind,
+    as_unit_id,
+    header_field,
+    normal_header,
+    parse_cell_date,
+    read_dates,
+)
 
 __all__ = [
     "COLUMNS",
@@ -74,39 +90,11 @@ __all__ = [
     "read_table_history",
 ]
 
-#: The columns a long table may have, in the order of the table above.
-COLUMNS = (
-    "date",
-    "id",
-    "name",
-    "parent",
-    "kind",
-    "status",
-    "plan",
-    "name_zh",
-    "leaders",
-    "lineage",
-    "source",
-    "confidence",
-    "note",
-)
 REQUIRED = ("date", "id", "name", "parent")
-#: Other headers that mean a known column.
-ALIASES = {
-    "unit_id": "id",
-    "parent_id": "parent",
-    "name_en": "name",
-    "chinese_name": "name_zh",
-    "sources": "source",
-    "leader": "leaders",
-    "notes": "note",
-    "type": "kind",
-}
 TEXT_SUFFIXES = (".csv", ".tsv", ".tab", ".txt")
 TABLE_SUFFIXES = (*TEXT_SUFFIXES, ".parquet", ".pq", ".xlsx", ".xlsm")
 DEFAULT_KIND = "unit"
 _FILE_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})$")
-_EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 is 1900-01-01, counting Lotus's 29 February
 
 
 @dataclass(frozen=True)
@@ -117,6 +105,18 @@ class Table:
     snapshots: list[SnapshotFile]
     bibliography: Bibliography
     ignored: list[str] = field(default_factory=list)
+    #: What the reader should know about how the table was read.
+    notes: list[str] = field(default_factory=list)
+
+
+def _renamed_note(renamed: Mapping[str, str], shown: int = 3) -> list[str]:
+    """A note on the ids written otherwise than unit ids are, with a few examples."""
+    if not renamed:
+        return []
+    pairs = sorted(renamed.items())
+    examples = ", ".join(f"'{old}' as '{new}'" for old, new in pairs[:shown])
+    more = f" and {len(pairs) - shown} more" if len(pairs) > shown else ""
+    return [f"ids are lower-case, with '-' for spaces and other signs: read {examples}{more}"]
 
 
 class _Raw(NamedTuple):
@@ -127,55 +127,98 @@ class _Raw(NamedTuple):
     header: list[str]
     numbers: list[int]
     columns: list[Any]
+    #: The number of the header's row: 1, unless rows above it hold a title or notes.
+    header_row: int = 1
 
 
-def _by_column(header: list[str], rows: Sequence[tuple[int, Sequence[Any]]]) -> _Raw:
+def _by_column(
+    header: list[str], rows: Sequence[tuple[int, Sequence[Any]]], header_row: int = 1
+) -> _Raw:
     """Rows turned into columns, a short row's missing cells being empty."""
     numbers = [number for number, _ in rows]
     columns = [list(column) for column in itertools.zip_longest(*(v for _, v in rows))]
     columns = columns[: len(header)]
     columns += [[None] * len(rows) for _ in range(len(header) - len(columns))]
-    return _Raw(header, numbers, columns)
+    return _Raw(header, numbers, columns, header_row)
+
+
+def _header_at(
+    rows: Sequence[tuple[int, Sequence[Any]]], column_map: Mapping[str, str]
+) -> int | None:
+    """Which of the first rows is the header: the first that names two fields or more (rows
+    above it hold a title or notes); None when none does."""
+    mapped = {normal_header(k): v for k, v in column_map.items()}
+    for index, (_, values) in enumerate(rows[:20]):
+        keys = {normal_header(str(v)) for v in values if v is not None}
+        if sum(header_field(key, mapped) is not None for key in keys) >= 2:
+            return index
+    return None
 
 
 def _fail(path: Path, message: str) -> DataError:
     return DataError([Problem(path, None, message)])
 
 
-def _read_text(path: Path) -> _Raw:
+def _read_text(path: Path, column_map: Mapping[str, str]) -> _Raw:
     try:
         data = path.read_bytes()
-        # utf-8-sig drops the byte-order mark spreadsheets put at the start of a CSV file.
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise _fail(
-            path, f"is not UTF-8 text (byte {exc.start}); save it as CSV UTF-8 and try again"
-        ) from None
     except OSError as exc:
         raise _fail(path, f"cannot be read: {exc.strerror}") from None
-    if path.suffix.lower() in (".tsv", ".tab"):
-        delimiter = "\t"
-    else:
-        first = text.split("\n", 1)[0]
-        delimiter = max((",", ";", "\t"), key=first.count)
+    text = _decoded(path, data)
+    # The first lines tell the delimiter and where the header is (a title may come first).
+    lines = text[:65536].splitlines()[:20]
+    delimiter = "\t" if path.suffix.lower() in (".tsv", ".tab") else _delimiter(lines)
+    first = list(csv.reader(lines, delimiter=delimiter))
+    at = _header_at(list(enumerate(first, 1)), column_map) or 0
+    if at:  # a title above the header: read as rows
+        return _read_text_rows(text, delimiter, path.name, at) or _no_header(path)
     with task(f"Reading {path.name}", 1) as advance:
         quick = _read_text_columnar(text, delimiter)
         advance(1)
-    raw = quick or _read_text_rows(text, delimiter, path.name)
-    if raw is None:
-        raise _fail(path, "is empty; give a table with a header row (date, id, name, parent)")
-    return raw
+    return quick or _read_text_rows(text, delimiter, path.name) or _no_header(path)
 
 
-def _read_text_rows(text: str, delimiter: str, name: str) -> _Raw | None:
-    """CSV text read row by row with Python's csv module; None when it has no header."""
+def _delimiter(lines: list[str]) -> str:
+    """The delimiter that the first lines use most on a line: ',', ';' (as Excel writes CSV
+    where the decimal sign is a comma) or a tab."""
+    return max((",", ";", "\t"), key=lambda d: max((line.count(d) for line in lines), default=0))
+
+
+def _no_header(path: Path) -> _Raw:
+    raise _fail(path, "is empty; give a table with a header row (date, id, name, parent)")
+
+
+def _decoded(path: Path, data: bytes) -> str:
+    """A text table's bytes as text: UTF-8 (the byte-order mark spreadsheets put first dropped),
+    or UTF-16 with its mark, as Excel saves "Unicode Text"."""
+    try:
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return data.decode("utf-16")
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        if b"\x00" in data[:200]:
+            why = "UTF-16 text without a byte-order mark"
+        else:
+            why = f"not UTF-8 text (line {line} has byte 0x{data[exc.start]:02x})"
+        raise _fail(
+            path,
+            f"is {why}; save it as CSV UTF-8 (in Excel: Save As, 'CSV UTF-8') and try again",
+        ) from None
+
+
+def _read_text_rows(text: str, delimiter: str, name: str, skip: int = 0) -> _Raw | None:
+    """CSV text read row by row with Python's csv module, from its header, which follows
+    ``skip`` rows; None when it has no header."""
     reader = csv.reader(text.splitlines(), delimiter=delimiter)
+    for _ in range(skip):
+        next(reader, None)
     header = next(reader, None)
     if header is None:
         return None
     lines = track(reader, f"Reading {name}", text.count("\n"))
-    rows = [(n, values) for n, values in enumerate(lines, 2) if "".join(values).strip()]
-    return _by_column(header, rows)
+    rows = [(n, values) for n, values in enumerate(lines, skip + 2) if "".join(values).strip()]
+    return _by_column(header, rows, skip + 1)
 
 
 #: Where Python's ``str.splitlines`` (which the reader of CSV text goes by) breaks a line and
@@ -257,7 +300,7 @@ def _read_parquet(path: Path) -> _Raw:
     return _Raw(table.column_names, list(range(2, size + 2)), table.columns)
 
 
-def _read_excel(path: Path) -> _Raw:
+def _read_excel(path: Path, column_map: Mapping[str, str]) -> _Raw:
     try:
         import openpyxl
     except ImportError:
@@ -266,27 +309,45 @@ def _read_excel(path: Path) -> _Raw:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (OSError, ValueError, KeyError) as exc:
         raise _fail(path, f"cannot be read as an Excel workbook ({exc})") from None
-    sheet = book.worksheets[0]
+    tables = [_sheet_rows(sheet, column_map) for sheet in book.worksheets]
+    book.close()
+    found = [(name, at, rows) for name, at, rows in tables if at is not None]
+    if len(found) > 1:
+        names = ", ".join(f"'{name}'" for name, _, _ in found)
+        raise _fail(
+            path,
+            f"has a table on each of the sheets {names}; keep them on one sheet (with a date "
+            "column), or save each sheet as a file named by its date (2024-01-01.xlsx)",
+        )
+    _, at, rows = found[0] if found else ("", 0, tables[0][2] if tables else [])
+    if not rows:
+        raise _fail(path, "has no rows on any sheet; give a table with a header row")
+    at = at or 0
+    header = ["" if v is None else str(v) for v in rows[at][1]]
+    return _by_column(header, rows[at + 1 :], rows[at][0])
+
+
+def _sheet_rows(
+    sheet: Any, column_map: Mapping[str, str]
+) -> tuple[str, int | None, list[tuple[int, Sequence[Any]]]]:
+    """A sheet's name, which of its rows is the header (None if none names the fields), and
+    its rows that are not blank, each with its number."""
     rows = [
         (number, values)
         for number, values in enumerate(sheet.iter_rows(values_only=True), 1)
         if any(v is not None and str(v).strip() for v in values)
     ]
-    book.close()
-    if not rows or rows[0][0] != 1:
-        raise _fail(path, "the first sheet has no header row; put the headers in row 1")
-    header = ["" if v is None else str(v) for v in rows[0][1]]
-    return _by_column(header, rows[1:])
+    return str(sheet.title), _header_at(rows, column_map), rows
 
 
-def _read_raw(path: Path) -> _Raw:
+def _read_raw(path: Path, column_map: Mapping[str, str]) -> _Raw:
     suffix = path.suffix.lower()
     if suffix in (".parquet", ".pq"):
         return _read_parquet(path)
     if suffix in (".xlsx", ".xlsm"):
-        return _read_excel(path)
+        return _read_excel(path, column_map)
     if suffix in TEXT_SUFFIXES:
-        return _read_text(path)
+        return _read_text(path, column_map)
     raise _fail(
         path,
         f"'{path.suffix or '(no suffix)'}' is not a table format orgmodel reads; "
@@ -294,22 +355,19 @@ def _read_raw(path: Path) -> _Raw:
     )
 
 
-def _normal(header: str) -> str:
-    return re.sub(r"[\s\-]+", "_", header.strip().lower())
-
-
 def _columns(
-    header: Sequence[str], column_map: Mapping[str, str], path: Path, dated: bool
+    raw: _Raw, column_map: Mapping[str, str], path: Path, dated: bool
 ) -> tuple[dict[str, int], list[str]]:
     """Which column holds which field; and the headers ignored."""
-    _check_map(header, column_map, path)
-    mapped = {_normal(k): v for k, v in column_map.items()}
+    header, at = raw.header, raw.header_row
+    _check_map(header, column_map, path, at)
+    mapped = {normal_header(k): v for k, v in column_map.items()}
     found: dict[str, int] = {}
     ignored: list[str] = []
     problems: list[Problem] = []
     for index, title in enumerate(header):
-        key = _normal(str(title))
-        target = mapped.get(key) or ALIASES.get(key) or (key if key in COLUMNS else None)
+        key = normal_header(str(title))
+        target = header_field(key, mapped)
         if target is None:
             close = difflib.get_close_matches(key, COLUMNS, n=1, cutoff=0.8)
             if close:
@@ -319,53 +377,90 @@ def _columns(
                         None,
                         f"column '{title}' is not known (did you mean '{close[0]}'?); "
                         f"rename it, or map it with --map '{title}={close[0]}'",
-                        row=1,
+                        row=at,
                     )
                 )
             elif key:
                 ignored.append(str(title))
         elif target in found:
+            first = header[found[target]]
             problems.append(
                 Problem(
-                    path, None, f"two columns hold '{target}'; keep one, or map the other", row=1
+                    path,
+                    None,
+                    f"columns '{first}' and '{title}' both hold '{target}'; keep one, or map "
+                    f"the other with --map '{title}=FIELD'",
+                    row=at,
                 )
             )
         else:
             found[target] = index
     needed = [c for c in REQUIRED if c not in found and not (c == "date" and dated)]
     if needed:
-        unmatched = [f"'{k}'" for k, v in column_map.items() if v in needed]
-        hint = (
-            f" ({', '.join(unmatched)} {'is' if len(unmatched) == 1 else 'are'} not a column "
-            f"here; the columns are {', '.join(repr(str(t)) for t in header)})"
-            if unmatched
-            else ""
-        )
-        problems.append(
-            Problem(
-                path,
-                None,
-                f"no column for {', '.join(needed)}; add "
-                f"{'it' if len(needed) == 1 else 'them'}, or map yours with --map "
-                f"'Header=field'{hint}",
-                row=1,
-            )
-        )
+        problems.append(_missing(path, raw, needed, column_map, found))
     if problems:
         raise DataError(problems)
     return found, ignored
 
 
-def _check_map(header: Sequence[str], column_map: Mapping[str, str], path: Path) -> None:
+#: Words in a header that suggest which needed field it may hold, for the hint.
+_HINTS = {
+    "date": ("date", "datum", "effective", "as_of", "day"),
+    "id": ("id", "code", "number", "key"),
+    "name": ("name", "title", "label"),
+    "parent": ("parent", "reports", "superior", "upper", "owner"),
+}
+
+
+def _missing(
+    path: Path,
+    raw: _Raw,
+    needed: list[str],
+    column_map: Mapping[str, str],
+    found: Mapping[str, int],
+) -> Problem:
+    """The problem of a table without a needed column, with the headers it has and the
+    ``--map`` that would read one of them as the field, where a header suggests one."""
+    header = raw.header
+    columns = ", ".join(repr(str(t)) for t in header if str(t).strip()) or "none"
+    maps = _suggested_maps(header, needed, set(found.values()))
+    how = f"e.g. {' '.join(maps)}" if maps else f"with --map 'Header={needed[0]}'"
+    unmatched = [f"'{k}'" for k, v in column_map.items() if v in needed]
+    if unmatched:
+        verb = "is" if len(unmatched) == 1 else "are"
+        why = f"{', '.join(unmatched)} {verb} not a column here; the columns are {columns}"
+        fix = f"map one of them, {how}"
+    else:
+        why = f"the columns are {columns}"
+        fix = f"add {'it' if len(needed) == 1 else 'them'}, or map yours, {how}"
+    message = f"no column for {', '.join(needed)}; {why}: {fix}"
+    return Problem(path, None, message, row=raw.header_row)
+
+
+def _suggested_maps(header: Sequence[str], needed: list[str], taken: set[int]) -> list[str]:
+    """A ``--map`` for each needed field a header not yet read suggests (``Start date``)."""
+    maps = []
+    for field_name in needed:
+        for index, title in enumerate(header):
+            words = normal_header(str(title)).split("_")
+            if index not in taken and any(w in words for w in _HINTS[field_name]):
+                maps.append(f"--map '{title}={field_name}'")
+                taken.add(index)
+                break
+    return maps
+
+
+def _check_map(header: Sequence[str], column_map: Mapping[str, str], path: Path, at: int) -> None:
     """Refuse a ``--map`` entry that names a field the table has not, or that is written the
     wrong way round. (A header missing from this file may be in another file of the import.)"""
-    headers = {_normal(str(title)): str(title) for title in header}
+    headers = {normal_header(str(title)): str(title) for title in header}
     problems: list[str] = []
     for title, target in column_map.items():
         pair = f"--map '{title}={target}'"
-        if _normal(title) not in headers and _normal(target) in headers:
+        if normal_header(title) not in headers and normal_header(target) in headers:
+            given = headers[normal_header(target)]
             problems.append(
-                f"{pair} is the wrong way round: write --map '{headers[_normal(target)]}={title}' "
+                f"{pair} is the wrong way round: write --map '{given}={title}' "
                 "(the file's header, then the field)"
             )
         elif target not in COLUMNS:
@@ -375,39 +470,7 @@ def _check_map(header: Sequence[str], column_map: Mapping[str, str], path: Path)
                 f"{pair}: '{target}' is not a field{hint}; the fields are {', '.join(COLUMNS)}"
             )
     if problems:
-        raise DataError([Problem(path, None, message, row=1) for message in problems])
-
-
-def parse_cell_date(value: Any) -> dt.date | None:
-    """A table cell as a date: ISO text, a date or datetime at midnight, or an Excel serial.
-
-    >>> parse_cell_date("2023-03-28"), parse_cell_date(45013), parse_cell_date("2023")
-    (datetime.date(2023, 3, 28), datetime.date(2023, 3, 28), None)
-    """
-    if isinstance(value, dt.datetime):
-        return value.date() if value.time() == dt.time() else None
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return _serial(value)
-    text = str(value).strip()
-    if re.fullmatch(r"\d{5}(\.0+)?", text):
-        return _serial(float(text))
-    match = re.fullmatch(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T]00:00(?::00)?)?", text)
-    if match is None:
-        return None
-    try:
-        return dt.date(*map(int, match.groups()))
-    except ValueError:
-        return None
-
-
-def _serial(value: float) -> dt.date | None:
-    # Excel counts days from 1899-12-30; only whole days between 1927 and 2173 are taken as
-    # serials, so that a year such as 2023 is never read as a day of 1905.
-    if value != int(value) or not 10_000 <= value <= 99_999:
-        return None
-    return _EXCEL_EPOCH + dt.timedelta(days=int(value))
+        raise DataError([Problem(path, None, message, row=at) for message in problems])
 
 
 def _text(value: Any) -> str | None:
@@ -556,20 +619,22 @@ def _row_dates(
     if only is not None:
         return [only] * len(raw.numbers), []
     cells = _values(column)
-    parsed = {cell: parse_cell_date("" if cell is None else cell) for cell in set(cells)}
-    dates = list(map(parsed.__getitem__, cells))
-    problems = [
-        Problem(
-            path,
-            None,
-            f"date '{'' if cell is None else str(cell).strip()}' cannot be read; write "
-            "YYYY-MM-DD (an Excel date cell or serial number also works)",
-            row=number,
-        )
-        for number, cell, date in zip(raw.numbers, cells, dates, strict=True)
-        if date is None
-    ]
-    return dates, problems
+    parsed = read_dates(cells)
+    dates = [None if isinstance(d, str) else d for d in map(parsed.__getitem__, cells)]
+    rows: dict[str, list[int]] = {}
+    for number, cell, date in zip(raw.numbers, cells, dates, strict=True):
+        if date is None:
+            rows.setdefault(parsed[cell], []).append(number)  # type: ignore[arg-type]
+    return dates, [Problem(path, None, m + _more(n), row=n[0]) for m, n in rows.items()]
+
+
+def _more(numbers: list[int]) -> str:
+    """The other rows a problem is found on, told after the first one."""
+    if len(numbers) == 1:
+        return ""
+    shown = ", ".join(map(str, numbers[1:4]))
+    rest = f" and {len(numbers) - 4} more" if len(numbers) > 4 else ""
+    return f" (also row{'s' if len(numbers) > 2 else ''} {shown}{rest})"
 
 
 def _only_date(column: Any) -> dt.date | None:
@@ -619,13 +684,18 @@ class _Rows:
 
 
 def _file_rows(
-    path: Path, column_map: Mapping[str, str], sources: _Sources, raw: _Raw | None = None
+    path: Path,
+    column_map: Mapping[str, str],
+    sources: _Sources,
+    renamed: dict[str, str],
+    raw: _Raw | None = None,
 ) -> tuple[_Rows, list[str], list[Problem]]:
     """The rows of one file (``raw``, when it has been read already), its ignored columns, and
-    the problems of rows that cannot be read."""
+    the problems of rows that cannot be read; ``renamed`` gathers the ids written otherwise
+    than unit ids are (see :func:`_as_written`)."""
     stem = _FILE_DATE.match(path.stem)
-    raw = raw or _read_raw(path)
-    columns, ignored = _columns(raw.header, column_map, path, stem is not None)
+    raw = raw or _read_raw(path, column_map)
+    columns, ignored = _columns(raw, column_map, path, stem is not None)
     key = sources.for_file(path)
     file_date = parse_cell_date(stem.group(1)) if stem else None
     dates, problems = _row_dates(path, raw, columns.get("date"), file_date)
@@ -636,12 +706,19 @@ def _file_rows(
             return [key]  # the row is left out, its date being bad
         return [key, *(sources.for_cell(part, path, date) for part in _split(text))]
 
-    plain = [(n, _cells(raw.columns[i])) for n, i in columns.items() if n not in _SPECIAL]
+    plain = [
+        (n, _as_written(n, _cells(raw.columns[i]), renamed))
+        for n, i in columns.items()
+        if n not in _SPECIAL
+    ]
     special: list[tuple[str, list[Any]]] = []
     bad: dict[int, str] = {}
     for name, at in columns.items():
         if name in _SPECIAL and name != "date":
-            values, wrong = _special(name, _cells(raw.columns[at]), cite)
+            cells = _cells(raw.columns[at])
+            if name == "lineage":
+                cells = [None if c is None else ";".join(map(as_unit_id, _split(c))) for c in cells]
+            values, wrong = _special(name, cells, cite)
             special.append(("sources" if name == "source" else name, values))
             bad.update(wrong)
     problems += [Problem(path, None, bad[i], row=raw.numbers[i]) for i in sorted(bad)]
@@ -649,6 +726,31 @@ def _file_rows(
     if not rows.numbers and not problems:
         problems.append(Problem(path, None, "has a header but no rows; add a row for each unit"))
     return rows, ignored, problems
+
+
+#: How a column's cells are read as the words the format uses (the identity on those words).
+_WORDS: dict[str, Callable[[str], str]] = {
+    "id": as_unit_id,
+    "parent": as_unit_id,
+    "kind": as_kind,
+    "status": as_choice,
+    "plan": as_choice,
+    "confidence": as_choice,
+}
+
+
+def _as_written(name: str, cells: list[str | None], renamed: dict[str, str]) -> list[str | None]:
+    """A column's cells as the format's words (``HQ`` as the id ``hq``, ``Division`` as the
+    kind ``division``), each distinct cell converted once; the ids changed go in ``renamed``."""
+    convert = _WORDS.get(name)
+    if convert is None:
+        return cells
+    changed = {c: new for c in set(cells) if c is not None and (new := convert(c)) != c}
+    if not changed:
+        return cells
+    if convert is as_unit_id:
+        renamed.update(changed)
+    return [changed.get(c, c) if c is not None else None for c in cells]
 
 
 def _rows_of(
@@ -859,11 +961,12 @@ def _read_table(
     sources = _Sources()
     rows = _Rows()
     ignored: list[str] = []
+    renamed: dict[str, str] = {}
     problems: list[Problem] = []
     for path in files:
         try:
             given = (read or {}).get(path)
-            found, skipped, bad = _file_rows(path, column_map or {}, sources, given)
+            found, skipped, bad = _file_rows(path, column_map or {}, sources, renamed, given)
         except DataError as exc:
             problems.extend(exc.problems)
             continue
@@ -890,7 +993,7 @@ def _read_table(
         for date, members in dates.items()
     ]
     bibliography = Bibliography.model_validate({"title": title or name, "sources": sources.entries})
-    return Table(snapshots, bibliography, ignored)
+    return Table(snapshots, bibliography, ignored, _renamed_note(renamed))
 
 
 def read_table_history(path: str | Path, column_map: Mapping[str, str] | None = None) -> History:
@@ -901,7 +1004,7 @@ def read_table_history(path: str | Path, column_map: Mapping[str, str] | None = 
     """
     file = Path(path)
     try:
-        raw: _Raw | None = _read_raw(file)
+        raw: _Raw | None = _read_raw(file, column_map or {})
     except DataError:
         raw = None  # read again below, to say why with the rest
     if raw is not None:
@@ -925,7 +1028,7 @@ def _quick_history(path: Path, raw: _Raw, column_map: Mapping[str, str]) -> Hist
     when it must be read row by row, which says what is wrong with it, if anything is."""
     stem = _FILE_DATE.match(path.stem)
     try:
-        columns, _ = _columns(raw.header, column_map, path, stem is not None)
+        columns, _ = _columns(raw, column_map, path, stem is not None)
     except DataError:
         return None
     if _NOT_PLAIN_COLUMNS.intersection(columns) or not raw.numbers:

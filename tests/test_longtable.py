@@ -193,9 +193,9 @@ def test_headers_are_matched_loosely_and_mapped(tmp_path: Path) -> None:
         ),
         (
             {"Effective": "date"},
-            "no column for date; add it, or map yours with --map 'Header=field' ('Effective' "
-            "is not a column here; the columns are 'Effective Date', 'Unit ID', 'Org Unit', "
-            "'Parent')",
+            "no column for date; 'Effective' is not a column here; the columns are 'Effective "
+            "Date', 'Unit ID', 'Org Unit', 'Parent': map one of them, e.g. --map 'Effective "
+            "Date=date'",
         ),
     ],
 )
@@ -262,7 +262,7 @@ def test_bad_rows_give_the_file_the_row_and_the_fix(tmp_path: Path, capsys) -> N
             ["next year", "x", "X", "group"],
             ["2024-01-01", "a", "A", "b"],
             ["2024-01-01", "b", "B", "a"],
-            ["2024-01-01", "Bad Id", "Bad", "group"],
+            ["2024-01-01", "销售", "Sales", "group"],
         ],
     )
     code, out, err = run(capsys, "import", "table", str(path), "-o", str(tmp_path / "out"))
@@ -276,7 +276,7 @@ def test_bad_rows_give_the_file_the_row_and_the_fix(tmp_path: Path, capsys) -> N
         "date cell or serial number also works)",
         f"orgmodel: {path}: row 6: 'a' on 2024-01-01: parents form a cycle (a -> b -> a); a unit "
         "cannot sit below itself",
-        f"orgmodel: {path}: row 8: id 'Bad Id' is not a unit id; use lower-case letters, digits, "
+        f"orgmodel: {path}: row 8: id '销售' is not a unit id; use lower-case letters, digits, "
         "'.', '_' or '-', starting with a letter or digit",
         "orgmodel: 5 problems found",
     ]
@@ -291,11 +291,13 @@ def test_bad_rows_give_the_file_the_row_and_the_fix(tmp_path: Path, capsys) -> N
         ("date,id,name,parent\n", "has a header but no rows; add a row for each unit"),
         (
             "date,id,name\n2024-01-01,g,G\n",
-            "row 1: no column for parent; add it, or map yours with --map 'Header=field'",
+            "row 1: no column for parent; the columns are 'date', 'id', 'name': add it, or map "
+            "yours, with --map 'Header=parent'",
         ),
         (
             "id,name\ng,G\n",
-            "row 1: no column for date, parent; add them, or map yours with --map 'Header=field'",
+            "row 1: no column for date, parent; the columns are 'id', 'name': add them, or map "
+            "yours, with --map 'Header=date'",
         ),
         (
             "date,id,name,parent,stauts\n2024-01-01,g,G,,active\n",
@@ -447,3 +449,148 @@ def test_bad_rows_of_a_semicolon_export_exit_2_with_the_row_and_the_fix(
         "orgmodel: 4 problems found",
     ]
     assert not out.exists()
+
+
+def test_an_hr_export_with_its_own_spellings(tmp_path: Path, capsys) -> None:
+    """A European Excel export: byte-order mark, ';', day-first dates, headers such as 'Unit
+    ID', ids with capitals and spaces, kinds and statuses as people write them."""
+    out = tmp_path / "out"
+    code, _, err = run(capsys, "import", "table", str(TABLES / "hr-export.csv"), "-o", str(out))
+    assert code == 0, err
+    assert err.splitlines()[0] == (
+        "ids are lower-case, with '-' for spaces and other signs: read 'ACME' as 'acme', 'LAB' "
+        "as 'lab', 'Retail EU' as 'retail-eu' and 1 more"
+    )
+    history = orgmodel.load_history(out)
+    assert history.dates == (dt.date(2023, 3, 31), dt.date(2023, 6, 30))
+    first = history.at("2023-03-31")
+    assert [(u.id, u.kind, u.parent, u.status) for u in first] == [
+        ("acme", "holding", None, "active"),
+        ("retail-eu", "business_unit", "acme", "active"),
+        ("retail-us", "business_unit", "acme", "standalone"),
+        ("lab", "function", "acme", "active"),
+    ]
+    assert events(history) == [
+        ("2023-06-30", "moved", ("acme", "lab", "retail-eu")),
+        ("2023-06-30", "removed", ("retail-us",)),
+        ("2023-06-30", "renamed", ("retail-eu",)),
+    ]
+    code, _, err = run(capsys, "validate", str(out))
+    assert code == 0, err
+
+
+def test_excel_unicode_text_is_read(tmp_path: Path) -> None:
+    (snapshot,) = read_table([TABLES / "unicode-text.txt"]).snapshots
+    assert [(u.id, u.name, u.parent) for u in snapshot.units] == [
+        ("acme", "Acme Holdings", None),
+        ("labs", "Labs – Zürich", "acme"),
+    ]
+
+
+def test_a_title_above_the_header_and_month_first_dates(tmp_path: Path, capsys) -> None:
+    table = read_table([TABLES / "titled-us-dates.csv"])
+    assert [(s.date.isoformat(), [u.id for u in s.units]) for s in table.snapshots] == [
+        ("2023-03-31", ["acme", "labs"]),
+        ("2023-06-30", ["acme", "labs", "ai"]),
+    ]
+    # Rows keep the numbers the spreadsheet gives them: the header is row 4.
+    broken = tmp_path / "broken.csv"
+    text = (TABLES / "titled-us-dates.csv").read_text(encoding="utf-8")
+    broken.write_text(text.replace("6/30/2023,ai,AI Lab,labs", "6/30/2023,ai,AI Lab,lab"))
+    code, _, err = run(capsys, "import", "table", str(broken), "-o", str(tmp_path / "out"))
+    assert code == 2
+    assert err == (
+        f"orgmodel: {broken}: row 9: the parent of 'ai', 'lab', is not a unit on 2023-06-30 "
+        "(did you mean 'labs'?); fix the parent, or add a row for 'lab' on 2023-06-30\n"
+    )
+
+
+def test_a_workbook_with_a_title_and_a_notes_sheet(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.append(["Read me: the table is on the next sheet"])
+    sheet = book.create_sheet("Org")
+    sheet.append(["Acme organisation, 2024"])
+    sheet.append([])
+    sheet.append(["Effective", "Unit ID", "Unit Name", "Parent Unit"])
+    sheet.append([dt.datetime(2024, 1, 1), "HQ", "Acme", None])
+    sheet.append([dt.datetime(2024, 1, 1), "OPS", "Operations", "HQ"])
+    book.save(tmp_path / "org.xlsx")
+    (snapshot,) = read_table([tmp_path / "org.xlsx"], {"Effective": "date"}).snapshots
+    assert (snapshot.date, [(u.id, u.parent) for u in snapshot.units]) == (
+        dt.date(2024, 1, 1),
+        [("hq", None), ("ops", "hq")],
+    )
+
+
+def test_a_workbook_with_a_table_on_each_sheet_is_refused(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    for name in ("2024-01-01", "2024-07-01"):
+        sheet = book.create_sheet(name)
+        sheet.append(["id", "name", "parent"])
+        sheet.append(["g", "Group", None])
+    book.save(tmp_path / "org.xlsx")
+    with pytest.raises(DataError) as caught:
+        read_table([tmp_path / "org.xlsx"])
+    assert str(caught.value) == (
+        f"{tmp_path / 'org.xlsx'}: has a table on each of the sheets '2024-01-01', "
+        "'2024-07-01'; keep them on one sheet (with a date column), or save each sheet as a "
+        "file named by its date (2024-01-01.xlsx)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            "01/04/2024,g,G,\n01/04/2024,a,A,g\n02/04/2024,g,G,\n",
+            "row 2: dates such as '01/04/2024' could be day first (1 April) or month first "
+            "(January 4); write them as YYYY-MM-DD (also rows 3, 4)",
+        ),
+        (
+            "31/03/2024,g,G,\n4/30/2024,g,G,\n",
+            "row 2: the dates have the day first ('31/03/2024') and the month first "
+            "('4/30/2024'); write them as YYYY-MM-DD (also row 3)",
+        ),
+        (
+            "TBD,g,G,\nTBD,a,A,g\nTBD,b,B,g\nTBD,c,C,g\nTBD,d,D,g\nTBD,e,E,g\n",
+            "row 2: date 'TBD' cannot be read; write YYYY-MM-DD (an Excel date cell or serial "
+            "number also works) (also rows 3, 4, 5 and 2 more)",
+        ),
+    ],
+)
+def test_dates_that_cannot_be_told_give_one_line(
+    tmp_path: Path, capsys, body: str, message: str
+) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("date,id,name,parent\n" + body)
+    code, _, err = run(capsys, "import", "table", str(path), "-o", str(tmp_path / "out"))
+    assert (code, err) == (2, f"orgmodel: {path}: {message}\n")
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_file_saved_in_another_encoding_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_bytes("date,id,name,parent\n2024-01-01,g,Grüppe,\n".encode("cp1252"))
+    with pytest.raises(DataError) as caught:
+        read_table([path])
+    assert str(caught.value) == (
+        f"{path}: is not UTF-8 text (line 2 has byte 0xfc); save it as CSV UTF-8 (in Excel: "
+        "Save As, 'CSV UTF-8') and try again"
+    )
+
+
+def test_a_missing_column_is_told_with_the_map_that_would_read_it(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "t.csv",
+        ["Unit ID", "Unit Name", "Reports To", "Start date"],
+        [["g", "G", "", "2024-01-01"]],
+    )
+    with pytest.raises(DataError) as caught:
+        read_table([path])
+    assert str(caught.value) == (
+        f"{path}: row 1: no column for date, parent; the columns are 'Unit ID', 'Unit Name', "
+        "'Reports To', 'Start date': add them, or map yours, e.g. --map 'Start date=date' "
+        "--map 'Reports To=parent'"
+    )
