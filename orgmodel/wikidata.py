@@ -6,7 +6,9 @@ where known; *replaces* (P1365) and *replaced by* (P1366) say which items one ca
 exchange (P414, with its own start and end) that it is listed. :data:`QUERY` asks for all of it,
 for one organisation and everything below it; paste it into the Wikidata Query Service
 (query.wikidata.org), put your organisation's item in place of ``wd:Q1359568`` (Alibaba Group),
-and download the result as JSON (the SPARQL 1.1 query results format).
+and download the result in any of the forms the service offers (see
+:mod:`orgmodel.sparqlresults`). Other queries are read too, where their variables have the
+names of :data:`_VARIABLES` (``?item``, ``?parentOrganization``).
 
 :func:`read_wikidata` turns that result into a snapshot at every date on which a link starts or
 ends (or a listing does): each unit sits under the parent whose link is in force that day, and
@@ -39,7 +41,6 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -49,6 +50,7 @@ from typing import Any
 from orgmodel.errors import DataError, Problem
 from orgmodel.linktrees import Link, Period, dated_snapshots, link_dates
 from orgmodel.model import Bibliography, Removal, SnapshotFile, Source, Unit
+from orgmodel.sparqlresults import ResultFormatError, from_rows, read_results
 
 __all__ = ["QUERY", "WikidataImport", "read_wikidata", "read_wikidata_file"]
 
@@ -73,9 +75,11 @@ SELECT ?unit ?unitLabel ?unitLabelZh ?parent ?parentLabel ?parentLabelZh ?start 
              OPTIONAL { ?listing pq:P580 ?listedFrom . }
              OPTIONAL { ?listing pq:P582 ?listedUntil . } }
   OPTIONAL { ?unit rdfs:label ?unitLabel . FILTER(LANG(?unitLabel) = "en") }
-  OPTIONAL { ?unit rdfs:label ?unitLabelZh . FILTER(LANG(?unitLabelZh) = "zh") }
+  OPTIONAL { ?unit rdfs:label ?unitLabelZh .
+             FILTER(LANG(?unitLabelZh) IN ("zh", "zh-hans", "zh-cn")) }
   OPTIONAL { ?parent rdfs:label ?parentLabel . FILTER(LANG(?parentLabel) = "en") }
-  OPTIONAL { ?parent rdfs:label ?parentLabelZh . FILTER(LANG(?parentLabelZh) = "zh") }
+  OPTIONAL { ?parent rdfs:label ?parentLabelZh .
+             FILTER(LANG(?parentLabelZh) IN ("zh", "zh-hans", "zh-cn")) }
 }
 """
 
@@ -98,12 +102,36 @@ class _Item:
     """What the result says about one item."""
 
     qid: str
-    name: str | None = None
-    name_zh: str | None = None
+    #: Its labels by language, the first the result gives in each.
+    labels: dict[str, str] = field(default_factory=dict)
     replaces: set[str] = field(default_factory=set)
     replaced_by: set[str] = field(default_factory=set)
     dissolved: dt.date | None = None
     listings: set[Period] = field(default_factory=set)
+    #: Whether a parent of it is Wikidata's "unknown value" (a statement left out).
+    unknown_parent: bool = False
+
+    @property
+    def name(self) -> str | None:
+        """Its English label; else one in another language that is not Chinese."""
+        others = sorted(lang for lang in self.labels if not lang.startswith(("en", "zh")))
+        return next(
+            (
+                self.labels[lang]
+                for lang in ("en", "en-gb", "en-us", *others)
+                if lang in self.labels
+            ),
+            None,
+        )
+
+    @property
+    def name_zh(self) -> str | None:
+        """Its Chinese label: of several, the plain, then the Simplified, then any other."""
+        chinese = sorted(lang for lang in self.labels if lang.startswith("zh"))
+        for lang in ("zh", "zh-hans", "zh-cn", *chinese):
+            if lang in self.labels:
+                return self.labels[lang]
+        return None
 
 
 def _qid(cell: Any) -> str | None:
@@ -131,40 +159,98 @@ def _day(cell: Any) -> dt.date | str | None:
             return f"'{text}' is not a date"
 
 
-def _label(cell: Any) -> str | None:
+def _unknown(cell: Any) -> bool:
+    """Whether a cell is Wikidata's "unknown value": a blank node, or the query service's
+    name for one (``http://www.wikidata.org/.well-known/genid/...``)."""
+    if not isinstance(cell, dict):
+        return False
+    value = str(cell.get("value", ""))
+    return cell.get("type") == "bnode" or (
+        cell.get("type") == "uri" and "/.well-known/genid/" in value
+    )
+
+
+def _label(cell: Any) -> tuple[str, str] | None:
+    """A label cell's text and language (empty when the result does not say)."""
     if isinstance(cell, dict) and cell.get("type") == "literal":
         text = str(cell.get("value", "")).strip()
-        return text or None
+        return (text, str(cell.get("xml:lang", "")).lower()) if text else None
     return None
 
 
+def _names(item: _Item, row: Mapping[str, Any], prefix: str) -> None:
+    """The item's labels in a row, by language (see :attr:`_Item.name`, :attr:`_Item.name_zh`):
+    a label in Chinese is its Chinese name whichever variable holds it; a label that is only the
+    item's id (what the label service gives for an item without a label) is no name."""
+    for variable in (f"{prefix}Label", f"{prefix}LabelZh"):
+        label = _label(row.get(variable))
+        if label is None or label[0] == item.qid:
+            continue
+        text, lang = label
+        # A label without its language (a plain download) is in the one its variable asks for.
+        item.labels.setdefault(lang or ("zh" if variable.endswith("Zh") else "en"), text)
+
+
+#: Names other queries give the variables this reader reads, by the name it reads.
+_VARIABLES = {
+    "unit": ("item", "subsidiary", "child", "company", "organization", "organisation", "org"),
+    "parent": ("parentOrganization", "parentOrganisation", "parentOrg", "parentCompany"),
+    "start": ("startTime", "startDate", "from", "since"),
+    "end": ("endTime", "endDate", "until"),
+}
+
+
 def _bindings(data: Any, path: Path | None) -> list[Any]:
+    if isinstance(data, list):  # the query service's "JSON file": rows of plain values
+        data = from_rows(
+            data, list(dict.fromkeys(k for r in data if isinstance(r, dict) for k in r))
+        )
     if not isinstance(data, dict) or not isinstance(data.get("results"), dict):
         raise DataError(
             [
                 Problem(
                     path,
                     None,
-                    "is not a SPARQL query result in JSON (no 'results'); in the Wikidata Query "
+                    "is not a SPARQL query result (no 'results'); in the Wikidata Query "
                     "Service, download the result as JSON",
                 )
             ]
         )
     bindings = data["results"].get("bindings")
-    names = (
-        set(data.get("head", {}).get("vars", ())) if isinstance(data.get("head"), dict) else set()
-    )
-    missing = [v for v in ("unit", "parent") if names and v not in names]
+    head = data.get("head")
+    names = list(head.get("vars", ())) if isinstance(head, dict) else []
+    renamed = _renamed(names)
+    missing = [v for v in ("unit", "parent") if names and v not in {*names, *renamed.values()}]
     if not isinstance(bindings, list) or missing:
         what = f"has no variable {', '.join('?' + m for m in missing)}" if missing else "no rows"
+        found = f" (its variables are {', '.join('?' + n for n in names)})" if missing else ""
         raise DataError(
             [
                 Problem(
-                    path, None, f"{what}; run the query that `orgmodel import wikidata` documents"
+                    path,
+                    None,
+                    f"{what}{found}; run the query that `orgmodel import wikidata` documents",
                 )
             ]
         )
-    return bindings
+    if not renamed:
+        return bindings
+    return [
+        {renamed.get(k, k): v for k, v in row.items()} if isinstance(row, dict) else row
+        for row in bindings
+    ]
+
+
+def _renamed(names: list[str]) -> dict[str, str]:
+    """The variables to read under this reader's names (``?item`` as ``?unit``, and so its
+    label ``?itemLabel`` as ``?unitLabel``), where the result lacks this reader's own."""
+    renamed: dict[str, str] = {}
+    for ours, others in _VARIABLES.items():
+        theirs = next((o for o in others if o in names), None) if ours not in names else None
+        if theirs is not None:
+            for tail in ("", "Label", "LabelZh"):
+                renamed[theirs + tail] = ours + tail
+    return renamed
 
 
 def _item(items: dict[str, _Item], qid: str) -> _Item:
@@ -177,6 +263,9 @@ def _read_row(
     row: Mapping[str, Any], number: int, path: Path | None, items: dict[str, _Item]
 ) -> tuple[Link | None, list[Problem]]:
     unit, parent = _qid(row.get("unit")), _qid(row.get("parent"))
+    if unit is not None and _unknown(row.get("parent")):
+        _item(items, unit).unknown_parent = True  # a parent Wikidata does not know: no link
+        return None, []
     if unit is None or parent is None:
         which = "unit" if unit is None else "parent"
         return None, [
@@ -192,10 +281,8 @@ def _read_row(
             )
             day = None
         days[name] = day
-    for qid, suffix in ((unit, "unit"), (parent, "parent")):
-        item = _item(items, qid)
-        item.name = item.name or _label(row.get(f"{suffix}Label"))
-        item.name_zh = item.name_zh or _label(row.get(f"{suffix}LabelZh"))
+    for qid, prefix in ((unit, "unit"), (parent, "parent")):
+        _names(_item(items, qid), row, prefix)
     item = items[unit]
     for name, into in (("replaces", item.replaces), ("replacedBy", item.replaced_by)):
         other = _qid(row.get(name))
@@ -259,7 +346,7 @@ def _unit(
     listed = any(period.holds(day) for period in item.listings)
     data: dict[str, Any] = {
         "id": qid.lower(),
-        "name": item.name or qid,
+        "name": item.name or item.name_zh or qid,
         "name_zh": item.name_zh,
         "kind": KIND,
         "parent": link.parent.lower() if link else None,
@@ -359,6 +446,15 @@ def read_wikidata(
     )
     shown = set(built.cited)
     notes.update(
+        (
+            f"{qid} unknown",
+            f"{qid}: Wikidata gives a parent organization of it as 'unknown "
+            "value'; that statement is left out",
+        )
+        for qid in shown
+        if items[qid].unknown_parent
+    )
+    notes.update(
         (key, note)
         for key, note in _reading_notes(links, days[0]).items()
         if key.split()[0] in shown
@@ -380,10 +476,10 @@ def read_wikidata_file(
         reason = exc.strerror if isinstance(exc, OSError) else "it is not UTF-8 text"
         raise DataError([Problem(file, None, f"cannot be read: {reason}")]) from None
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
+        data = read_results(text, file.suffix)
+    except ResultFormatError as exc:
         raise DataError(
-            [Problem(file, exc.lineno, f"not valid JSON: {exc.msg}; download the result as JSON")]
+            [Problem(file, exc.line, f"not valid JSON: {exc}; download the result as JSON")]
         ) from None
     if retrieved is None:
         retrieved = dt.datetime.fromtimestamp(file.stat().st_mtime, dt.UTC).date().isoformat()

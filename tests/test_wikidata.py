@@ -12,6 +12,7 @@ import pytest
 import orgmodel
 from orgmodel.cli import main
 from orgmodel.errors import DataError
+from orgmodel.importing import import_wikidata
 from orgmodel.wikidata import QUERY, read_wikidata
 
 FIXTURE = Path(__file__).parent / "data" / "wikidata" / "subsidiaries.json"
@@ -175,12 +176,13 @@ def test_unknown_values_and_day_zero_dates() -> None:
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ([], "is not a SPARQL query result in JSON (no 'results')"),
+        ([], "has no rows: the query found no subsidiaries"),
+        ({"vars": []}, "is not a SPARQL query result (no 'results'); in the Wikidata Query"),
         ({"results": {}}, "no rows; run the query that `orgmodel import wikidata` documents"),
         (result(), "has no rows: the query found no subsidiaries"),
         (
             {"head": {"vars": ["item"]}, "results": {"bindings": []}},
-            "has no variable ?unit, ?parent; run the query",
+            "has no variable ?parent (its variables are ?item); run the query",
         ),
         (
             result(link("Q2", "Q1", "2020-01-01"), link("Q4", "Q3", "2020-01-01")),
@@ -210,3 +212,60 @@ def test_a_file_that_is_not_json_or_has_a_bom(tmp_path: Path, capsys) -> None:
     code, _, err = run(capsys, "import", "wikidata", str(path), "-o", str(tmp_path / "out"))
     assert code == 0, err
     assert [s.date for s in orgmodel.load_history(tmp_path / "out")] == [dt.date(2020, 1, 1)]
+
+
+WIKIDATA = FIXTURE.parent
+
+
+@pytest.mark.parametrize(
+    "name", ["subsidiaries-simple.json", "subsidiaries.csv", "subsidiaries.tsv"]
+)
+def test_every_form_the_query_service_downloads_reads_alike(tmp_path: Path, name: str) -> None:
+    """ "JSON file" (plain values), "CSV file" and "TSV file (verbose)" hold what "JSON file
+    (verbose)" holds, the fixture."""
+    for source, out in ((FIXTURE, "verbose"), (WIKIDATA / name, "other")):
+        import_wikidata(source, tmp_path / out, retrieved="2026-01-01")
+    verbose, other = (orgmodel.load_history(tmp_path / out) for out in ("verbose", "other"))
+    assert list(other) == list(verbose)
+    assert events(other) == EVENTS
+
+
+def test_a_query_of_ones_own(tmp_path: Path, capsys) -> None:
+    """Other variable names (?item, ?parentOrganization), labels from the label service (in
+    Simplified Chinese only; the item's id where it has none), rows repeated by the query's
+    joins, and a parent that is Wikidata's "unknown value"."""
+    out = tmp_path / "out"
+    source = WIKIDATA / "own-query.json"
+    code, _, err = run(capsys, "import", "wikidata", str(source), "-o", str(out))
+    assert code == 0, err
+    assert err.splitlines()[0] == (
+        "Q204: Wikidata gives a parent organization of it as 'unknown value'; that statement "
+        "is left out"
+    )
+    history = orgmodel.load_history(out)
+    last = history.at("2020-01-01")
+    assert [(u.id, u.name, u.name_zh, u.parent) for u in last] == [
+        ("q200", "Example Group", None, None),
+        ("q204", "Example Labs", None, "q200"),
+        ("q201", "Example Pay", None, "q200"),
+        ("q203", "Q203", None, "q201"),
+    ]
+    assert history.at("2019-01-01").units["q202"].name_zh == "示例物流"
+    assert events(history) == [
+        ("2017-06-01", "added", ("q202",)),
+        ("2018-01-01", "added", ("q203",)),
+        ("2019-01-01", "added", ("q204",)),
+        ("2020-01-01", "removed", ("q202",)),
+    ]
+
+
+@pytest.mark.parametrize("order", [["zh-hant", "zh-hans", "en"], ["en", "zh-hans", "zh-hant"]])
+def test_of_several_chinese_labels_the_simplified_is_the_name(order: list[str]) -> None:
+    text = {"en": "Example Pay", "zh-hans": "示例支付", "zh-hant": "示例支付(繁)"}
+    rows = [link("Q2", "Q1", "2020-01-01") for _ in order]
+    for row, lang in zip(rows, order, strict=True):
+        row["unitLabel"] = {"type": "literal", "xml:lang": lang, "value": text[lang]}
+    (snapshot,) = read_wikidata(result(*rows), retrieved="2024-01-01").snapshots
+    unit = snapshot.units[1]
+    assert (unit.name, unit.name_zh) == ("Example Pay", "示例支付")
+
