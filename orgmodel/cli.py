@@ -1317,7 +1317,8 @@ def import_wikidata(
     file: Annotated[
         Path,
         typer.Argument(
-            help="The query's result, downloaded from the Wikidata Query Service as JSON.",
+            help="The query's result, downloaded from the Wikidata Query Service (JSON, JSON "
+            "verbose, CSV or TSV).",
             metavar="FILE",
         ),
     ],
@@ -1375,6 +1376,15 @@ def import_gleif(
             help="The day the records were fetched, YYYY-MM-DD (default: the newest file's).",
         ),
     ] = None,
+    roots: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--root",
+            metavar="LEI",
+            help="Import only the group that holds this LEI (repeat for several); needed when "
+            "the files hold more than 20 groups, as a whole Golden Copy does.",
+        ),
+    ] = None,
     fmt: ImportFormat = "yaml",
 ) -> None:
     """Import GLEIF relationship records (who consolidates whom, with their periods) as a
@@ -1385,11 +1395,13 @@ def import_gleif(
     Examples:
       orgmodel import gleif rr.xml lei2.xml -o my-group
       orgmodel import gleif relationships.csv entities.csv -o groups --retrieved 2026-01-05
+      orgmodel import gleif rr.csv.zip lei2.csv.zip -o acme --root 5493001KJTIIGC8Y1R12
     """
     from orgmodel.importing import import_gleif as run
 
     chosen = _check(fmt, _file_formats(), "file format")
-    for done in run(files, output, retrieved=retrieved, fmt=chosen):  # type: ignore[arg-type]
+    done_all = run(files, output, retrieved=retrieved, roots=roots or (), fmt=chosen)  # type: ignore[arg-type]
+    for done in done_all:
         for line in done.notes:
             _note(line)
         _note(done.summary())

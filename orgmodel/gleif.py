@@ -43,11 +43,12 @@ import io
 import json
 import re
 import xml.etree.ElementTree as ET
+import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import IO, Any, NamedTuple
 
 from orgmodel.errors import DataError, Problem
 from orgmodel.linktrees import Link, Period, dated_snapshots, link_dates
@@ -101,6 +102,15 @@ def _day(text: Any) -> dt.date | None:
 # --- Reading the formats into plain records ------------------------------------------------
 # A relationship: {"child", "parent", "type", "status", "start", "end", "registration"}.
 # An entity: {"lei", "names": [(name, lang, type)], "status", "expired", "reason", "successors"}.
+# A reporting exception: {"lei", "category", "reason"}: why an entity reports no such parent.
+
+
+class _Records(NamedTuple):
+    """What one file holds."""
+
+    relationships: list[dict[str, Any]]
+    entities: list[dict[str, Any]]
+    exceptions: list[dict[str, Any]]
 
 
 def _local(tag: str) -> str:
@@ -229,21 +239,33 @@ def _api_successors(entity: Mapping[str, Any]) -> list[str]:
     return list(dict.fromkeys(s["lei"] for s in found if isinstance(s, dict) and s.get("lei")))
 
 
-def _csv_records(text: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Golden Copy CSV files: relationship rows (``Relationship.*`` columns) or entity rows.
+def _csv_records(lines: Iterable[str]) -> _Records:
+    """Golden Copy CSV files: relationship rows (``Relationship.*`` columns), entity rows, or
+    reporting exceptions (``Exception.Category``).
 
     The column names are those of GLEIF's Golden Copy files (``rr.csv``: for instance
-    ``Relationship.Period.1.startDate``; ``lei2.csv``: ``Entity.LegalName.xmllang``), matched
-    without regard to case.
+    ``Relationship.Period.1.startDate``; ``lei2.csv``: ``Entity.LegalName.xmllang``;
+    ``repex.csv``: ``Exception.Reason.1``), matched without regard to case. A row the file
+    marks as deleted (``DeletedAt``, in the files of changes) is left out.
     """
-    relationships, entities = [], []
-    for original in csv.DictReader(io.StringIO(text)):
+    found = _Records([], [], [])
+    for original in csv.DictReader(lines):
         row = {(k or "").lower(): v for k, v in original.items()}
+        if row.get("deletedat"):
+            continue
         if "relationship.startnode.nodeid" in row:
-            relationships.append(_csv_relationship(row))
+            found.relationships.append(_csv_relationship(row))
+        elif "exception.category" in row:
+            found.exceptions.append(
+                {
+                    "lei": row.get("lei"),
+                    "category": row.get("exception.category"),
+                    "reason": row.get("exception.reason.1"),
+                }
+            )
         elif "lei" in row:
-            entities.append(_csv_entity(row))
-    return relationships, entities
+            found.entities.append(_csv_entity(row))
+    return found
 
 
 def _csv_relationship(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -280,62 +302,89 @@ def _csv_entity(row: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _xml_records(text: bytes, path: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def _xml_records(text: bytes, path: Path) -> _Records:
     try:
         root = ET.fromstring(text)
     except ET.ParseError as exc:
         line = exc.position[0] if exc.position else None
         raise DataError([Problem(path, line, f"not valid XML: {exc}")]) from None
-    relationships, entities = [], []
+    found = _Records([], [], [])
     for element in root.iter():
         name = _local(element.tag)
         if name == "RelationshipRecord":
-            relationships.append(_cdf_relationship(_xml_to_tree(element)))
+            found.relationships.append(_cdf_relationship(_xml_to_tree(element)))
         elif name == "LEIRecord":
-            entities.append(_cdf_entity(_xml_to_tree(element)))
-    return relationships, entities
+            found.entities.append(_cdf_entity(_xml_to_tree(element)))
+        elif name == "Exception":  # RepEx: why an entity reports no parent
+            tree = _xml_to_tree(element)
+            found.exceptions.append(
+                {
+                    "lei": _text(tree, "LEI"),
+                    "category": _text(tree, "ExceptionCategory"),
+                    "reason": _text(tree, "ExceptionReason"),
+                }
+            )
+    return found
 
 
-def _json_records(data: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    relationships, entities = [], []
+def _json_records(data: Any) -> _Records:
+    found = _Records([], [], [])
     if isinstance(data, dict) and isinstance(data.get("data"), list | dict):  # the GLEIF API
         for item in _all(data["data"]):
             kind, attributes = item.get("type"), item.get("attributes") or {}
             if kind == "relationship-records":
-                relationships.append(_api_relationship(attributes))
+                found.relationships.append(_api_relationship(attributes))
             elif kind == "lei-records":
-                entities.append(_api_entity(attributes))
-        return relationships, entities
+                found.entities.append(_api_entity(attributes))
+            elif kind == "reporting-exceptions":
+                found.exceptions.append(
+                    {k: attributes.get(k) for k in ("lei", "category", "reason")}
+                )
+        return found
     records = _all(data.get("relations") or data.get("records")) if isinstance(data, dict) else []
     for record in records:
         if isinstance(record, dict) and "RelationshipRecord" in record:
-            relationships.append(_cdf_relationship(record["RelationshipRecord"]))
+            found.relationships.append(_cdf_relationship(record["RelationshipRecord"]))
         elif isinstance(record, dict) and "LEI" in record:
-            entities.append(_cdf_entity(record))
-    return relationships, entities
+            found.entities.append(_cdf_entity(record))
+    for record in _all(data.get("exceptions")) if isinstance(data, dict) else []:
+        if isinstance(record, dict):
+            found.exceptions.append(
+                {
+                    "lei": _text(record, "LEI"),
+                    "category": _text(record, "ExceptionCategory"),
+                    "reason": _text(record, "ExceptionReason"),
+                }
+            )
+    return found
 
 
-def _file_records(path: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise DataError([Problem(path, None, f"cannot be read: {exc.strerror}")]) from None
+_FORMS = (".xml", ".json", ".csv")
+
+
+def _file_records(path: Path) -> _Records:
+    """The records of a file, or of the files in a zip archive (as GLEIF publishes them)."""
     suffix = path.suffix.lower()
-    if suffix == ".xml":
-        found = _xml_records(raw, path)
-    elif suffix == ".json":
-        try:
-            found = _json_records(json.loads(raw.decode("utf-8-sig")))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            line = getattr(exc, "lineno", None)
-            raise DataError([Problem(path, line, f"not valid JSON: {exc}")]) from None
-    elif suffix == ".csv":
-        found = _csv_records(raw.decode("utf-8-sig", errors="replace"))
-    else:
-        raise DataError(
-            [Problem(path, None, "is not .xml, .json or .csv; give GLEIF files in one of those")]
-        )
-    if not found[0] and not found[1]:
+    try:
+        if suffix == ".zip":
+            found = _zip_records(path)
+        elif suffix in _FORMS:
+            with path.open("rb") as stream:
+                found = _stream_records(stream, suffix, path)
+        else:
+            raise DataError(
+                [
+                    Problem(
+                        path,
+                        None,
+                        "is not .xml, .json, .csv or a .zip of them; give GLEIF files in one "
+                        "of those",
+                    )
+                ]
+            )
+    except OSError as exc:
+        raise DataError([Problem(path, None, f"cannot be read: {exc.strerror or exc}")]) from None
+    if not (found.relationships or found.entities or found.exceptions):
         raise DataError(
             [
                 Problem(
@@ -347,6 +396,39 @@ def _file_records(path: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]
             ]
         )
     return found
+
+
+def _zip_records(path: Path) -> _Records:
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        raise DataError([Problem(path, None, "is not a zip archive that can be read")]) from None
+    found = _Records([], [], [])
+    with archive:
+        for member in archive.namelist():
+            suffix = Path(member).suffix.lower()
+            if suffix in _FORMS:
+                with archive.open(member) as stream:
+                    part = _stream_records(stream, suffix, path)
+                for into, more in zip(found, part, strict=True):
+                    into.extend(more)
+    return found
+
+
+def _stream_records(stream: IO[bytes], suffix: str, path: Path) -> _Records:
+    """The records of one file in one of the forms, read from ``stream``; a CSV file row by
+    row, so that a Golden Copy file of millions of rows is never held whole."""
+    if suffix == ".csv":
+        with io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="") as text:
+            return _csv_records(text)
+    raw = stream.read()
+    if suffix == ".xml":
+        return _xml_records(raw, path)
+    try:
+        return _json_records(json.loads(raw.decode("utf-8-sig")))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        line = getattr(exc, "lineno", None)
+        raise DataError([Problem(path, line, f"not valid JSON: {exc}")]) from None
 
 
 _LEI = re.compile(r"^[A-Z0-9]{18}[0-9]{2}$")
@@ -378,8 +460,10 @@ def _links(
     links: list[Link] = []
     problems: list[Problem] = []
     for number, rel in enumerate(relationships, 1):
-        kind = rel.get("type")
-        if kind not in (DIRECT, ULTIMATE) or rel.get("registration") in _IGNORED_REGISTRATIONS:
+        kind, status, registration = (
+            str(rel.get(k) or "").strip().upper() for k in ("type", "status", "registration")
+        )
+        if kind not in (DIRECT, ULTIMATE) or registration in _IGNORED_REGISTRATIONS:
             continue
         child, parent = (str(rel.get(k) or "").strip().upper() for k in ("child", "parent"))
         bad = [k for k, v in (("start node", child), ("end node", parent)) if not _LEI.match(v)]
@@ -394,7 +478,7 @@ def _links(
             )
             continue
         period = Period(_day(rel.get("start")), _day(rel.get("end")))
-        if rel.get("status") == "INACTIVE" and period.end is None:
+        if status == "INACTIVE" and period.end is None:
             notes[child + kind] = (
                 f"{child}: an inactive {kind} relationship without an end date is left out"
             )
@@ -485,6 +569,28 @@ def _bibliography(
     return Bibliography.model_validate({"title": title, "sources": sources})
 
 
+_PARENTS = {
+    "DIRECT_ACCOUNTING_CONSOLIDATION_PARENT": "direct",
+    "ULTIMATE_ACCOUNTING_CONSOLIDATION_PARENT": "ultimate",
+}
+
+
+def _exception_notes(exceptions: Sequence[Mapping[str, Any]], cited: set[str]) -> dict[str, str]:
+    """A note for each reporting exception of an entity in the tree: which parent it reports
+    none of, and why (as GLEIF words it, e.g. ``NATURAL_PERSONS``)."""
+    notes = {}
+    for record in exceptions:
+        lei = str(record.get("lei") or "").strip().upper()
+        which = _PARENTS.get(str(record.get("category") or "").upper())
+        if lei in cited and which:
+            why = f" ({record['reason']})" if record.get("reason") else ""
+            notes[f"{lei} {which}"] = (
+                f"{lei}: its reporting exception says it reports no {which} accounting "
+                f"consolidation parent{why}"
+            )
+    return notes
+
+
 def _title(name: str, day: dt.date) -> str:
     return f"{name} on {day.isoformat()}"
 
@@ -494,72 +600,187 @@ def read_gleif(
     entities: Mapping[str, Mapping[str, Any]],
     *,
     retrieved: str,
+    exceptions: Sequence[Mapping[str, Any]] = (),
+    roots: Sequence[str] = (),
+    at_most: int | None = None,
 ) -> list[GleifGroup]:
-    """One dated tree per group from relationship records and Level 1 records (by LEI), as
-    plain records (what :func:`read_gleif_files` reads from files)."""
+    """One dated tree per group from relationship records, Level 1 records (by LEI) and
+    reporting exceptions, as plain records (what :func:`read_gleif_files` reads from files).
+
+    ``roots`` keeps only the groups that hold one of those LEIs (its root or any member);
+    ``at_most`` refuses more groups than that when no ``roots`` are given, naming the largest,
+    so that a whole Golden Copy is not turned into a folder per group of the world.
+    """
+    where = _where(relationships)
     notes: dict[str, str] = {}
     links, problems = _links(relationships, notes)
     if problems:
         raise DataError(problems)
     if not links:
         raise DataError(
-            [Problem(None, None, "no consolidation relationship between two LEIs was found")]
+            [
+                Problem(
+                    where,
+                    None,
+                    "no consolidation relationship (IS_DIRECTLY_CONSOLIDATED_BY or "
+                    "IS_ULTIMATELY_CONSOLIDATED_BY) between two LEIs was found",
+                )
+            ]
         )
-    known = {lei.upper(): _entity(record) for lei, record in entities.items()}
-    groups: list[GleifGroup] = []
-    for root, members in sorted(_groups(links).items()):
-        days = link_dates(members)
-        if not days:
+    chosen = _chosen(_groups(links), roots, at_most, where)
+    wanted = {lei for members in chosen.values() for link in members for lei in link[:2]}
+    known = {
+        lei.upper(): _entity(record) for lei, record in entities.items() if lei.upper() in wanted
+    }
+    return [
+        _group(root, members, known, exceptions, retrieved, [*notes.values()], where)
+        for root, members in sorted(chosen.items())
+    ]
+
+
+def _where(relationships: Sequence[Mapping[str, Any]]) -> Path | None:
+    """The file the relationships come from, when they all come from one."""
+    files = {rel.get("path") for rel in relationships}
+    return next(iter(files)) if len(files) == 1 else None
+
+
+def _chosen(
+    groups: dict[str, list[Link]], roots: Sequence[str], at_most: int | None, where: Path | None
+) -> dict[str, list[Link]]:
+    if roots:
+        asked = {lei.strip().upper() for lei in roots}
+        found = {
+            root: members
+            for root, members in groups.items()
+            if asked & {lei for link in members for lei in link[:2]}
+        }
+        missing = sorted(asked - {lei for m in found.values() for link in m for lei in link[:2]})
+        if missing:
             raise DataError(
                 [
                     Problem(
+                        where,
                         None,
-                        None,
-                        f"no relationship of the group of {root} has a dated RELATIONSHIP_PERIOD,"
-                        " so no snapshot can be dated",
+                        f"--root {', '.join(missing)}: no relationship record names "
+                        f"{'it' if len(missing) == 1 else 'them'}; check the LEI",
                     )
                 ]
             )
-        name = (known[root].name if root in known else None) or root
-        group_notes: dict[str, str] = {}
-        built = dated_snapshots(
-            root,
-            members,
-            days,
-            lambda lei, link, day, gone: _unit(lei, link, known),
-            lambda lei, day, present: _removal(lei, day, known, present),
-            partial(_title, name),
-            group_notes,
-            order=lambda lei: ((known[lei].name or lei) if lei in known else lei, lei),
+        return found
+    if at_most is not None and len(groups) > at_most:
+        largest = sorted(groups, key=lambda root: (-len(groups[root]), root))[:3]
+        raise DataError(
+            [
+                Problem(
+                    where,
+                    None,
+                    f"the relationships make {len(groups)} groups (the largest are rooted at "
+                    f"{', '.join(largest)}); choose yours with --root LEI (any LEI of the "
+                    "group)",
+                )
+            ]
         )
-        unnamed = sorted(built.cited - set(known))
-        if unnamed:
-            group_notes["~"] = f"no Level 1 record for {', '.join(unnamed)}: named by LEI"
-        bib = _bibliography(f"{name} (GLEIF)", built.cited, known, retrieved)
-        kept = [group_notes[k] for k in sorted(group_notes)]
-        groups.append(GleifGroup(root, built.snapshots, bib, [*notes.values(), *kept]))
     return groups
 
 
+def _group(
+    root: str,
+    members: list[Link],
+    known: Mapping[str, _Entity],
+    exceptions: Sequence[Mapping[str, Any]],
+    retrieved: str,
+    notes: list[str],
+    where: Path | None,
+) -> GleifGroup:
+    days = link_dates(members)
+    if not days:
+        raise DataError(
+            [
+                Problem(
+                    where,
+                    None,
+                    f"no relationship of the group of {root} has a dated RELATIONSHIP_PERIOD, so "
+                    "no snapshot can be dated; give the relationship records with their periods",
+                )
+            ]
+        )
+    name = (known[root].name if root in known else None) or root
+    group_notes: dict[str, str] = {}
+    built = dated_snapshots(
+        root,
+        members,
+        days,
+        lambda lei, link, day, gone: _unit(lei, link, known),
+        lambda lei, day, present: _removal(lei, day, known, present),
+        partial(_title, name),
+        group_notes,
+        order=lambda lei: ((known[lei].name or lei) if lei in known else lei, lei),
+    )
+    unnamed = sorted(built.cited - set(known))
+    if unnamed:
+        group_notes["~"] = f"no Level 1 record for {', '.join(unnamed)}: named by LEI"
+    group_notes.update(_exception_notes(exceptions, built.cited))
+    bib = _bibliography(f"{name} (GLEIF)", built.cited, known, retrieved)
+    kept = [group_notes[k] for k in sorted(group_notes)]
+    return GleifGroup(root, built.snapshots, bib, [*notes, *kept])
+
+
 def read_gleif_files(
-    paths: Sequence[str | Path], *, retrieved: str | None = None
+    paths: Sequence[str | Path],
+    *,
+    retrieved: str | None = None,
+    roots: Sequence[str] = (),
+    at_most: int | None = None,
 ) -> list[GleifGroup]:
-    """:func:`read_gleif` on files: RR-CDF and LEI-CDF XML, the Golden Copy's JSON or CSV, or
-    the GLEIF API's JSON, in any mix; ``retrieved`` defaults to the newest file's date."""
+    """:func:`read_gleif` on files: RR-CDF, LEI-CDF and RepEx XML, the Golden Copy's JSON or
+    CSV (or a zip of them, as GLEIF publishes them), or the GLEIF API's JSON, in any mix;
+    ``retrieved`` defaults to the newest file's date; ``roots`` and ``at_most`` choose the
+    groups, as for :func:`read_gleif`."""
+    files = list(map(Path, paths))
     relationships: list[dict[str, Any]] = []
     entities: dict[str, dict[str, Any]] = {}
+    exceptions: list[dict[str, Any]] = []
     problems: list[Problem] = []
-    for path in map(Path, paths):
+    for path in files:
         try:
-            found, records = _file_records(path)
+            found = _file_records(path)
         except DataError as exc:
             problems.extend(exc.problems)
             continue
-        relationships.extend({**rel, "path": path} for rel in found)
-        entities.update({str(r["lei"]).upper(): r for r in records if r.get("lei")})
+        relationships.extend({**rel, "path": path} for rel in found.relationships)
+        entities.update({str(r["lei"]).upper(): r for r in found.entities if r.get("lei")})
+        exceptions.extend(found.exceptions)
     if problems:
         raise DataError(problems)
+    if not relationships:
+        where = files[0] if len(files) == 1 else None
+        names = "" if where else ", ".join(p.name for p in files) + ": "
+        raise DataError(
+            [
+                Problem(
+                    where,
+                    None,
+                    f"{names}no relationship records (Level 2, RR-CDF) are given, only "
+                    f"{_what(entities, exceptions)}; give the relationship file (rr) as well",
+                )
+            ]
+        )
     if retrieved is None:
-        newest = max(Path(p).stat().st_mtime for p in paths)
+        newest = max(p.stat().st_mtime for p in files)
         retrieved = dt.datetime.fromtimestamp(newest, dt.UTC).date().isoformat()
-    return read_gleif(relationships, entities, retrieved=retrieved)
+    return read_gleif(
+        relationships,
+        entities,
+        retrieved=retrieved,
+        exceptions=exceptions,
+        roots=roots,
+        at_most=at_most,
+    )
+
+
+def _what(entities: Mapping[str, Any], exceptions: Sequence[Any]) -> str:
+    kinds = [
+        *(["LEI records (Level 1)"] if entities else []),
+        *(["reporting exceptions (RepEx)"] if exceptions else []),
+    ]
+    return " and ".join(kinds)

@@ -20,10 +20,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from orgmodel.dates import parse_date
+from orgmodel.errors import DateError
 from orgmodel.model import Bibliography, SnapshotFile
 from orgmodel.writing import FileFormat, check_new_folder, write_folder
 
-__all__ = ["Imported", "import_gleif", "import_table", "import_wikidata"]
+__all__ = ["MOST_GROUPS", "Imported", "import_gleif", "import_table", "import_wikidata"]
+
+#: The most groups a GLEIF import writes without being told which ones to write.
+MOST_GROUPS = 20
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,21 @@ class Imported:
         return (
             f"wrote {self.folder}: {count} snapshot{plural} ({span}), {self.records} unit records"
         )
+
+
+def _checked_day(retrieved: str | None) -> str | None:
+    """``--retrieved`` checked to be a date (YYYY-MM-DD; YYYY-MM or YYYY where only that is
+    known), as the sources will give it."""
+    if retrieved is None:
+        return None
+    try:
+        parse_date(retrieved)
+    except DateError:
+        raise DateError(
+            f"--retrieved '{retrieved}' is not a date; write the day the data was fetched as "
+            "YYYY-MM-DD"
+        ) from None
+    return retrieved.strip()
 
 
 def _write(
@@ -106,7 +126,7 @@ def import_wikidata(
     from orgmodel.wikidata import read_wikidata_file
 
     target = check_new_folder(folder)
-    result = read_wikidata_file(path, root=root, retrieved=retrieved)
+    result = read_wikidata_file(path, root=root, retrieved=_checked_day(retrieved))
     return _write(target, result.snapshots, result.bibliography, fmt, result.notes)
 
 
@@ -115,15 +135,19 @@ def import_gleif(
     folder: str | Path,
     *,
     retrieved: str | None = None,
+    roots: Sequence[str] = (),
     fmt: FileFormat = "yaml",
 ) -> list[Imported]:
     """Import GLEIF Level 2 relationship records, with Level 1 records for the names, as one
     dated tree per group: into ``folder`` itself for one group, else into a subfolder of it
-    per group, named by the LEI of the group's root."""
+    per group, named by the LEI of the group's root. ``roots`` chooses the groups (by any LEI
+    in them); without it, more than :data:`MOST_GROUPS` groups are refused, so that a whole
+    Golden Copy is never written out group by group."""
     from orgmodel.gleif import read_gleif_files
 
     target = check_new_folder(folder)
-    groups = read_gleif_files(paths, retrieved=retrieved)
+    day = _checked_day(retrieved)
+    groups = read_gleif_files(paths, retrieved=day, roots=roots, at_most=MOST_GROUPS)
     done = []
     for group in groups:
         place = target if len(groups) == 1 else target / group.root.lower()

@@ -191,7 +191,7 @@ def test_several_groups_go_into_a_folder_each(tmp_path: Path) -> None:
         ("rr.xml", "<rr:RelationshipData", "not valid XML"),
         ("rr.xml", "<x/>", "holds no GLEIF relationship or LEI records"),
         ("rr.json", "{", "not valid JSON"),
-        ("rr.txt", "", "is not .xml, .json or .csv"),
+        ("rr.txt", "", "is not .xml, .json, .csv or a .zip of them"),
         (
             "rr.csv",
             "Relationship.StartNode.NodeID,Relationship.EndNode.NodeID,Relationship.RelationshipType\n"
@@ -271,3 +271,108 @@ def test_a_second_group_whose_direct_and_ultimate_links_end_apart() -> None:
         ("2022-03-31", [(group.lower(), None), (bank.lower(), group.lower()),
                         (leasing.lower(), bank.lower())]),
     ]  # fmt: skip
+
+
+def test_reporting_exceptions_given_with_the_rest_add_notes_and_keep_the_names(
+    tmp_path: Path, capsys
+) -> None:
+    files = [DATA / "relationships.csv", DATA / "entities.csv", DATA / "repex.csv"]
+    out = tmp_path / "out"
+    code, _, err = run(capsys, "import", "gleif", *map(str, files), "-o", str(out))
+    assert code == 0, err
+    assert err.splitlines()[1:4] == [
+        "EXAMPLEHOLDINGS00115: its reporting exception says it reports no direct accounting "
+        "consolidation parent (NO_KNOWN_PERSON)",
+        "EXAMPLEHOLDINGS00115: its reporting exception says it reports no ultimate accounting "
+        "consolidation parent (NO_KNOWN_PERSON)",
+        "EXAMPLERETAIL0000205: its reporting exception says it reports no ultimate accounting "
+        "consolidation parent (NON_CONSOLIDATING)",
+    ]
+    first = orgmodel.load_history(out).at("2018-01-01")
+    assert (first.units[ROOT].name, first.units[RETAIL].name) == (
+        "Example Holdings plc",
+        "Example Retail Ltd",
+    )
+
+
+def test_files_without_relationships_say_which_file_is_missing(tmp_path: Path, capsys) -> None:
+    repex = DATA / "repex.csv"
+    code, _, err = run(capsys, "import", "gleif", str(repex), "-o", str(tmp_path / "out"))
+    assert (code, err) == (
+        2,
+        f"orgmodel: {repex}: no relationship records (Level 2, RR-CDF) are given, only reporting "
+        "exceptions (RepEx); give the relationship file (rr) as well\n",
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_golden_copy_zips_are_read_as_published(tmp_path: Path) -> None:
+    import zipfile
+
+    for name, inner in (("rr.csv.zip", "relationships.csv"), ("lei2.csv.zip", "entities.csv")):
+        with zipfile.ZipFile(tmp_path / name, "w") as archive:
+            archive.write(DATA / inner, f"20240301-0000-gleif-goldencopy-{inner}")
+    zipped = read_gleif_files(
+        [tmp_path / "rr.csv.zip", tmp_path / "lei2.csv.zip"], retrieved="2024-03-01"
+    )
+    plain = read_gleif_files(
+        [DATA / "relationships.csv", DATA / "entities.csv"], retrieved="2024-03-01"
+    )
+    assert [g.snapshots for g in zipped] == [g.snapshots for g in plain]
+
+
+def test_rows_marked_deleted_and_words_in_lower_case(tmp_path: Path) -> None:
+    header = (
+        "Relationship.StartNode.NodeID,Relationship.EndNode.NodeID,Relationship.RelationshipType,"
+        "Relationship.RelationshipStatus,Relationship.Period.1.startDate,"
+        "Relationship.Period.1.periodType,DeletedAt\n"
+    )
+    rows = [
+        f"{RETAIL},{ROOT},is_directly_consolidated_by,active,2018-01-01,RELATIONSHIP_PERIOD,",
+        f"{LABS},{ROOT},IS_DIRECTLY_CONSOLIDATED_BY,ACTIVE,2018-01-01,RELATIONSHIP_PERIOD,"
+        "2024-02-01T00:00:00Z",
+        f"{TECH},{ROOT},IS_DIRECTLY_CONSOLIDATED_BY,inactive,2018-01-01,RELATIONSHIP_PERIOD,",
+    ]
+    (tmp_path / "rr.csv").write_text(header + "\n".join(rows) + "\n")
+    (group,) = read_gleif_files([tmp_path / "rr.csv"], retrieved="2024-03-01")
+    assert [[u.id for u in s.units] for s in group.snapshots] == [[ROOT, RETAIL]]
+    assert group.notes == [
+        f"{TECH.upper()}: an inactive IS_DIRECTLY_CONSOLIDATED_BY relationship without an end "
+        "date is left out",
+        f"no Level 1 record for {ROOT.upper()}, {RETAIL.upper()}: named by LEI",
+    ]
+
+
+def _many_groups(count: int) -> list[dict[str, str]]:
+    """``count`` groups of two entities each, with LEIs of the right shape."""
+    return [
+        {
+            "child": f"CHILD{n:013d}00",
+            "parent": f"PARENT{n:012d}00",
+            "type": "IS_DIRECTLY_CONSOLIDATED_BY",
+            "start": "2020-01-01",
+        }
+        for n in range(count)
+    ]
+
+
+def test_a_whole_golden_copy_is_not_written_group_by_group(tmp_path: Path) -> None:
+    rr = _many_groups(21)
+    rr.append({**rr[0], "child": "CHILD999999999999900"})  # the largest group: three entities
+    with pytest.raises(DataError) as caught:
+        read_gleif(rr, {}, retrieved="2024-01-01", at_most=20)
+    assert str(caught.value) == (
+        "the relationships make 21 groups (the largest are rooted at PARENT00000000000000, "
+        "PARENT00000000000100, PARENT00000000000200); choose yours with --root LEI (any LEI of "
+        "the group)"
+    )
+    (group,) = read_gleif(
+        rr, {}, retrieved="2024-01-01", at_most=20, roots=["child999999999999900"]
+    )
+    assert [u.id for u in group.snapshots[0].units] == [
+        "parent00000000000000",
+        "child000000000000000",
+        "child999999999999900",
+    ]
+    with pytest.raises(DataError, match="--root CHILD0000000000009900: no relationship record"):
+        read_gleif(rr, {}, retrieved="2024-01-01", roots=["CHILD0000000000009900"])

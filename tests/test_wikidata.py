@@ -269,3 +269,16 @@ def test_of_several_chinese_labels_the_simplified_is_the_name(order: list[str]) 
     unit = snapshot.units[1]
     assert (unit.name, unit.name_zh) == ("Example Pay", "示例支付")
 
+
+@pytest.mark.parametrize("command", ["wikidata", "gleif"])
+@pytest.mark.parametrize("day", ["yesterday", "2024-13-01"])
+def test_a_retrieved_day_that_is_not_a_date(tmp_path: Path, capsys, command: str, day: str) -> None:
+    source = FIXTURE if command == "wikidata" else FIXTURE.parent.parent / "gleif" / "repex.csv"
+    out = tmp_path / "out"
+    code, _, err = run(capsys, "import", command, str(source), "-o", str(out), "--retrieved", day)
+    assert (code, err) == (
+        2,
+        f"orgmodel: --retrieved '{day}' is not a date; write the day the data was fetched as "
+        "YYYY-MM-DD\n",
+    )
+    assert not out.exists()
