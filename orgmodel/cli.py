@@ -1274,7 +1274,8 @@ def import_table(
         list[Path],
         typer.Argument(
             help="The table: .csv, .tsv, .parquet or .xlsx, with a date column; or one table "
-            "per date, each named by its date (2023-01-01.csv) or with a date column.",
+            "per date, each named by its date (2023-01-01.csv) or with a date column, or the "
+            "folder that holds them.",
             metavar="FILE...",
         ),
     ],

@@ -739,17 +739,30 @@ _WORDS: dict[str, Callable[[str], str]] = {
 }
 
 
+#: What database and spreadsheet exports write in an empty cell (``NULL``, ``#N/A``): for a
+#: parent, the root's, no parent.
+_EMPTY_WORDS = frozenset({"null", "none", "nan", "#n/a", "n/a"})
+
+
 def _as_written(name: str, cells: list[str | None], renamed: dict[str, str]) -> list[str | None]:
     """A column's cells as the format's words (``HQ`` as the id ``hq``, ``Division`` as the
     kind ``division``), each distinct cell converted once; the ids changed go in ``renamed``."""
     convert = _WORDS.get(name)
     if convert is None:
         return cells
-    changed = {c: new for c in set(cells) if c is not None and (new := convert(c)) != c}
+    distinct = set(cells)
+    changed: dict[str | None, str | None] = {}
+    if name == "parent":
+        changed.update((c, None) for c in distinct if c is not None and c.lower() in _EMPTY_WORDS)
+    changed.update(
+        (c, new)
+        for c in distinct
+        if c is not None and c not in changed and (new := convert(c)) != c
+    )
     if not changed:
         return cells
     if convert is as_unit_id:
-        renamed.update(changed)
+        renamed.update((c, new) for c, new in changed.items() if c and new)
     return [changed.get(c, c) if c is not None else None for c in cells]
 
 
@@ -882,24 +895,39 @@ def _duplicates(date: dt.date, members: list[_Member]) -> tuple[list[Problem], l
 def _date_problems(date: dt.date, members: list[_Member]) -> list[Problem]:
     """Duplicate ids, missing parents, roots and cycles among the units of one date."""
     problems, kept = _duplicates(date, members)
-    ids: list[str] | None = None
+    named: dict[str, str] | None = None
+    ids: list[str] = []
     for index, _, uid, message in structure_problems([m.unit for m in kept]):
         member = kept[index]
         if "does not exist" in message:
-            ids = ids if ids is not None else [m.unit.id for m in kept]
-            parent = member.unit.parent
-            close = difflib.get_close_matches(parent or "", ids, n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            message = (
-                f"the parent of '{uid}', '{parent}', is not a unit on {date}{hint}; fix the "
-                f"parent, or add a row for '{parent}' on {date}"
-            )
+            # A parent given by its name (as in a 'Parent Name' column) is told apart.
+            if named is None:
+                named = {as_unit_id(m.unit.name): m.unit.id for m in kept}
+                ids = [m.unit.id for m in kept]
+            message = _missing_parent(uid, member.unit.parent or "", date, named, ids)
         elif uid is not None:
             message = f"'{uid}' on {date}: {message}"
         else:
             message = f"on {date}: {message}"
         problems.append(Problem(member.path, None, message, row=member.number))
     return problems
+
+
+def _missing_parent(
+    uid: str | None, parent: str, date: dt.date, named: dict[str, str], ids: list[str]
+) -> str:
+    """What is wrong with a parent that is no unit of the date, and what would be right."""
+    if parent in named and named[parent] != parent:
+        return (
+            f"the parent of '{uid}', '{parent}', is not a unit on {date}, but the name of "
+            f"'{named[parent]}' is; give parents by their id"
+        )
+    close = difflib.get_close_matches(parent, ids, n=1)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    return (
+        f"the parent of '{uid}', '{parent}', is not a unit on {date}{hint}; fix the parent, "
+        f"or add a row for '{parent}' on {date}"
+    )
 
 
 def _parents_first(units: list[Unit]) -> list[Unit]:
@@ -945,11 +973,29 @@ def read_table(
     *,
     title: str | None = None,
 ) -> Table:
-    """Read one long table, or one table per date, into validated snapshots.
+    """Read one long table, or one table per date, into validated snapshots. A folder stands
+    for the tables in it (its files with a table suffix, in the order of their names).
 
     Raises :class:`~orgmodel.errors.DataError` with every problem found, one per line.
     """
-    return _read_table([Path(p) for p in paths], column_map, title)
+    return _read_table(_table_files(paths), column_map, title)
+
+
+def _table_files(paths: Sequence[str | Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in map(Path, paths):
+        if not path.is_dir():
+            files.append(path)
+            continue
+        inside = sorted(p for p in path.iterdir() if p.suffix.lower() in TABLE_SUFFIXES)
+        if not inside:
+            raise _fail(
+                path,
+                f"is a folder with no table in it; give tables ({', '.join(TABLE_SUFFIXES)}), "
+                "or the folder that holds them",
+            )
+        files.extend(inside)
+    return files
 
 
 def _read_table(

@@ -594,3 +594,41 @@ def test_a_missing_column_is_told_with_the_map_that_would_read_it(tmp_path: Path
         "'Reports To', 'Start date': add them, or map yours, e.g. --map 'Start date=date' "
         "--map 'Reports To=parent'"
     )
+
+
+def test_a_folder_of_tables_one_per_date(tmp_path: Path, capsys) -> None:
+    tables = tmp_path / "exports"
+    tables.mkdir()
+    (tables / "2024-07-01.csv").write_text("id,name,parent\ng,Group,NULL\na,A2,g\n")
+    (tables / "2024-01-01.csv").write_text("id,name,parent\ng,Group,#N/A\na,A,g\n")
+    (tables / "readme.md").write_text("exported from the HR system")
+    out = tmp_path / "out"
+    code, _, err = run(capsys, "import", "table", str(tables), "-o", str(out))
+    assert code == 0, err
+    history = orgmodel.load_history(out)
+    assert history.dates == (dt.date(2024, 1, 1), dt.date(2024, 7, 1))
+    # Each file is its own source, so every record's sources change too.
+    assert events(history) == [
+        ("2024-07-01", "renamed", ("a",)),
+        ("2024-07-01", "updated", ("a",)),
+        ("2024-07-01", "updated", ("g",)),
+    ]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, _, err = run(capsys, "import", "table", str(empty), "-o", str(out.with_name("o2")))
+    assert (code, err) == (
+        2,
+        f"orgmodel: {empty}: is a folder with no table in it; give tables (.csv, .tsv, .tab, "
+        ".txt, .parquet, .pq, .xlsx, .xlsm), or the folder that holds them\n",
+    )
+
+
+def test_a_parent_given_by_its_name_is_told_apart(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("date,id,name,parent\n2024-01-01,g,Acme Group,\n2024-01-01,a,A,Acme Group\n")
+    with pytest.raises(DataError) as caught:
+        read_table([path])
+    assert str(caught.value) == (
+        f"{path}: row 3: the parent of 'a', 'acme-group', is not a unit on 2024-01-01, but the "
+        "name of 'g' is; give parents by their id"
+    )
