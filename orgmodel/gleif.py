@@ -302,28 +302,31 @@ def _csv_entity(row: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _xml_records(text: bytes, path: Path) -> _Records:
+def _xml_records(stream: IO[bytes], path: Path) -> _Records:
+    """The records of a CDF file, read element by element (a Golden Copy file is gigabytes)."""
+    found = _Records([], [], [])
     try:
-        root = ET.fromstring(text)
+        for _, element in ET.iterparse(stream, events=("end",)):
+            name = _local(element.tag)
+            if name == "RelationshipRecord":
+                found.relationships.append(_cdf_relationship(_xml_to_tree(element)))
+            elif name == "LEIRecord":
+                found.entities.append(_cdf_entity(_xml_to_tree(element)))
+            elif name == "Exception" and _text(_xml_to_tree(element), "ExceptionCategory"):
+                tree = _xml_to_tree(element)  # RepEx: why an entity reports no parent
+                found.exceptions.append(
+                    {
+                        "lei": _text(tree, "LEI"),
+                        "category": _text(tree, "ExceptionCategory"),
+                        "reason": _text(tree, "ExceptionReason"),
+                    }
+                )
+            else:
+                continue
+            element.clear()
     except ET.ParseError as exc:
         line = exc.position[0] if exc.position else None
         raise DataError([Problem(path, line, f"not valid XML: {exc}")]) from None
-    found = _Records([], [], [])
-    for element in root.iter():
-        name = _local(element.tag)
-        if name == "RelationshipRecord":
-            found.relationships.append(_cdf_relationship(_xml_to_tree(element)))
-        elif name == "LEIRecord":
-            found.entities.append(_cdf_entity(_xml_to_tree(element)))
-        elif name == "Exception":  # RepEx: why an entity reports no parent
-            tree = _xml_to_tree(element)
-            found.exceptions.append(
-                {
-                    "lei": _text(tree, "LEI"),
-                    "category": _text(tree, "ExceptionCategory"),
-                    "reason": _text(tree, "ExceptionReason"),
-                }
-            )
     return found
 
 
@@ -421,9 +424,9 @@ def _stream_records(stream: IO[bytes], suffix: str, path: Path) -> _Records:
     if suffix == ".csv":
         with io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="") as text:
             return _csv_records(text)
-    raw = stream.read()
     if suffix == ".xml":
-        return _xml_records(raw, path)
+        return _xml_records(stream, path)
+    raw = stream.read()
     try:
         return _json_records(json.loads(raw.decode("utf-8-sig")))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:

@@ -376,3 +376,13 @@ def test_a_whole_golden_copy_is_not_written_group_by_group(tmp_path: Path) -> No
     ]
     with pytest.raises(DataError, match="--root CHILD0000000000009900: no relationship record"):
         read_gleif(rr, {}, retrieved="2024-01-01", roots=["CHILD0000000000009900"])
+
+
+def test_reporting_exceptions_in_xml(tmp_path: Path) -> None:
+    (group,) = read_gleif_files([*XML, DATA / "repex.xml"], retrieved="2024-03-01")
+    assert group.snapshots[0].units[0].name == "Example Holdings plc"
+    assert [n for n in group.notes if "reporting exception" in n] == [
+        f"{ROOT.upper()}: its reporting exception says it reports no {which} accounting "
+        "consolidation parent (NATURAL_PERSONS)"
+        for which in ("direct", "ultimate")
+    ]
