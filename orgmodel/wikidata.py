@@ -17,6 +17,7 @@ cites its Wikidata item. How this reads the record, where the record is silent:
 - A link without a start time (or with an unknown one) is taken to hold from the first date,
   the unit's place marked ``unconfirmed`` and a note saying so; one without an end time, to
   hold still. Wikidata's query service gives year- or month-precise dates as their first day.
+- A parent that is Wikidata's "unknown value" makes no link; the import says so.
 - A unit with two parents in force at once (a joint venture) is put under the one whose link
   started last, with a note saying so; a unit whose parent is not in the group that day is left
   out of that snapshot, also with a note.
@@ -319,7 +320,9 @@ def _root(
     items: Mapping[str, _Item], links: list[Link], root: str | None, path: Path | None
 ) -> str:
     if root is not None:
-        qid = root.upper()
+        # As an id (Q1359568), a prefixed name (wd:Q1359568) or the item's address.
+        qid = re.sub(r"^(?:wd:|https?://www\.wikidata\.org/(?:entity|wiki)/)", "", root.strip())
+        qid = qid.upper()
         if qid not in items:
             raise DataError([Problem(path, None, f"--root {root}: that item is not in the result")])
         return qid

@@ -282,3 +282,13 @@ def test_a_retrieved_day_that_is_not_a_date(tmp_path: Path, capsys, command: str
         "YYYY-MM-DD\n",
     )
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    "root",
+    ["Q1", "q1", "wd:Q1", "http://www.wikidata.org/entity/Q1", "https://www.wikidata.org/wiki/Q1"],
+)
+def test_the_root_may_be_given_as_the_item_is_written(root: str) -> None:
+    rows = [link("Q2", "Q1", "2020-01-01"), link("Q1", "Q0", "2020-01-01")]
+    done = read_wikidata(result(*rows), root=root, retrieved="2024-01-01")
+    assert [u.id for u in done.snapshots[0].units] == ["q1", "q2"]
