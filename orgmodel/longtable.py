@@ -13,6 +13,10 @@ column      needed   what it holds
 =========== ======== ===================================================================
 date        yes      the snapshot date: YYYY-MM-DD, an Excel date cell or serial number,
                      or day/month/year in the one order the column allows
+start, end  instead  a period instead of a date, as HR systems give one (``Valid From``,
+            of date  ``Valid To``): from the start to the end, the last day the row holds
+                     (empty, or 9999-12-31: not ended); a snapshot is made on each day
+                     a period starts, and on the day after one ends
 id          yes      the unit's id (lower-case letters, digits, ``.``, ``_``, ``-``; other
                      ids are made so: ``Sales Dept`` is read as ``sales-dept``)
 name        yes      the unit's name in English
@@ -395,6 +399,27 @@ def _columns(
             )
         else:
             found[target] = index
+    if "date" in found and "start" in found:
+        problems.append(
+            Problem(
+                path,
+                None,
+                f"columns '{header[found['date']]}' and '{header[found['start']]}' give both a "
+                "date and a period; keep one",
+                row=at,
+            )
+        )
+    if "end" in found and "start" not in found:
+        problems.append(
+            Problem(
+                path,
+                None,
+                f"column '{header[found['end']]}' ends periods that nothing starts; add a start "
+                "column, or map one with --map 'Header=start'",
+                row=at,
+            )
+        )
+    dated = dated or "start" in found
     needed = [c for c in REQUIRED if c not in found and not (c == "date" and dated)]
     if needed:
         problems.append(_missing(path, raw, needed, column_map, found))
@@ -553,7 +578,7 @@ class _Sources:
         return key
 
 
-_SPECIAL = frozenset({"date", "leaders", "lineage", "source"})
+_SPECIAL = frozenset({"date", "start", "end", "leaders", "lineage", "source"})
 _CHUNK = 10_000  # rows between two steps of the progress bar
 
 
@@ -688,17 +713,21 @@ def _file_rows(
     column_map: Mapping[str, str],
     sources: _Sources,
     renamed: dict[str, str],
+    notes: list[str],
     raw: _Raw | None = None,
 ) -> tuple[_Rows, list[str], list[Problem]]:
     """The rows of one file (``raw``, when it has been read already), its ignored columns, and
     the problems of rows that cannot be read; ``renamed`` gathers the ids written otherwise
-    than unit ids are (see :func:`_as_written`)."""
+    than unit ids are (see :func:`_as_written`), ``notes`` what the reader should know about
+    how the rows were read."""
     stem = _FILE_DATE.match(path.stem)
     raw = raw or _read_raw(path, column_map)
     columns, ignored = _columns(raw, column_map, path, stem is not None)
     key = sources.for_file(path)
     file_date = parse_cell_date(stem.group(1)) if stem else None
-    dates, problems = _row_dates(path, raw, columns.get("date"), file_date)
+    periods = "start" in columns
+    dates, problems = _row_dates(path, raw, columns.get("start" if periods else "date"), file_date)
+    ends, bad = _end_dates(path, raw, columns.get("end")) if periods else ({}, {})
 
     def cite(text: str, index: int) -> list[str]:
         date = dates[index]
@@ -712,20 +741,102 @@ def _file_rows(
         if n not in _SPECIAL
     ]
     special: list[tuple[str, list[Any]]] = []
-    bad: dict[int, str] = {}
     for name, at in columns.items():
-        if name in _SPECIAL and name != "date":
+        if name in _SPECIAL and name not in ("date", "start", "end"):
             cells = _cells(raw.columns[at])
             if name == "lineage":
                 cells = [None if c is None else ";".join(map(as_unit_id, _split(c))) for c in cells]
             values, wrong = _special(name, cells, cite)
             special.append(("sources" if name == "source" else name, values))
             bad.update(wrong)
+    if periods:
+        bad.update(_backwards(dates, ends, raw.numbers))
     problems += [Problem(path, None, bad[i], row=raw.numbers[i]) for i in sorted(bad)]
     rows = _rows_of(path, raw.numbers, dates, plain, special, bad, [key])
+    if periods:
+        rows = _over_periods(rows, ends)
+        notes.extend(_period_notes(path, raw, columns, rows, ends))
     if not rows.numbers and not problems:
         problems.append(Problem(path, None, "has a header but no rows; add a row for each unit"))
     return rows, ignored, problems
+
+
+#: Ends that mean "not ended": the far future HR systems write (SAP 9999-12-31, Oracle
+#: 4712-12-31).
+_OPEN_END = dt.date(4712, 12, 31)
+
+
+def _end_dates(
+    path: Path, raw: _Raw, at: int | None
+) -> tuple[dict[int, dt.date | None], dict[int, str]]:
+    """The last day of each row's period, by row number (None: it has not ended), read from
+    the end column; and the rows (by place) whose end cannot be read."""
+    if at is None:
+        return dict.fromkeys(raw.numbers), {}
+    cells = _values(raw.columns[at])
+    parsed = read_dates(c for c in cells if _text(c) is not None)
+    ends: dict[int, dt.date | None] = {}
+    bad: dict[int, str] = {}
+    for index, (number, cell) in enumerate(zip(raw.numbers, cells, strict=True)):
+        end = None if _text(cell) is None else parsed[cell]
+        if isinstance(end, str):
+            bad[index] = "end " + end
+        else:
+            ends[number] = None if end is not None and end >= _OPEN_END else end
+    return ends, bad
+
+
+def _backwards(
+    starts: Sequence[dt.date | None], ends: Mapping[int, dt.date | None], numbers: Sequence[int]
+) -> dict[int, str]:
+    """The rows (by place) whose period ends before it starts."""
+    found = {}
+    for index, (start, number) in enumerate(zip(starts, numbers, strict=True)):
+        end = ends.get(number)
+        if start is not None and end is not None and end < start:
+            found[index] = f"the period ends ({end}) before it starts ({start}); fix the dates"
+    return found
+
+
+def _period_notes(
+    path: Path, raw: _Raw, columns: Mapping[str, int], rows: _Rows, ends: Mapping[int, Any]
+) -> list[str]:
+    """How a table of periods was read, and where its rows stop."""
+    notes = []
+    if "end" in columns:
+        title = raw.header[columns["end"]]
+        notes.append(
+            f"{path.name}: '{title}' is read as the last day each row holds, so a change is "
+            "dated the day after it"
+        )
+    if rows.numbers and all(end is not None for end in ends.values()):
+        last = max(end for end in ends.values() if end is not None)
+        notes.append(
+            f"{path.name}: no row holds after {last}; its last snapshot is shown as still in force"
+        )
+    return notes
+
+
+def _over_periods(rows: _Rows, ends: Mapping[int, dt.date | None]) -> _Rows:
+    """Rows that each hold over a period (from its start, the row's date, to its last day) as
+    rows of the dates on which something starts or ends: on each, the rows then in force."""
+    one_day = dt.timedelta(days=1)
+    days = sorted({*rows.dates, *(end + one_day for end in ends.values() if end is not None)})
+    spans = [
+        (start, ends.get(number)) for start, number in zip(rows.dates, rows.numbers, strict=True)
+    ]
+    found = _Rows()
+    for day in days:
+        held = [
+            i
+            for i, (start, end) in enumerate(spans)
+            if start <= day and (end is None or day <= end)
+        ]
+        found.paths += [rows.paths[i] for i in held]
+        found.numbers += [rows.numbers[i] for i in held]
+        found.dates += [day] * len(held)
+        found.data += [rows.data[i] for i in held]
+    return found
 
 
 #: How a column's cells are read as the words the format uses (the identity on those words).
@@ -1008,11 +1119,12 @@ def _read_table(
     rows = _Rows()
     ignored: list[str] = []
     renamed: dict[str, str] = {}
+    notes: list[str] = []
     problems: list[Problem] = []
     for path in files:
         try:
             given = (read or {}).get(path)
-            found, skipped, bad = _file_rows(path, column_map or {}, sources, renamed, given)
+            found, skipped, bad = _file_rows(path, column_map or {}, sources, renamed, notes, given)
         except DataError as exc:
             problems.extend(exc.problems)
             continue
@@ -1039,7 +1151,7 @@ def _read_table(
         for date, members in dates.items()
     ]
     bibliography = Bibliography.model_validate({"title": title or name, "sources": sources.entries})
-    return Table(snapshots, bibliography, ignored, _renamed_note(renamed))
+    return Table(snapshots, bibliography, ignored, [*_renamed_note(renamed), *notes])
 
 
 def read_table_history(path: str | Path, column_map: Mapping[str, str] | None = None) -> History:
@@ -1066,7 +1178,7 @@ def read_table_history(path: str | Path, column_map: Mapping[str, str] | None = 
     return History(snapshots, sources=bib.sources, kinds=bib.kinds, title=bib.title, path=file)
 
 
-_NOT_PLAIN_COLUMNS = frozenset({"leaders", "lineage", "source"})
+_NOT_PLAIN_COLUMNS = frozenset({"leaders", "lineage", "source", "start", "end"})
 
 
 def _quick_history(path: Path, raw: _Raw, column_map: Mapping[str, str]) -> History | None:

@@ -52,6 +52,8 @@ __all__ = [
 #: The columns a long table may have (see :mod:`orgmodel.longtable`).
 COLUMNS: Final = (
     "date",
+    "start",
+    "end",
     "id",
     "name",
     "parent",
@@ -83,6 +85,18 @@ ALIASES: Final = {
     "snapshot_date": "date",
     "as_of": "date",
     "as_of_date": "date",
+    # A period, as HR systems give one (SAP's BEGDA and ENDDA, Oracle's effective dates).
+    "start_date": "start",
+    "valid_from": "start",
+    "begda": "start",
+    "effective_start_date": "start",
+    "effective_from": "start",
+    "end_date": "end",
+    "valid_to": "end",
+    "valid_until": "end",
+    "endda": "end",
+    "effective_end_date": "end",
+    "effective_to": "end",
 }
 #: Words a header may start with that say only that it is about the unit: ``Unit Name``.
 _PREFIXES: Final = ("organisation_unit_", "organization_unit_", "org_unit_", "unit_", "org_")

@@ -189,7 +189,7 @@ def test_headers_are_matched_loosely_and_mapped(tmp_path: Path) -> None:
         (
             {"Effective Date": "dates"},
             "--map 'Effective Date=dates': 'dates' is not a field (did you mean 'date'?); the "
-            "fields are date, id, name,",
+            "fields are date, start, end, id, name,",
         ),
         (
             {"Effective": "date"},
@@ -584,14 +584,14 @@ def test_a_file_saved_in_another_encoding_names_the_line(tmp_path: Path) -> None
 def test_a_missing_column_is_told_with_the_map_that_would_read_it(tmp_path: Path) -> None:
     path = write_csv(
         tmp_path / "t.csv",
-        ["Unit ID", "Unit Name", "Reports To", "Start date"],
+        ["Unit ID", "Unit Name", "Reports To", "Effective"],
         [["g", "G", "", "2024-01-01"]],
     )
     with pytest.raises(DataError) as caught:
         read_table([path])
     assert str(caught.value) == (
         f"{path}: row 1: no column for date, parent; the columns are 'Unit ID', 'Unit Name', "
-        "'Reports To', 'Start date': add them, or map yours, e.g. --map 'Start date=date' "
+        "'Reports To', 'Effective': add them, or map yours, e.g. --map 'Effective=date' "
         "--map 'Reports To=parent'"
     )
 
@@ -631,4 +631,66 @@ def test_a_parent_given_by_its_name_is_told_apart(tmp_path: Path) -> None:
     assert str(caught.value) == (
         f"{path}: row 3: the parent of 'a', 'acme-group', is not a unit on 2024-01-01, but the "
         "name of 'g' is; give parents by their id"
+    )
+
+
+def test_a_table_of_periods_as_hr_systems_export_them(tmp_path: Path, capsys) -> None:
+    """Valid From / Valid To, day-first with dots, 31.12.9999 for 'not ended' (as SAP writes
+    them): a snapshot on each day something starts, and on the day after something ends."""
+    out = tmp_path / "out"
+    code, _, err = run(capsys, "import", "table", str(TABLES / "periods.csv"), "-o", str(out))
+    assert code == 0, err
+    assert err.splitlines()[0] == (
+        "periods.csv: 'Valid To' is read as the last day each row holds, so a change is dated "
+        "the day after it"
+    )
+    history = orgmodel.load_history(out)
+    assert [(d.isoformat(), list(history.at(d).units)) for d in history.dates] == [
+        ("2020-01-01", ["50000001", "50000002", "50000004"]),
+        ("2021-01-01", ["50000001", "50000002", "50000004", "50000005"]),
+        ("2022-07-01", ["50000001", "50000003", "50000004", "50000005"]),
+    ]
+    assert events(history) == [
+        ("2021-01-01", "added", ("50000005",)),
+        ("2022-07-01", "added", ("50000003",)),
+        ("2022-07-01", "removed", ("50000002",)),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "id,name,parent,start,end\ng,G,,2024-01-01,2023-12-31\n",
+            "row 2: the period ends (2023-12-31) before it starts (2024-01-01); fix the dates",
+        ),
+        (
+            "id,name,parent,start,end\ng,G,,2024-01-01,soon\n",
+            "row 2: end date 'soon' cannot be read; write YYYY-MM-DD",
+        ),
+        (
+            "date,id,name,parent,valid from\n2024-01-01,g,G,,2024-01-01\n",
+            "row 1: columns 'date' and 'valid from' give both a date and a period; keep one",
+        ),
+        (
+            "date,id,name,parent,valid to\n2024-01-01,g,G,,2024-01-01\n",
+            "row 1: column 'valid to' ends periods that nothing starts; add a start column",
+        ),
+    ],
+)
+def test_periods_that_cannot_be_read(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text(text)
+    with pytest.raises(DataError) as caught:
+        read_table([path])
+    assert str(caught.value).startswith(f"{path}: {message}")
+
+
+def test_a_table_whose_periods_all_end_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("id,name,parent,start,end\ng,G,,2024-01-01,2024-06-30\n")
+    table = read_table([path])
+    assert [s.date for s in table.snapshots] == [dt.date(2024, 1, 1)]
+    assert table.notes[-1] == (
+        "t.csv: no row holds after 2024-06-30; its last snapshot is shown as still in force"
     )

@@ -30,7 +30,9 @@ from orgmodel.tablecells import (
         ("Unit Type", "kind"),
         ("Name_ZH", "name_zh"),
         ("As of date", "date"),
-        ("Start date", None),  # a period's start is not the snapshot's date: mapped, not guessed
+        ("Start date", "start"),  # a period's start, not a snapshot's date
+        ("Valid To", "end"),
+        ("BEGDA", "start"),
         ("Parent Name", None),  # a name is not an id
         ("Cost Centre", None),
     ],
