@@ -16,7 +16,9 @@ cites its Wikidata item. How this reads the record, where the record is silent:
 
 - A link without a start time (or with an unknown one) is taken to hold from the first date,
   the unit's place marked ``unconfirmed`` and a note saying so; one without an end time, to
-  hold still. Wikidata's query service gives year- or month-precise dates as their first day.
+  hold still. Wikidata's query service gives year- or month-precise dates as their first
+  day; the query asks for each date's precision, and the import says which dates are known
+  only to the month or the year.
 - A parent that is Wikidata's "unknown value" makes no link; the import says so.
 - A unit with two parents in force at once (a joint venture) is put under the one whose link
   started last, with a note saying so; a unit whose parent is not in the group that day is left
@@ -59,7 +61,8 @@ QUERY = """\
 # The subsidiaries of one organisation through time, for `orgmodel import wikidata`.
 # Put your organisation's item in place of wd:Q1359568 (Alibaba Group).
 SELECT ?unit ?unitLabel ?unitLabelZh ?parent ?parentLabel ?parentLabelZh ?start ?end
-       ?replaces ?replacedBy ?dissolved ?listedFrom ?listedUntil ?listed WHERE {
+       ?startPrecision ?endPrecision ?replaces ?replacedBy ?dissolved ?listedFrom ?listedUntil
+       ?listed WHERE {
   VALUES ?root { wd:Q1359568 }
   ?unit (wdt:P749|^wdt:P355)+ ?root .
   { ?unit p:P749 ?link . ?link ps:P749 ?parent . }
@@ -67,8 +70,9 @@ SELECT ?unit ?unitLabel ?unitLabelZh ?parent ?parentLabel ?parentLabelZh ?start 
   { ?parent p:P355 ?link . ?link ps:P355 ?unit . }
   FILTER NOT EXISTS { ?link wikibase:rank wikibase:DeprecatedRank . }
   FILTER(?parent = ?root || EXISTS { ?parent (wdt:P749|^wdt:P355)+ ?root . })
-  OPTIONAL { ?link pq:P580 ?start . }
-  OPTIONAL { ?link pq:P582 ?end . }
+  OPTIONAL { ?link pqv:P580 [ wikibase:timeValue ?start ;
+                              wikibase:timePrecision ?startPrecision ] . }
+  OPTIONAL { ?link pqv:P582 [ wikibase:timeValue ?end ; wikibase:timePrecision ?endPrecision ] . }
   OPTIONAL { ?unit wdt:P1365 ?replaces . }
   OPTIONAL { ?unit wdt:P1366 ?replacedBy . }
   OPTIONAL { ?unit wdt:P576 ?dissolved . }
@@ -111,6 +115,8 @@ class _Item:
     listings: set[Period] = field(default_factory=set)
     #: Whether a parent of it is Wikidata's "unknown value" (a statement left out).
     unknown_parent: bool = False
+    #: Notes on the dates of its links that Wikidata knows only to the month or the year.
+    vague: dict[str, str] = field(default_factory=dict)
 
     @property
     def name(self) -> str | None:
@@ -169,6 +175,21 @@ def _unknown(cell: Any) -> bool:
     return cell.get("type") == "bnode" or (
         cell.get("type") == "uri" and "/.well-known/genid/" in value
     )
+
+
+#: Wikidata's time precisions coarser than a day (11), as words.
+_PRECISIONS = {10: "to the month only", 9: "to the year only"}
+
+
+def _vague(cell: Any, day: dt.date | None) -> str | None:
+    """How a date known to less than a day is known (``to the year only (2015)``), from its
+    precision (``?startPrecision``); None for a day, or where the result does not say."""
+    text = str(cell.get("value", "")) if isinstance(cell, dict) else ""
+    if day is None or not text.isdigit() or int(text) >= 11:
+        return None
+    words = _PRECISIONS.get(int(text), "to the decade or less")
+    shown = f"{day:%Y-%m}" if int(text) == 10 else f"{day:%Y}"
+    return f"{words} ({shown})"
 
 
 def _label(cell: Any) -> tuple[str, str] | None:
@@ -282,6 +303,13 @@ def _read_row(
             )
             day = None
         days[name] = day
+    for which in ("start", "end"):
+        vague = _vague(row.get(f"{which}Precision"), days[which])
+        if vague:
+            _item(items, unit).vague[f"{which} {parent}"] = (
+                f"{unit}: Wikidata gives the {which} of its link to {parent} {vague}; the change "
+                f"is shown on {days[which]}, the first day of it"
+            )
     for qid, prefix in ((unit, "unit"), (parent, "parent")):
         _names(_item(items, qid), row, prefix)
     item = items[unit]
@@ -448,6 +476,7 @@ def read_wikidata(
         order=lambda q: (items[q].name or q, q),
     )
     shown = set(built.cited)
+    notes.update((f"{qid} {key}", note) for qid in shown for key, note in items[qid].vague.items())
     notes.update(
         (
             f"{qid} unknown",
