@@ -61,23 +61,83 @@ def link_dates(links: Iterable[Link], extra: Iterable[dt.date | None] = ()) -> l
     return sorted(d for d in days if d is not None)
 
 
-def parents_on(day: dt.date, links: Iterable[Link], notes: dict[str, str]) -> dict[str, Link]:
-    """Each child's link on ``day``; where several of the best rank hold, the one that started
-    last, with a note in ``notes`` under the child."""
-    chosen: dict[str, Link] = {}
+def parents_on(
+    day: dt.date, links: Iterable[Link], notes: dict[str, str], root: str | None = None
+) -> dict[str, Link]:
+    """Each child's link on ``day``: of several, the preferred kind (the lower rank), then the
+    one that started last, with a note in ``notes`` under the child (the first day it holds).
+
+    Given the ``root``, a unit that its preferred link would cut off from the root (its parent
+    sits below it, or is not in the group that day) is put under another link in force that
+    keeps it in the group, where there is one: two parents at once must not make a unit vanish.
+    """
+    held: dict[str, list[Link]] = {}
     for link in links:
-        if not link.period.holds(day):
-            continue
-        held = chosen.get(link.child)
-        if held is not None and held.rank == link.rank and held.parent != link.parent:
-            first, second = sorted((held.parent, link.parent))
-            notes[link.child] = (
-                f"{link.child} has two parents at once ({first}, {second}) on {day}; "
-                "it is put under the one whose link started last"
+        if link.period.holds(day):
+            held.setdefault(link.child, []).append(link)
+    options = {
+        child: sorted(found, key=lambda k: (k.rank, -_later(k).toordinal(), k.parent))
+        for child, found in held.items()
+    }
+    chosen = {child: found[0] for child, found in options.items()}
+    if root is not None:
+        _keep_in_group(root, options, chosen)
+    for child in sorted(options):
+        best = [k for k in options[child] if k.rank == options[child][0].rank]
+        parents = sorted({k.parent for k in best})
+        if len(parents) > 1 and child not in notes:
+            why = _why(chosen[child], best)
+            notes[child] = (
+                f"{child} has two parents at once ({', '.join(parents)}) on {day}; it is put "
+                f"under {why}"
             )
-        if held is None or (link.rank, _later(held)) < (held.rank, _later(link)):
-            chosen[link.child] = link
     return chosen
+
+
+def _why(pick: Link, best: list[Link]) -> str:
+    """Why a unit with several parents at once is put under the one chosen."""
+    if pick is not best[0]:
+        return (
+            f"{pick.parent}, as {best[0].parent}, whose link started later, would cut it off "
+            "from the group"
+        )
+    if len(best) > 1 and _later(best[1]) == _later(pick) and best[1].parent != pick.parent:
+        start = pick.period.start
+        when = f"both links start on {start}" if start else "no link says when it started"
+        return f"{pick.parent}, the first by id, as {when}"
+    return "the one whose link started last"
+
+
+def _keep_in_group(root: str, options: Mapping[str, list[Link]], chosen: dict[str, Link]) -> None:
+    """Move each unit that ``chosen`` leaves cut off from ``root`` to its most preferred other
+    link whose parent is in the group, until none can be moved (each move brings the unit, and
+    what hangs below it, into the group, so it ends)."""
+    below: dict[str, set[str]] = {}
+    for child, link in chosen.items():
+        below.setdefault(link.parent, set()).add(child)
+    attached: set[str] = set()
+    _attach(root, below, attached)
+    moved = True
+    while moved:
+        moved = False
+        for child in sorted(set(options) - attached - {root}):
+            other = next((k for k in options[child] if k.parent in attached), None)
+            if other is not None and child not in attached:
+                below[chosen[child].parent].discard(child)
+                below.setdefault(other.parent, set()).add(child)
+                chosen[child] = other
+                _attach(child, below, attached)
+                moved = True
+
+
+def _attach(top: str, below: Mapping[str, set[str]], attached: set[str]) -> None:
+    """Add ``top`` and every unit below it to ``attached``."""
+    stack = [top]
+    while stack:
+        current = stack.pop()
+        if current not in attached:
+            attached.add(current)
+            stack.extend(below.get(current, ()))
 
 
 def _later(link: Link) -> dt.date:
@@ -131,7 +191,7 @@ def dated_snapshots(
     cited: set[str] = set()
     before: list[str] = []
     for day in days:
-        parents = parents_on(day, links, notes)
+        parents = parents_on(day, links, notes, root)
         found = members(root, parents, order)
         present = set(found)
         for child in sorted(set(parents) - present - {root}):

@@ -297,3 +297,27 @@ def test_the_root_may_be_given_as_the_item_is_written(root: str) -> None:
     rows = [link("Q2", "Q1", "2020-01-01"), link("Q1", "Q0", "2020-01-01")]
     done = read_wikidata(result(*rows), root=root, retrieved="2024-01-01")
     assert [u.id for u in done.snapshots[0].units] == ["q1", "q2"]
+
+
+def test_two_parents_at_once_never_cut_a_unit_off_the_group() -> None:
+    """Q3 is a subsidiary of the group's Q1 and, later, of Q4, which is its own subsidiary:
+    taking the later link would make a loop and drop both from the group."""
+    rows = [
+        link("Q2", "Q1", "2001-05-01"),
+        link("Q3", "Q1", "2001-05-01"),
+        link("Q3", "Q4", "2002-05-01"),
+        link("Q4", "Q3", "2002-05-01"),
+        link("Q5", "Q3", "2001-05-01"),
+        link("Q5", "Q2", "2001-05-01"),
+    ]
+    done = read_wikidata(result(*rows), root="Q1", retrieved="2024-01-01")
+    assert [(s.date.isoformat(), [(u.id, u.parent) for u in s.units]) for s in done.snapshots] == [
+        ("2001-05-01", [("q1", None), ("q2", "q1"), ("q5", "q2"), ("q3", "q1")]),
+        ("2002-05-01", [("q1", None), ("q2", "q1"), ("q5", "q2"), ("q3", "q1"), ("q4", "q3")]),
+    ]
+    assert done.notes == [
+        "Q3 has two parents at once (Q1, Q4) on 2002-05-01; it is put under Q1, as Q4, whose link "
+        "started later, would cut it off from the group",
+        "Q5 has two parents at once (Q2, Q3) on 2001-05-01; it is put under Q2, the first by id, "
+        "as both links start on 2001-05-01",
+    ]
