@@ -40,6 +40,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -249,7 +250,11 @@ def _csv_records(lines: Iterable[str]) -> _Records:
     marks as deleted (``DeletedAt``, in the files of changes) is left out.
     """
     found = _Records([], [], [])
-    for original in csv.DictReader(lines):
+    rows = iter(lines)
+    first = next(rows, "")
+    # A Golden Copy file opened and saved again in a European Excel has ';' between its cells.
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    for original in csv.DictReader(itertools.chain([first], rows), delimiter=delimiter):
         row = {(k or "").lower(): v for k, v in original.items()}
         if row.get("deletedat"):
             continue

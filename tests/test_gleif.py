@@ -386,3 +386,11 @@ def test_reporting_exceptions_in_xml(tmp_path: Path) -> None:
         "consolidation parent (NATURAL_PERSONS)"
         for which in ("direct", "ultimate")
     ]
+
+
+def test_a_golden_copy_csv_saved_again_by_a_european_excel(tmp_path: Path) -> None:
+    text = (DATA / "relationships.csv").read_text(encoding="utf-8")
+    (tmp_path / "rr.csv").write_text("\ufeff" + text.replace(",", ";"), encoding="utf-8")
+    semicolons = read_gleif_files([tmp_path / "rr.csv"], retrieved="2024-03-01")
+    commas = read_gleif_files([DATA / "relationships.csv"], retrieved="2024-03-01")
+    assert [g.snapshots for g in semicolons] == [g.snapshots for g in commas]
