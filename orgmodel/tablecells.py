@@ -102,7 +102,8 @@ ALIASES: Final = {
 _PREFIXES: Final = ("organisation_unit_", "organization_unit_", "org_unit_", "unit_", "org_")
 _EXCEL_EPOCH: Final = dt.date(1899, 12, 30)  # serial 1 is 1900-01-01, counting Lotus's 29 Feb
 _ISO: Final = re.compile(
-    r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?(?:Z|[+-]00:?00)?)?"
+    r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?(?:Z|[+-]00:?00)?)?"
+    r"|(\d{4})年(\d{1,2})月(\d{1,2})日"  # as Chinese and Japanese spreadsheets write them
 )
 _NUMERIC: Final = re.compile(r"(\d{1,2})([/.])(\d{1,2})\2(\d{4})(?: 0?0:00(?::00)?)?")
 _UNIT_ID: Final = re.compile(ID_PATTERN)
@@ -141,7 +142,10 @@ def parse_cell_date(value: Any) -> dt.date | None:
     if re.fullmatch(r"\d{5}(\.0+)?", text):
         return _serial(float(text))
     match = _ISO.fullmatch(text)
-    return None if match is None else _day(*map(int, match.groups()))
+    if match is None:
+        return None
+    parts = [g for g in match.groups() if g is not None and g.isdigit()]
+    return _day(*map(int, parts))
 
 
 def _day(year: int, month: int, day: int) -> dt.date | None:
