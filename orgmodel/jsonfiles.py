@@ -31,7 +31,7 @@ from pydantic import ValidationError
 
 from orgmodel.errors import DataError, Problem
 from orgmodel.model import Confidence, Plan, SnapshotFile, Status, quick_validator
-from orgmodel.records import ID_LIMIT, PLAIN_FIELDS, REQUIRED_FIELDS
+from orgmodel.records import ID_LIMIT, PLAIN_FIELDS, REQUIRED_FIELDS, RICH_FIELDS
 
 __all__ = [
     "JSON_SUFFIX",
@@ -80,6 +80,10 @@ class TypedFile(NamedTuple):
     unset: object
     #: The only source keys the records may cite, if the decoder was told them and checked.
     sources: frozenset[str] | None = None
+    #: Whether the records also have the fields of :data:`orgmodel.records.RICH_FIELDS`
+    #: (their values as JSON gives them): some unit gives leaders, lineage or
+    #: field_confidence.
+    rich: bool = False
 
 
 #: The keys of a snapshot file besides its units, decoded as they are, for the model to check.
@@ -101,14 +105,17 @@ def _one_of(words: frozenset[str] | None) -> Any:
     return Literal.__getitem__(tuple(sorted(words)))
 
 
-@functools.lru_cache(maxsize=8)
+@functools.lru_cache(maxsize=16)
 def _typed_decoder(
-    kinds: frozenset[str] | None = None, sources: frozenset[str] | None = None
+    kinds: frozenset[str] | None = None,
+    sources: frozenset[str] | None = None,
+    rich: bool = False,
 ) -> tuple[Any, object, frozenset[str] | None]:
     """msgspec's decoder of a snapshot file whose units have only plain fields, each of the
-    model's type (the kind one of ``kinds``, the sources among ``sources``, when given); its
-    value for a field not given (which tells a field left out from one given as null, as the
-    fields a unit has set must); and the source keys it takes as the only ones, if any."""
+    model's type (the kind one of ``kinds``, the sources among ``sources``, when given), and
+    when ``rich`` the fields left to validation too, as JSON values; its value for a field not
+    given (which tells a field left out from one given as null, as the fields a unit has set
+    must); and the source keys it takes as the only ones, if any."""
     import msgspec
 
     unset = msgspec.UNSET
@@ -131,6 +138,7 @@ def _typed_decoder(
         for name in PLAIN_FIELDS
         if name not in REQUIRED_FIELDS
     ]
+    fields += [(name, Any, unset) for name in RICH_FIELDS if rich]
     # Unknown keys refused; and no unit record is tracked by the collector (it holds no cycle).
     unit: Any = msgspec.defstruct("PlainUnit", fields, forbid_unknown_fields=True, gc=False)
     head = [(key, Any, unset) for key in _HEAD_KEYS]
@@ -144,11 +152,12 @@ def decode_typed(
     text: bytes, kinds: frozenset[str] | None = None, sources: frozenset[str] | None = None
 ) -> TypedFile | None:
     """A snapshot file's units decoded by msgspec into typed records, their types checked while
-    parsing; None when the text is not JSON, a key is not one of a plain unit's (leaders,
-    lineage, field_confidence, or any other), or a value is not of its field's type: a kind
-    not in ``kinds`` or a source not in ``sources`` too, when they are given (the folder's
-    bibliography). Then :func:`quick_parse` and the full validation read it, and say what is
-    wrong, if anything is.
+    parsing; None when the text is not JSON, a key is not one a unit may have, or a value of
+    a plain field is not of its type: a kind not in ``kinds`` or a source not in ``sources``
+    too, when they are given (the folder's bibliography). Then :func:`quick_parse` and the
+    full validation read it, and say what is wrong, if anything is. A file where some unit
+    gives leaders, lineage or field_confidence is decoded again with those fields, as JSON
+    values (``rich``), for validation unit by unit.
 
     >>> typed = decode_typed(b'{"date": "2024-01-01", "units": [{"id": "g", "name": "G", '
     ...                      b'"kind": "holding", "parent": null}]}')
@@ -158,13 +167,17 @@ def decode_typed(
     """
     import msgspec
 
-    decoder, unset, typed_sources = _typed_decoder(kinds, sources)
-    try:
-        decoded = decoder.decode(text)
-    except msgspec.DecodeError:  # a ValidationError is one too
-        return None
-    head = {key: value for key in _HEAD_KEYS if (value := getattr(decoded, key)) is not unset}
-    return TypedFile(head, decoded.units, unset, typed_sources)
+    for rich in (False, True):  # a file whose units give only plain fields decodes the first time
+        decoder, unset, typed_sources = _typed_decoder(kinds, sources, rich)
+        try:
+            decoded = decoder.decode(text)
+        except msgspec.ValidationError:
+            continue  # a key not among the plain fields (leaders, say), or a wrong value
+        except msgspec.DecodeError:
+            return None  # not JSON
+        head = {key: value for key in _HEAD_KEYS if (value := getattr(decoded, key)) is not unset}
+        return TypedFile(head, decoded.units, unset, typed_sources, rich)
+    return None
 
 
 def validated_snapshot(text: bytes) -> SnapshotFile | None:

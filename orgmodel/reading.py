@@ -521,7 +521,7 @@ def _plain_records(text: bytes, known: _Known) -> tuple[dict[str, Any], UnitReco
     bibliography lacks, reported later), the file is parsed into dicts and checked as such."""
     typed = decode_typed(text, known.kinds, known.sources)
     if typed is not None:
-        records = check_typed(typed.units, typed.unset, typed.sources)
+        records = check_typed(typed.units, typed.unset, typed.sources, typed.rich)
         return None if records is None else (typed.head, records)
     data = quick_parse(text)
     records = check_rows(data.get("units") if isinstance(data, dict) else None)
@@ -742,7 +742,12 @@ def _removal_findings(
 def _units_findings(snapshot: Snapshot, seen_ids: Any, citable: _Citable) -> list[_Finding]:
     records = _records(snapshot)
     if records is not None and citable.knows(records.may_cite(), records.kinds):
-        return []  # checked records have no lineage and no leaders
+        # Only the units validated one by one may have lineage or leaders to check.
+        return [
+            finding
+            for index, unit in records.validated.items()
+            for finding in _unit_findings(unit, index, seen_ids, citable)
+        ]
     units = list(snapshot.units.values())
     indexes: Iterable[int] = range(len(units))
     if citable.all_known(units):

@@ -29,10 +29,13 @@ from __future__ import annotations
 
 import functools
 import itertools
+import json
 import operator
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, ValuesView
 from typing import Any, NamedTuple
+
+from pydantic import ValidationError
 
 from orgmodel.model import (
     CONFIDENCES,
@@ -44,12 +47,14 @@ from orgmodel.model import (
     UNSAFE_IN_PROSE,
     UNSAFE_IN_TEXT,
     Unit,
+    quick_validator,
 )
 
 __all__ = [
     "ID_LIMIT",
     "PLAIN_FIELDS",
     "REQUIRED_FIELDS",
+    "RICH_FIELDS",
     "LazyUnits",
     "UnitRecords",
     "check_columns",
@@ -93,6 +98,8 @@ REQUIRED_FIELDS = _REQUIRED = ("id", "name", "kind")
 #: Every field a record may have for the bulk check to take it, the required ones first.
 PLAIN_FIELDS = (*_REQUIRED, *_OPTIONAL)
 _FIELDS = frozenset(PLAIN_FIELDS)
+#: The fields a typed record may also give, whose units are then validated one by one.
+RICH_FIELDS = ("leaders", "lineage", "field_confidence")
 
 
 class _Absent:
@@ -150,7 +157,9 @@ class UnitRecords:
     decoder has checked the keys against ``among``, a set known to hold every one of them).
     """
 
-    __slots__ = ("_cited", "_positions", "_record", "among", "ids", "kinds", "parents", "raw")
+    __slots__ = (
+        "_cited", "_positions", "_record", "among", "ids", "kinds", "parents", "raw", "validated"
+    )  # fmt: skip
 
     def __init__(
         self,
@@ -161,6 +170,7 @@ class UnitRecords:
         kinds: frozenset[str],
         raw: list[Any] | None = None,
         among: frozenset[str] | None = None,
+        validated: Mapping[int, Unit] | None = None,
     ) -> None:
         self.ids = ids
         self.parents = parents
@@ -173,6 +183,9 @@ class UnitRecords:
         #: the two give the same fields with the same values (dicts, typed records); None
         #: when the records are not such objects (the rows of a table).
         self.raw = raw
+        #: The units of the records that give leaders, lineage or field_confidence, by place:
+        #: validated one by one (the checks across files look at them too).
+        self.validated: Mapping[int, Unit] = validated or {}
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -203,8 +216,10 @@ class UnitRecords:
         return self._record(index)
 
     def unit(self, index: int) -> Unit:
-        """The unit of the record at ``index``, a new object each time."""
-        return _build(self._record(index))
+        """The unit of the record at ``index``: a new object each time, but for a unit
+        validated on its own, which is that one."""
+        unit = self.validated.get(index)
+        return _build(self._record(index)) if unit is None else unit
 
 
 class LazyUnits(Mapping[str, Unit]):
@@ -423,13 +438,15 @@ def _checked(
     raw: list[Any] | None = None,
     decoded: bool = False,
     cited: _Cited | None = None,
+    validated: Mapping[int, Unit] | None = None,
 ) -> UnitRecords | None:
     """The records as checked columns, if every column is plainly valid; else None. ``absent``
     stands for a field the record does not give; a field without a column is not given by any
     record. The columns of names, sources and optional texts are lists; the others (kinds and
     choices) may be iterators, read once. When ``decoded``, a typed decoder has checked the
     ids' lengths and that each record's sources are a list; ``cited``, that the keys are the
-    bibliography's own (then the column of sources is not read)."""
+    bibliography's own (then the column of sources is not read); ``validated``, the units of
+    the records that give more than the plain fields, validated one by one."""
     if not _plain_ids(ids, decoded):  # lengths checked by the decoder
         return None
     try:
@@ -448,7 +465,8 @@ def _checked(
         cited = _Cited(keys, None)
     if not _plain_fields(fields, absent):
         return None
-    return UnitRecords(ids, parents, record, cited.keys, frozenset(kinds), raw, cited.among)
+    kinds_used = frozenset(kinds)
+    return UnitRecords(ids, parents, record, cited.keys, kinds_used, raw, cited.among, validated)
 
 
 def check_rows(rows: Any) -> UnitRecords | None:
@@ -522,7 +540,7 @@ def _columns(records: list[Any], getters: Sequence[Callable[[Any], Any]]) -> lis
 
 
 def check_typed(
-    units: Any, unset: object, sources: frozenset[str] | None = None
+    units: Any, unset: object, sources: frozenset[str] | None = None, rich: bool = False
 ) -> UnitRecords | None:
     """Unit records a typed decoder has made (msgspec's, see :mod:`orgmodel.jsonfiles`), if
     they are plainly valid; else None.
@@ -533,7 +551,9 @@ def check_typed(
     So the choices need no check; the rest (ids, the tree, text, kinds, source keys) is
     checked as for :func:`check_rows`, and each record's unit is the one validating it builds.
     ``sources``, if given, are the only source keys the decoder took: the keys cited are then
-    gathered only when asked for.
+    gathered only when asked for. When ``rich``, the records also have the attributes of
+    :data:`RICH_FIELDS`, as decoded from JSON; the unit of each record that gives one is
+    validated on its own (the rest of the records still in bulk).
     """
     if type(units) is not list or not units:
         return None
@@ -548,12 +568,40 @@ def check_typed(
         if any(map(column[name], units)):  # some record gives it as text (none gives "")
             fields[name] = list(map(column[name], units))
 
+    getters = (column | _RICH_COLUMNS).items() if rich else column.items()
+
     def record(index: int) -> dict[str, Any]:
         typed = units[index]
-        return {name: value for name, get in column.items() if (value := get(typed)) is not unset}
+        return {name: value for name, get in getters if (value := get(typed)) is not unset}
 
+    validated = _validated_one_by_one(units, unset, record) if rich else {}
+    if validated is None:
+        return None
     cited = None if not sources else _Cited(functools.partial(_gather_cited, units), sources)
-    return _checked(ids, parents, fields, record, unset, units, decoded=True, cited=cited)
+    return _checked(
+        ids, parents, fields, record, unset, units, decoded=True, cited=cited, validated=validated
+    )
+
+
+_RICH_COLUMNS = {name: operator.attrgetter(name) for name in RICH_FIELDS}
+
+
+def _validated_one_by_one(
+    units: list[Any], unset: object, record: Callable[[int], dict[str, Any]]
+) -> dict[int, Unit] | None:
+    """The unit of each typed record that gives leaders, lineage or field_confidence,
+    validated from the JSON of what it gives, as the full reading validates it; None if one
+    fails."""
+    places: set[int] = set()
+    for get in _RICH_COLUMNS.values():
+        given = map(operator.is_not, map(get, units), _repeat(unset))
+        places.update(itertools.compress(range(len(units)), given))
+    order = sorted(places)
+    try:
+        built = quick_validator(list[Unit]).validate_json(json.dumps(list(map(record, order))))
+    except ValidationError:
+        return None
+    return dict(zip(order, built, strict=True))
 
 
 def _gather_cited(units: list[Any]) -> frozenset[str]:

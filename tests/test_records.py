@@ -239,7 +239,9 @@ def unit_texts() -> st.SearchStrategy[str]:
 
 def _typed(text: str) -> UnitRecords | None:
     typed = jsonfiles.decode_typed(text.encode())
-    return None if typed is None else check_typed(typed.units, typed.unset)
+    return (
+        None if typed is None else check_typed(typed.units, typed.unset, typed.sources, typed.rich)
+    )
 
 
 @settings(max_examples=300, deadline=None)
@@ -253,12 +255,22 @@ def _typed(text: str) -> UnitRecords | None:
 @example(text='{"units": [{"id": "g", "name": "G", "kind": "k", "sources": [], "plan": null}]}')
 def test_check_typed_declines_or_builds_exactly_the_validated_units(text: str) -> None:
     """On what msgspec decodes, the typed check agrees with validation of what the JSON says
-    (the last value of a key given twice), and with the check of the same records as dicts."""
+    (the last value of a key given twice), and with the check of the same records as dicts,
+    which leaves to validation every record that gives leaders, lineage or field_confidence:
+    the typed check validates those one by one, and takes the rest in bulk."""
     rows = json.loads(text)["units"]
     checked = _typed(text)
     assert _agrees(checked, rows)
-    if jsonfiles.decode_typed(text.encode()) is not None:
-        assert (checked is None) == (check_rows(rows) is None)
+    typed = jsonfiles.decode_typed(text.encode())
+    if typed is not None:
+        rich = [i for i, row in enumerate(rows) if set(row) & set(records.RICH_FIELDS)]
+        assert typed.rich == bool(rich)
+        if not rich:
+            assert (checked is None) == (check_rows(rows) is None)
+        elif checked is not None:
+            assert sorted(checked.validated) == rich
+            plain = [{k: v for k, v in row.items() if k not in records.RICH_FIELDS} for row in rows]
+            assert check_rows(plain) is not None  # the rest is what the bulk check takes
 
 
 def test_the_typed_decoder_takes_exactly_the_plain_fields() -> None:
@@ -629,3 +641,52 @@ def test_the_keys_cited_are_gathered_when_asked_for_if_the_decoder_checked_them(
     assert (typed.sources == sources, checked.among == sources) == (checked_words, checked_words)
     assert checked.may_cite() == (sources if checked_words else {"s0"})
     assert checked.cited == {"s0"}
+
+
+# -- files where some units give leaders, lineage or field_confidence --------------------------
+
+LEADER = {"name": "Ann Lee", "role": "CEO", "sources": ["s1"]}
+
+
+@pytest.mark.parametrize(
+    ("second", "problem"),
+    [
+        # leaders, lineage and field confidence, all valid: read, the rest in bulk
+        ({"b": {"leaders": [LEADER], "lineage": ["a"], "field_confidence": {"name": "confirmed"}}},
+         None),
+        ({"g": {"leaders": [{**LEADER, "name": " Ann Lee "}]}}, None),  # stripped by validation
+        ({"b": {"leaders": []}}, None),  # given, though empty
+        # what the checks across files find in them
+        ({"b": {"lineage": ["zz"]}}, "lineage names 'zz'"),
+        ({"b": {"lineage": ["b"]}}, "lineage names the unit itself"),
+        ({"g": {"leaders": [{**LEADER, "sources": ["s9"]}]}}, "source 's9' is not in"),
+        # what validation refuses in them
+        ({"b": {"leaders": [{"name": "Ann Lee"}]}}, "role"),
+        ({"b": {"field_confidence": {"colour": "confirmed"}}}, "field_confidence"),
+        ({"b": {"lineage": "a"}}, "lineage"),
+    ],
+)  # fmt: skip
+def test_a_file_whose_units_give_leaders_or_lineage_reads_as_validation_reads_it(
+    tmp_path: Path, second: dict[str, dict[str, Any]], problem: str | None
+) -> None:
+    """Only the units that give leaders, lineage or field_confidence are validated one by one;
+    the history, or the problem lines, are those of the full reading."""
+    (tmp_path / "sources.yaml").write_text(
+        "sources:\n  s1: {title: A, publisher: P, date: 2020}\n", encoding="utf-8"
+    )
+    first = {"date": "2024-01-01", "title": "T", "units": PLAIN}
+    rows = [{**row, **second.get(row["id"], {})} for row in PLAIN]
+    later = {"date": "2024-02-01", "title": "T", "units": rows}
+    for data in (first, later):
+        (tmp_path / f"{data['date']}.json").write_text(json.dumps(data), encoding="utf-8")
+    quick, full = _read_both(tmp_path)
+    _same_history(quick, full)
+    if problem is None:
+        assert isinstance(quick, orgmodel.History)
+        snapshot = quick.at("2024-02-01")
+        assert isinstance(snapshot.units, LazyUnits)
+        validated = snapshot.units.records.validated
+        assert sorted(validated) == [i for i, row in enumerate(PLAIN) if row["id"] in second]
+        assert snapshot.units.records.unit(1) == full.at("2024-02-01").units["a"]
+    else:
+        assert isinstance(quick, list) and any(problem in line for line in quick), quick
