@@ -409,6 +409,17 @@ def _columns(
                 row=at,
             )
         )
+    if "start" in found and "end" not in found and "date" not in found:
+        title = header[found["start"]]
+        problems.append(
+            Problem(
+                path,
+                None,
+                f"column '{title}' starts periods that nothing ends; if it is the date of each "
+                f"row's snapshot, map it with --map '{title}=date', else add an end column",
+                row=at,
+            )
+        )
     if "end" in found and "start" not in found:
         problems.append(
             Problem(

@@ -673,6 +673,11 @@ def test_a_table_of_periods_as_hr_systems_export_them(tmp_path: Path, capsys) ->
             "row 1: columns 'date' and 'valid from' give both a date and a period; keep one",
         ),
         (
+            "id,name,parent,Start Date\ng,G,,2024-01-01\n",
+            "row 1: column 'Start Date' starts periods that nothing ends; if it is the date of "
+            "each row's snapshot, map it with --map 'Start Date=date', else add an end column",
+        ),
+        (
             "date,id,name,parent,valid to\n2024-01-01,g,G,,2024-01-01\n",
             "row 1: column 'valid to' ends periods that nothing starts; add a start column",
         ),
