@@ -830,19 +830,21 @@ def _period_notes(
 
 def _over_periods(rows: _Rows, ends: Mapping[int, dt.date | None]) -> _Rows:
     """Rows that each hold over a period (from its start, the row's date, to its last day) as
-    rows of the dates on which something starts or ends: on each, the rows then in force."""
+    rows of the dates on which something starts or ends: on each, the rows then in force, in
+    the order of the table (a sweep over the days, so the work grows with what is written)."""
     one_day = dt.timedelta(days=1)
-    days = sorted({*rows.dates, *(end + one_day for end in ends.values() if end is not None)})
-    spans = [
-        (start, ends.get(number)) for start, number in zip(rows.dates, rows.numbers, strict=True)
-    ]
+    last = [ends.get(number) for number in rows.numbers]
+    days = sorted({*rows.dates, *(end + one_day for end in last if end is not None)})
+    starting = sorted(range(len(rows.dates)), key=rows.dates.__getitem__)
+    active: set[int] = set()
+    at = 0
     found = _Rows()
     for day in days:
-        held = [
-            i
-            for i, (start, end) in enumerate(spans)
-            if start <= day and (end is None or day <= end)
-        ]
+        while at < len(starting) and rows.dates[starting[at]] <= day:
+            active.add(starting[at])
+            at += 1
+        active = {i for i in active if last[i] is None or day <= last[i]}  # type: ignore[operator]
+        held = sorted(active)
         found.paths += [rows.paths[i] for i in held]
         found.numbers += [rows.numbers[i] for i in held]
         found.dates += [day] * len(held)
