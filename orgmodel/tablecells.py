@@ -4,7 +4,8 @@ A table exported from Excel, an HR system or a database rarely uses orgmodel's o
 What is read here means one thing whatever way it is written, so it is read as that thing:
 
 - a header is matched ignoring case, spaces and punctuation, and a leading ``Unit``/``Org``
-  (``Unit ID``, ``Org Unit Name``, ``Parent Unit ID``, ``Name (EN)``);
+  (``Unit ID``, ``Org Unit Name``, ``Parent Unit ID``, ``Name (EN)``), and in the words HR
+  systems and Chinese spreadsheets use (``Valid From``, ``BEGDA``, ``上级部门``);
 - a date may be ISO text (with a midnight time, as databases write it), an Excel date cell or
   serial number, or day/month/year as a European or American spreadsheet writes it, the order
   being told from the column itself (a day above 12 says which it is);
@@ -97,6 +98,21 @@ ALIASES: Final = {
     "endda": "end",
     "effective_end_date": "end",
     "effective_to": "end",
+    # Headers as Chinese spreadsheets write them.
+    "日期": "date",
+    "编号": "id",
+    "代码": "id",
+    "名称": "name",
+    "英文名": "name",
+    "中文名": "name_zh",
+    "中文名称": "name_zh",
+    "上级": "parent",
+    "上级编号": "parent",
+    "上级部门": "parent",
+    "类型": "kind",
+    "状态": "status",
+    "来源": "source",
+    "备注": "note",
 }
 #: Words a header may start with that say only that it is about the unit: ``Unit Name``.
 _PREFIXES: Final = ("organisation_unit_", "organization_unit_", "org_unit_", "unit_", "org_")

@@ -35,6 +35,8 @@ from orgmodel.tablecells import (
         ("BEGDA", "start"),
         ("Parent Name", None),  # a name is not an id
         ("Cost Centre", None),
+        ("上级部门", "parent"),
+        ("中文名称", "name_zh"),
     ],
 )
 def test_headers_name_their_field(header: str, field: str | None) -> None:
