@@ -399,6 +399,21 @@ def _columns(
             )
         else:
             found[target] = index
+    problems += _period_problems(path, header, found, at)
+    dated = dated or "start" in found
+    needed = [c for c in REQUIRED if c not in found and not (c == "date" and dated)]
+    if needed:
+        problems.append(_missing(path, raw, needed, column_map, found))
+    if problems:
+        raise DataError(problems)
+    return found, ignored
+
+
+def _period_problems(
+    path: Path, header: Sequence[str], found: Mapping[str, int], at: int
+) -> list[Problem]:
+    """What is wrong with the columns of a table of periods (see :func:`_over_periods`)."""
+    problems: list[Problem] = []
     if "date" in found and "start" in found:
         problems.append(
             Problem(
@@ -430,13 +445,7 @@ def _columns(
                 row=at,
             )
         )
-    dated = dated or "start" in found
-    needed = [c for c in REQUIRED if c not in found and not (c == "date" and dated)]
-    if needed:
-        problems.append(_missing(path, raw, needed, column_map, found))
-    if problems:
-        raise DataError(problems)
-    return found, ignored
+    return problems
 
 
 #: Words in a header that suggest which needed field it may hold, for the hint.
