@@ -690,3 +690,19 @@ def test_a_file_whose_units_give_leaders_or_lineage_reads_as_validation_reads_it
         assert snapshot.units.records.unit(1) == full.at("2024-02-01").units["a"]
     else:
         assert isinstance(quick, list) and any(problem in line for line in quick), quick
+
+
+def test_records_read_a_chunk_at_a_time_keep_their_order() -> None:
+    """More records than one chunk: every field of every record, in written order."""
+    size = 2 * records._CHUNK + 7
+    rows = [{"id": "u0", "name": "Unit 0", "kind": "holding"}] + [
+        {"id": f"u{i}", "name": f"Unit {i}", "kind": "lab", "parent": f"u{(i - 1) // 3}",
+         **({"note": f"n{i}"} if i % 1000 == 999 else {})}
+        for i in range(1, size)
+    ]  # fmt: skip
+    text = json.dumps({"date": "2024-01-01", "units": rows})
+    checked = _typed(text)
+    assert checked is not None and len(checked) == size
+    assert checked.ids == [row["id"] for row in rows]
+    assert checked.parents == [row.get("parent") for row in rows]
+    assert [checked.unit(i) for i in range(size)] == [Unit.model_validate(row) for row in rows]
