@@ -156,22 +156,28 @@ def history_names(history: History, lang: str = "en") -> Names:
 
 
 def snapshot_names(*snapshots: Snapshot, lang: str = "en") -> Names:
-    """A names resolver over some snapshots (see :func:`history_names`)."""
+    """A names resolver over some snapshots (see :func:`history_names`). Each name is looked
+    up when first asked for, and kept: a report on a big history names only the units it
+    shows, and builds no other."""
     chinese = check_lang(lang) == "zh"
-    timeline: dict[str, tuple[list[dt.date], list[str]]] = {}
-    for snapshot in sorted(snapshots, key=lambda s: s.date):
-        for unit in snapshot.units.values():
-            days, names = timeline.setdefault(unit.id, ([], []))
-            days.append(snapshot.date)
-            names.append((unit.name_zh or unit.name) if chinese else unit.name)
+    ordered = sorted(snapshots, key=lambda s: s.date)
+    days = [s.date for s in ordered]
+    found: dict[tuple[str, int], str | None] = {}
+
+    def name_in(snapshot: Snapshot, unit_id: str) -> str:
+        unit = snapshot.units[unit_id]
+        return (unit.name_zh or unit.name) if chinese else unit.name
 
     def name(unit_id: str, date: dt.date) -> str | None:
-        found = timeline.get(unit_id)
-        if found is None:
-            return None
-        days, names = found
-        position = bisect.bisect_right(days, date) - 1
-        return names[max(position, 0)]
+        at = bisect.bisect_right(days, date) - 1
+        key = (unit_id, at)
+        if key not in found:
+            # The latest snapshot up to the date that has the unit, else the earliest after.
+            places = [*range(at, -1, -1), *range(at + 1, len(ordered))]
+            has = (p for p in places if unit_id in ordered[p].units)
+            place = next(has, None)
+            found[key] = None if place is None else name_in(ordered[place], unit_id)
+        return found[key]
 
     return name
 

@@ -377,3 +377,46 @@ def test_chinese_reports_say_only_the_data_in_english(fmt: str) -> None:
 def test_unknown_language_is_refused(example: orgmodel.History) -> None:
     with pytest.raises(OutputError, match="unknown language 'fr'; use one of en, zh"):
         diff_report(example.diff("2021", "2023"), lang="fr")
+
+
+def _names_by_hand(snapshots: list[Any], unit_id: str, date: dt.date, chinese: bool) -> Any:
+    """A unit's name on a date, by the rule: the latest snapshot up to the date that has it,
+    else the earliest after it."""
+    from orgmodel.model import Unit
+
+    having = [s for s in sorted(snapshots, key=lambda s: s.date) if unit_id in s.units]
+    before = [s for s in having if s.date <= date]
+    chosen = before[-1] if before else (having[0] if having else None)
+    if chosen is None:
+        return None
+    unit: Unit = chosen.units[unit_id]
+    return (unit.name_zh or unit.name) if chinese else unit.name
+
+
+def test_names_are_those_of_the_latest_snapshot_up_to_the_date_that_has_the_unit() -> None:
+    """Looked up when asked for, the names follow the rule on every unit and date, in both
+    languages, whatever order the snapshots are given in."""
+    import random
+
+    from orgmodel.model import Unit
+    from orgmodel.report import snapshot_names
+    from orgmodel.snapshot import Snapshot
+
+    rng = random.Random(7)
+    for _ in range(40):
+        snapshots = []
+        for year in rng.sample(range(2000, 2010), rng.randint(1, 5)):
+            present = [uid for uid in "abcd" if rng.random() < 0.6]
+            units = [Unit(id="g", name=f"G{year}", kind="holding")] + [
+                Unit(id=uid, name=f"{uid}{year}", kind="lab", parent="g",
+                     name_zh=f"中{uid}{year}" if rng.random() < 0.5 else None)
+                for uid in present
+            ]  # fmt: skip
+            snapshots.append(Snapshot(dt.date(year, 1, 1), units))
+        for chinese in (False, True):
+            names = snapshot_names(*snapshots, lang="zh" if chinese else "en")
+            for uid in "gabcdz":
+                for year in range(1999, 2012):
+                    date = dt.date(year, 6, 1)
+                    assert names(uid, date) == _names_by_hand(snapshots, uid, date, chinese)
+                    assert names(uid, date) == _names_by_hand(snapshots, uid, date, chinese)
