@@ -627,6 +627,40 @@ class SharedUnits(NamedTuple):
     in_order: bool
 
 
+class _NoRecord:
+    """Stands for the record of a unit that was not there: equal to no record, and each of
+    its fields to no field."""
+
+    def __getattr__(self, name: str) -> object:
+        return self
+
+
+_NO_RECORD = _NoRecord()
+_PLAIN_VALUES = operator.attrgetter(*PLAIN_FIELDS)
+
+
+def _same_records(a: UnitRecords, b: UnitRecords, places: list[int]) -> list[bool]:
+    """Whether each record of ``b`` equals the record of ``a`` at its place (-1: none),
+    compared in C."""
+    assert a.raw is not None and b.raw is not None
+    earlier = [*a.raw, _NO_RECORD]
+    previous = map(earlier.__getitem__, places)
+    first, other = a.raw[0], b.raw[0]
+    if type(first) is type(other) or not all(
+        hasattr(type(r), "__struct_fields__") for r in (first, other)
+    ):
+        return list(map(operator.eq, previous, b.raw))
+    # Typed records decoded with and without the fields left to validation (one file has a
+    # unit with leaders, say): their plain fields are compared, and a unit validated on its
+    # own, on either side, as a unit.
+    same = list(map(operator.eq, map(_PLAIN_VALUES, previous), map(_PLAIN_VALUES, b.raw)))
+    for index in b.validated:
+        same[index] = False
+    for index in itertools.compress(range(len(places)), map(a.validated.__contains__, places)):
+        same[index] = False
+    return same
+
+
 def share_records(before: LazyUnits, after: LazyUnits) -> SharedUnits | None:
     """The units of ``after`` with each one whose record equals ``before``'s taken from
     ``before`` (built there when first read), compared record by record: so no unit is built
@@ -635,8 +669,7 @@ def share_records(before: LazyUnits, after: LazyUnits) -> SharedUnits | None:
     if a.raw is None or b.raw is None:
         return None
     places = list(map(a.positions.get, b.ids, _repeat(-1)))  # -1: not a unit of before
-    earlier = [*a.raw, None]
-    same = list(map(operator.eq, map(earlier.__getitem__, places), b.raw))
+    same = _same_records(a, b, places)
     shared = LazyUnits(b)
     touched: Touched = []
     for index in list(itertools.compress(range(len(b)), map(operator.not_, same))):

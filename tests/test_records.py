@@ -614,6 +614,27 @@ def test_a_history_builds_only_the_units_that_changed(tmp_path: Path) -> None:
     assert [[i for i, _, _, _ in s._step.touched] for s in (second, third, last)] == [[], [3], []]
 
 
+@pytest.mark.parametrize("rich_at", [0, 1, 2])  # no file, the first, the second
+def test_units_are_shared_between_files_with_and_without_leaders(
+    tmp_path: Path, rich_at: int
+) -> None:
+    """A file where one unit gives lineage is decoded with more fields than one where none
+    does; the units of the two are still compared record by record, and only the unit with
+    lineage, and the one that changed, are built to be compared."""
+    later = _changed(BASE, "rename", 2)  # unit c
+    steps = [[dict(row) for row in BASE], later]
+    if rich_at:
+        steps[rich_at - 1][4]["lineage"] = ["a"]  # unit d
+    _folder_of(steps, tmp_path)
+    first, second = orgmodel.load_history(tmp_path)
+    built = [uid for uid, unit in zip(second.units, second.units._built, strict=True) if unit]
+    assert built == (["c", "d"] if rich_at else ["c"])
+    assert [i for i, _, _, _ in second._step.touched] == ([3, 4] if rich_at else [3])
+    assert second.units["a"] is first.units["a"] and second.units["b"] is first.units["b"]
+    assert second.units["c"] != first.units["c"]
+    assert (second.units["d"] is first.units["d"]) == (not rich_at)
+
+
 @pytest.mark.parametrize("listed", [1, jsonfiles._MOST_WORDS, jsonfiles._MOST_WORDS + 1])
 def test_a_source_the_bibliography_lacks_is_refused_while_decoding_unless_it_lists_many(
     listed: int,
