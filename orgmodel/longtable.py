@@ -114,13 +114,22 @@ class Table:
 
 
 def _renamed_note(renamed: Mapping[str, str], shown: int = 3) -> list[str]:
-    """A note on the ids written otherwise than unit ids are, with a few examples."""
-    if not renamed:
+    """A note on the ids written otherwise than unit ids are, with a few examples; and one on
+    each id that several spellings became (``HQ`` and ``hq``), which are read as one unit."""
+    pairs = sorted((old, new) for old, new in renamed.items() if old != new)
+    if not pairs:
         return []
-    pairs = sorted(renamed.items())
     examples = ", ".join(f"'{old}' as '{new}'" for old, new in pairs[:shown])
     more = f" and {len(pairs) - shown} more" if len(pairs) > shown else ""
-    return [f"ids are lower-case, with '-' for spaces and other signs: read {examples}{more}"]
+    notes = [f"ids are lower-case, with '-' for spaces and other signs: read {examples}{more}"]
+    spellings: dict[str, list[str]] = {}
+    for old, new in sorted(renamed.items()):
+        spellings.setdefault(new, []).append(old)
+    for new, olds in sorted(spellings.items()):
+        if len(olds) > 1:
+            written = " and ".join(f"'{old}'" for old in olds)
+            notes.append(f"{written} are read as one id, '{new}': one unit")
+    return notes
 
 
 class _Raw(NamedTuple):
@@ -896,6 +905,8 @@ def _as_written(name: str, cells: list[str | None], renamed: dict[str, str]) -> 
         return cells
     if convert is as_unit_id:
         renamed.update((c, new) for c, new in changed.items() if c and new)
+        # An id written as it is, that another spelling becomes too: kept as itself, to say so.
+        renamed.update((new, new) for new in changed.values() if new and new in distinct)
     return [changed.get(c, c) if c is not None else None for c in cells]
 
 

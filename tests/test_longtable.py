@@ -699,3 +699,19 @@ def test_a_table_whose_periods_all_end_says_so(tmp_path: Path) -> None:
     assert table.notes[-1] == (
         "t.csv: no row holds after 2024-06-30; its last snapshot is shown as still in force"
     )
+
+
+def test_ids_that_differ_only_in_how_they_are_written_are_told(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text(
+        "date,id,name,parent\n2024-01-01,HQ,Group,\n2024-01-01,Sales Dept,Sales,HQ\n"
+        "2024-07-01,hq,Group,\n2024-07-01,sales-dept,Sales,hq\n"
+    )
+    table = read_table([path])
+    assert [[u.id for u in s.units] for s in table.snapshots] == [["hq", "sales-dept"]] * 2
+    assert table.notes == [
+        "ids are lower-case, with '-' for spaces and other signs: read 'HQ' as 'hq', 'Sales "
+        "Dept' as 'sales-dept'",
+        "'HQ' and 'hq' are read as one id, 'hq': one unit",
+        "'Sales Dept' and 'sales-dept' are read as one id, 'sales-dept': one unit",
+    ]
