@@ -60,6 +60,7 @@ import hashlib
 import itertools
 import math
 import re
+import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -203,20 +204,26 @@ def _no_header(path: Path) -> _Raw:
 
 def _decoded(path: Path, data: bytes) -> str:
     """A text table's bytes as text: UTF-8 (the byte-order mark spreadsheets put first dropped),
-    or UTF-16 with its mark, as Excel saves "Unicode Text"."""
+    or UTF-16, as Excel saves "Unicode Text" (with its mark, or told by the zero bytes that
+    every other byte of Latin text is in it)."""
+    sample = data[:200]
+    odd, even = sample[1::2].count(0), sample[0::2].count(0)
     try:
         if data.startswith((b"\xff\xfe", b"\xfe\xff")):
             return data.decode("utf-16")
+        if max(odd, even) > len(sample) // 4 and min(odd, even) == 0:
+            return data.decode("utf-16-le" if odd else "utf-16-be")
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        if data.startswith(b"PK\x03\x04"):
+            raise _fail(
+                path, "is an Excel workbook (or another zip file), not text; name it .xlsx"
+            ) from None
         line = data.count(b"\n", 0, exc.start) + 1
-        if b"\x00" in data[:200]:
-            why = "UTF-16 text without a byte-order mark"
-        else:
-            why = f"not UTF-8 text (line {line} has byte 0x{data[exc.start]:02x})"
         raise _fail(
             path,
-            f"is {why}; save it as CSV UTF-8 (in Excel: Save As, 'CSV UTF-8') and try again",
+            f"is not UTF-8 text (line {line} has byte 0x{data[exc.start]:02x}); save it as CSV "
+            "UTF-8 (in Excel: Save As, 'CSV UTF-8') and try again",
         ) from None
 
 
@@ -320,8 +327,12 @@ def _read_excel(path: Path, column_map: Mapping[str, str]) -> _Raw:
         raise _fail(path, "reading Excel files needs openpyxl: pip install openpyxl") from None
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (OSError, ValueError, KeyError) as exc:
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
         raise _fail(path, f"cannot be read as an Excel workbook ({exc})") from None
+    except Exception as exc:  # openpyxl's own errors (InvalidFileException) have no common root
+        if type(exc).__module__.startswith("openpyxl"):
+            raise _fail(path, f"cannot be read as an Excel workbook ({exc})") from None
+        raise
     tables = [_sheet_rows(sheet, column_map) for sheet in book.worksheets]
     book.close()
     found = [(name, at, rows) for name, at, rows in tables if at is not None]

@@ -715,3 +715,37 @@ def test_ids_that_differ_only_in_how_they_are_written_are_told(tmp_path: Path) -
         "'HQ' and 'hq' are read as one id, 'hq': one unit",
         "'Sales Dept' and 'sales-dept' are read as one id, 'sales-dept': one unit",
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        (
+            "t.csv",
+            b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00\xff\xfe",
+            "is an Excel workbook (or another zip file), not text; name it .xlsx",
+        ),
+        (
+            "t.csv",
+            b"date,id,name,parent\n2024-01-01,g,\x9e\x00\x00,\n",
+            "is not UTF-8 text (line 2 has byte 0x9e)",
+        ),
+        ("t.xlsx", b"", "cannot be read as an Excel workbook (File is not a zip file)"),
+    ],
+)
+def test_files_that_are_not_what_their_name_says(
+    tmp_path: Path, name: str, data: bytes, message: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(DataError) as caught:
+        read_table([path])
+    assert str(caught.value).startswith(f"{path}: {message}")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_its_mark_is_read(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "t.txt"
+    path.write_bytes("date\tid\tname\tparent\r\n2024-01-01\tg\tGrüppe\t\r\n".encode(encoding))
+    (snapshot,) = read_table([path]).snapshots
+    assert [(u.id, u.name) for u in snapshot.units] == [("g", "Grüppe")]
