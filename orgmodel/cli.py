@@ -204,8 +204,8 @@ DataOption = Annotated[
     typer.Option(
         "--data",
         "-d",
-        help="Folder of snapshot files, or a long table (.csv, .tsv, .parquet, .xlsx), to use "
-        f"instead of the bundled data (or set ${DATA_ENV}).",
+        help="Folder of snapshot files, or a long table (.csv, .tsv, .parquet, .xlsx) or a folder "
+        f"of them, to use instead of the bundled data (or set ${DATA_ENV}).",
         show_default=False,
         metavar="DIR",
     ),

@@ -1199,12 +1199,15 @@ def _read_table(
 
 
 def read_table_history(path: str | Path, column_map: Mapping[str, str] | None = None) -> History:
-    """A long table loaded directly as a :class:`~orgmodel.history.History`, without files.
+    """A long table loaded directly as a :class:`~orgmodel.history.History`, without files; or
+    the tables of a folder (one per date, say), in the order of their names.
 
     A table of one date whose rows are plainly valid (see :mod:`orgmodel.records`) is checked
     column by column, and its units are built when first read; any other is read row by row.
     """
     file = Path(path)
+    if file.is_dir():
+        return _history_of(_read_table(_table_files([file]), column_map, None), file)
     try:
         raw: _Raw | None = _read_raw(file, column_map or {})
     except DataError:
@@ -1214,12 +1217,17 @@ def read_table_history(path: str | Path, column_map: Mapping[str, str] | None = 
         if quick is not None:
             return quick
     table = _read_table([file], column_map, None, {file: raw} if raw is not None else None)
+    return _history_of(table, file)
+
+
+def _history_of(table: Table, path: Path) -> History:
+    """The history of a table read from ``path`` (a file, or a folder of them)."""
     snapshots = [
-        Snapshot(s.date, s.units, title=s.title, sources=s.sources, path=file)
+        Snapshot(s.date, s.units, title=s.title, sources=s.sources, path=path)
         for s in table.snapshots
     ]
     bib = table.bibliography
-    return History(snapshots, sources=bib.sources, kinds=bib.kinds, title=bib.title, path=file)
+    return History(snapshots, sources=bib.sources, kinds=bib.kinds, title=bib.title, path=path)
 
 
 _NOT_PLAIN_COLUMNS = frozenset({"leaders", "lineage", "source", "start", "end"})

@@ -864,12 +864,13 @@ def _read_snapshots(files: list[Path], known: _Known | None = None) -> _ReadSnap
 
 def read_history(path: str | Path) -> History:
     """Read every snapshot file of a folder, with its ``sources.yaml``, into a :class:`History`;
-    or a long table (CSV, TSV, Parquet, Excel: see :mod:`orgmodel.longtable`) given as a file.
+    or a long table (CSV, TSV, Parquet, Excel: see :mod:`orgmodel.longtable`) given as a file,
+    or a folder of such tables and no snapshot file.
 
     Every problem in every file is collected and raised at once as a :class:`DataError`.
     """
     folder = Path(path)
-    if folder.suffix.lower() in TABLE_SUFFIXES and folder.is_file():
+    if (folder.suffix.lower() in TABLE_SUFFIXES and folder.is_file()) or _tables_only(folder):
         return read_table_history(folder)
     if not folder.exists():
         raise DataError([Problem(folder, None, "no such folder; give a folder of snapshot files")])
@@ -891,6 +892,14 @@ def read_history(path: str | Path) -> History:
     if entry is not None and folder_entry(folder, files) == entry:
         write_object(entry, history)
     return history
+
+
+def _tables_only(folder: Path) -> bool:
+    """Whether ``folder`` holds long tables (one per date, say) and no snapshot file."""
+    if not folder.is_dir():
+        return False
+    suffixes = {p.suffix.lower() for p in folder.iterdir()}
+    return bool(suffixes & set(TABLE_SUFFIXES)) and not suffixes & {".yaml", ".yml", JSON_SUFFIX}
 
 
 def _read_folder(

@@ -772,3 +772,40 @@ def test_a_file_after_one_that_failed_is_not_judged_against_older_ones(write_fol
     with pytest.raises(DataError) as caught:
         orgmodel.load_history(folder)
     assert [p.file.name for p in caught.value.problems if p.file] == ["2020-01-01.yaml"]
+
+
+def _tables_folder(folder: Path, second_parent: str = "g") -> Path:
+    folder.mkdir()
+    (folder / "2024-01-01.csv").write_text(
+        "date,id,name,parent\n2024-01-01,g,Group,\n2024-01-01,a,A,g\n", encoding="utf-8"
+    )
+    (folder / "2024-06-01.csv").write_text(
+        f"date,id,name,parent\n2024-06-01,g,Group,\n2024-06-01,a,A2,{second_parent}\n",
+        encoding="utf-8",
+    )
+    return folder
+
+
+def test_a_folder_of_tables_is_read_as_one_history(tmp_path: Path) -> None:
+    """A folder holding a table per date, and no snapshot file, loads as the tables do."""
+    history = orgmodel.load_history(_tables_folder(tmp_path / "tables"))
+    assert [d.isoformat() for d in history.dates] == ["2024-01-01", "2024-06-01"]
+    renamed = [e for e in history.changes("2024-01-01", "2024-06-01") if e.kind == "renamed"]
+    assert [(e.unit, e.old_name, e.new_name) for e in renamed] == [("a", "A", "A2")]
+
+
+def test_a_bad_row_in_a_folder_of_tables_names_its_file_and_row(tmp_path: Path) -> None:
+    with pytest.raises(DataError) as caught:
+        orgmodel.load_history(_tables_folder(tmp_path / "tables", second_parent="zz"))
+    lines = [str(p) for p in caught.value.problems]
+    assert len(lines) == 1 and "2024-06-01.csv" in lines[0] and "row 3" in lines[0], lines
+
+
+def test_a_folder_with_snapshot_files_is_read_as_snapshots_whatever_else_it_holds(
+    tmp_path: Path,
+) -> None:
+    folder = _tables_folder(tmp_path / "mixed")
+    (folder / "2024-01-01.yaml").write_text(
+        "date: 2024-01-01\ntitle: T\nunits:\n- {id: g, name: G, kind: holding}\n", encoding="utf-8"
+    )
+    assert [len(s) for s in orgmodel.load_history(folder)] == [1]
