@@ -86,6 +86,10 @@ class TypedFile(NamedTuple):
     rich: bool = False
 
 
+#: The fields left to validation as they are written in a file (a key written with escapes is
+#: not found, and the file is read the full way).
+_RICH_KEYS = tuple(f'"{name}"'.encode() for name in RICH_FIELDS)
+
 #: The keys of a snapshot file besides its units, decoded as they are, for the model to check.
 _HEAD_KEYS = ("date", "title", "summary", "sources", "removed")
 
@@ -172,7 +176,9 @@ def decode_typed(
         try:
             decoded = decoder.decode(text)
         except msgspec.ValidationError:
-            continue  # a key not among the plain fields (leaders, say), or a wrong value
+            if rich or not any(key in text for key in _RICH_KEYS):
+                return None  # a wrong value, or a key no unit may have: not decoded again
+            continue  # a key not among the plain fields (leaders, say)
         except msgspec.DecodeError:
             return None  # not JSON
         head = {key: value for key in _HEAD_KEYS if (value := getattr(decoded, key)) is not unset}

@@ -870,7 +870,7 @@ def read_history(path: str | Path) -> History:
     Every problem in every file is collected and raised at once as a :class:`DataError`.
     """
     folder = Path(path)
-    if (folder.suffix.lower() in TABLE_SUFFIXES and folder.is_file()) or _tables_only(folder):
+    if folder.suffix.lower() in TABLE_SUFFIXES and folder.is_file():
         return read_table_history(folder)
     if not folder.exists():
         raise DataError([Problem(folder, None, "no such folder; give a folder of snapshot files")])
@@ -879,6 +879,8 @@ def read_history(path: str | Path) -> History:
             [Problem(folder, None, "is a file; give the folder that holds the snapshot files")]
         )
     bib_path, snapshot_files, problems = _folder_files(folder)
+    if not snapshot_files and _holds_tables(folder):  # a table per date, say
+        return read_table_history(folder)
     files = [*([bib_path] if bib_path is not None else []), *snapshot_files]
     # A folder of YAML files is kept whole. JSON files are quick to read, and their units are
     # built on first use, which pickling a history would force for every unit.
@@ -894,12 +896,9 @@ def read_history(path: str | Path) -> History:
     return history
 
 
-def _tables_only(folder: Path) -> bool:
-    """Whether ``folder`` holds long tables (one per date, say) and no snapshot file."""
-    if not folder.is_dir():
-        return False
-    suffixes = {p.suffix.lower() for p in folder.iterdir()}
-    return bool(suffixes & set(TABLE_SUFFIXES)) and not suffixes & {".yaml", ".yml", JSON_SUFFIX}
+def _holds_tables(folder: Path) -> bool:
+    """Whether ``folder`` holds long tables (asked of a folder with no snapshot file)."""
+    return any(p.suffix.lower() in TABLE_SUFFIXES for p in folder.iterdir())
 
 
 def _read_folder(
